@@ -1,0 +1,53 @@
+"""Encoding and validating payloads: JSON via msgspec, with errors that say what and where."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+
+from contract.payloads import Message
+
+# Far above a 5,000-reading batch (~1 MB); anything bigger is refused before parsing.
+MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
+
+T = TypeVar("T", bound=msgspec.Struct)
+
+_encoder = msgspec.json.Encoder()
+_decoders: dict[type, msgspec.json.Decoder] = {}
+
+
+class ContractError(ValueError):
+    """A payload that breaks the contract; ``reason`` is a short machine-readable code."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def encode(message: msgspec.Struct) -> bytes:
+    """Serialise a payload to JSON bytes."""
+    return _encoder.encode(message)
+
+
+def decode(data: bytes, kind: type[T]) -> T:
+    """Parse and validate ``data`` as ``kind``; raise ContractError saying what is wrong and where."""
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise ContractError("oversized", f"{len(data)} bytes, limit {MAX_PAYLOAD_BYTES}")
+    decoder = _decoders.get(kind)
+    if decoder is None:
+        decoder = _decoders[kind] = msgspec.json.Decoder(kind)
+    try:
+        return decoder.decode(data)
+    except msgspec.ValidationError as exc:
+        # msgspec's message names the offending path, e.g. "at `$.readings[3].rpm`".
+        reason = "wrong_schema_version" if "schema_version" in str(exc) else "invalid"
+        raise ContractError(reason, str(exc)) from exc
+    except msgspec.DecodeError as exc:
+        raise ContractError("malformed", str(exc)) from exc
+
+
+def decode_any(data: bytes) -> Message:
+    """Parse any tagged contract message (telemetry, predictions, status, maintenance)."""
+    return decode(data, Message)  # type: ignore[arg-type]

@@ -1,0 +1,67 @@
+"""Fixtures for real infrastructure: a private Mosquitto per test and a PostgreSQL database per test.
+
+PostgreSQL is an embedded server (pgserver) in a temporary folder, started once per session, unless
+``MAINTAINX_TEST_DATABASE_URL`` names a server to use instead (e.g. the machine's own PostgreSQL).
+Each test gets a fresh database cloned from a template that has every migration applied.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from maintainx.services import Broker, embedded_postgres
+
+TEMPLATE_DB = "maintainx_test_template"
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """A private Mosquitto on a free port, stopped after the test."""
+    b = Broker(tmp_path / "broker").start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of the ``postgres`` database on the test PostgreSQL server."""
+    url = os.environ.get("MAINTAINX_TEST_DATABASE_URL")
+    if url:
+        return url
+    return embedded_postgres(tmp_path_factory.mktemp("pg"), database="postgres")
+
+
+@pytest.fixture(scope="session")
+def _template_db(pg_admin_url: str) -> str:
+    """A database with every migration applied, cloned by each test."""
+    from cloud.db import upgrade_database
+
+    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+    admin.dispose()
+    url = make_url(pg_admin_url).set(database=TEMPLATE_DB).render_as_string(hide_password=False)
+    upgrade_database(url)
+    sa.create_engine(url).dispose()
+    return TEMPLATE_DB
+
+
+@pytest.fixture
+def database_url(pg_admin_url: str, _template_db: str) -> Iterator[str]:
+    """A fresh, fully migrated database for one test; dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{_template_db}"'))
+    yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
