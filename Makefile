@@ -1,0 +1,50 @@
+# The commands the README tells people to type: make demo, make test, make lint, make bench.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# Re-install Python packages only when the dependency list changes.
+STAMP  := $(VENV)/.installed
+DASH_SRC := $(shell find dashboard/src dashboard/public -type f 2>/dev/null) \
+            $(wildcard dashboard/index.html dashboard/vite.config.ts dashboard/tsconfig*.json)
+
+.PHONY: demo test lint bench setup system-deps dashboard clean
+
+demo: setup dashboard            ## the whole system at http://127.0.0.1:8000 (Ctrl-C stops it)
+	$(PY) -m maintainx demo
+
+test: setup system-deps dashboard ## the whole suite: unit, integration, e2e (headless Chromium), reliability
+	cd dashboard && npm test --silent
+	$(PY) -m pytest
+
+lint:                            ## ruff, mypy and the dashboard's type check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	cd dashboard && npm run typecheck
+
+bench: setup                     ## benchmarks; each prints its figures as a JSON line
+	$(PY) -m bench.edge
+	$(PY) -m bench.ingest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+system-deps:                     ## Mosquitto and Chromium for the tests (installed with apt when missing)
+	scripts/install-system-deps
+
+dashboard: dashboard/dist/index.html
+
+dashboard/node_modules/.installed: dashboard/package.json dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund
+	touch $@
+
+dashboard/dist/index.html: dashboard/node_modules/.installed $(DASH_SRC)
+	cd dashboard && npm run build
+
+clean:                           ## remove build output and the demo's data (.maintainx)
+	rm -rf $(VENV) dashboard/node_modules dashboard/dist .maintainx

@@ -1,0 +1,55 @@
+"""The ``maintainx`` command: one entry point for operators and engineers."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> object:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every ``maintainx`` subcommand."""
+    parser = argparse.ArgumentParser(prog="maintainx", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the whole system on embedded defaults")
+    demo.add_argument("--data-dir", type=Path, default=Path(".maintainx"), help="where data persists")
+    demo.add_argument("--port", type=_positive(int), default=8000, help="API and dashboard port")
+    demo.add_argument("--gateways", type=_positive(int), default=3)
+    demo.add_argument("--machines-per-gateway", type=_positive(int), default=4)
+    demo.add_argument("--sample-hz", type=_positive(float), default=1.0, help="samples per second per machine")
+    demo.add_argument("--seed", type=int, default=7, help="simulated fleet seed")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``maintainx`` command line."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "demo":
+        from maintainx.demo import run_demo
+
+        return run_demo(
+            data_dir=args.data_dir,
+            api_port=args.port,
+            gateways=args.gateways,
+            machines_per_gateway=args.machines_per_gateway,
+            sample_hz=args.sample_hz,
+            seed=args.seed,
+        )
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""``make demo``: the whole system on embedded defaults, each part in its own process.
+
+Starts (or reuses, from ``--data-dir``) the first model, an embedded PostgreSQL unless ``DATABASE_URL``
+is set, a private broker unless ``MQTT_URL`` is set, the cloud services, and one edge agent per simulated
+gateway. Data persists in the data folder, so a second run carries on where the first stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import FrameType
+
+from maintainx.services import Broker, embedded_postgres, wait_for_port
+from maintainx.supervisor import Supervisor
+
+logger = logging.getLogger(__name__)
+
+STATUS_EVERY_S = 15.0
+
+
+def ensure_model(models_dir: Path) -> Path:
+    """The demo's current model version folder, trained by the registry's pipeline on first use."""
+    current = models_dir / "CURRENT"
+    if current.exists():
+        version_dir = models_dir / current.read_text().strip()
+        if (version_dir / "manifest.json").exists():
+            return version_dir
+    print("Training the first model on simulated run-to-failure data (about a minute, once)...", flush=True)
+    from model_registry.training.train import train_default_model
+
+    version_dir = train_default_model(models_dir)
+    current.write_text(version_dir.name)
+    return version_dir
+
+
+def _stop_requested(flag: list[bool]) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        flag.append(True)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _summary(api: str) -> str:
+    """One status line from the API, or why it is not available yet."""
+    try:
+        with urllib.request.urlopen(f"{api}/api/machines", timeout=2) as resp:
+            machines = json.load(resp)
+        with urllib.request.urlopen(f"{api}/api/tickets?limit=200", timeout=2) as resp:
+            tickets = json.load(resp)
+    except OSError as exc:
+        return f"API not answering yet ({exc})"
+    online = sum(1 for m in machines if m["online"])
+    risks = [m["latest_prediction"]["failure_prob"] for m in machines if m["latest_prediction"]]
+    open_tickets = sum(1 for t in tickets if t["status"] != "RESOLVED")
+    top = f"{max(risks):.0%}" if risks else "-"
+    return f"{len(machines)} machines, {online} online, highest risk {top}, {open_tickets} open tickets"
+
+
+def run_demo(
+    *,
+    data_dir: Path,
+    api_port: int = 8000,
+    gateways: int = 3,
+    machines_per_gateway: int = 4,
+    sample_hz: float = 1.0,
+    seed: int = 7,
+) -> int:
+    """Run the demo until SIGINT/SIGTERM; return the exit code."""
+    from maintainx.fleet_config import write_agent_configs
+
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stop: list[bool] = []
+    _stop_requested(stop)
+
+    model_dir = ensure_model(data_dir / "models")
+    database_url = os.environ.get("DATABASE_URL") or embedded_postgres(data_dir / "pg")
+    from cloud.db import upgrade_database
+
+    upgrade_database(database_url)
+
+    broker: Broker | None = None
+    mqtt_url = os.environ.get("MQTT_URL")
+    if not mqtt_url:
+        broker = Broker(data_dir / "broker").start()
+        mqtt_url = broker.url
+    env = {
+        "DATABASE_URL": database_url,
+        "MQTT_URL": mqtt_url,
+        "MAINTAINX_DATA_DIR": str(data_dir),
+        "MAINTAINX_API_PORT": str(api_port),
+    }
+    supervisor = Supervisor(data_dir / "logs")
+    py = sys.executable
+    try:
+        supervisor.add("api", [py, "-m", "cloud", "api"], env)
+        supervisor.add("ingest", [py, "-m", "cloud", "ingest"], env)
+        supervisor.add("engine", [py, "-m", "cloud", "engine"], env)
+        configs = write_agent_configs(
+            data_dir / "agents",
+            mqtt_url=mqtt_url,
+            model_dir=model_dir,
+            gateways=gateways,
+            machines_per_gateway=machines_per_gateway,
+            sample_hz=sample_hz,
+            seed=seed,
+        )
+        for gateway_id, config in configs.items():
+            supervisor.add(f"agent-{gateway_id}", [py, "-m", "edge_agent", "--config", str(config)])
+        wait_for_port(api_port, timeout=60)
+        api = f"http://127.0.0.1:{api_port}"
+        print(
+            f"\nMaintainX is running: open {api}\n"
+            f"  broker {mqtt_url} ({broker.kind if broker else 'external'}), model {model_dir.name}\n"
+            f"  {gateways} gateways x {machines_per_gateway} machines at {sample_hz:g} Hz; "
+            f"logs in {data_dir / 'logs'}\n  Ctrl-C stops everything; data stays in {data_dir}\n",
+            flush=True,
+        )
+        next_status = time.monotonic() + 5.0
+        while not stop:
+            supervisor.poll()
+            if time.monotonic() >= next_status:
+                print(time.strftime("%H:%M:%S"), _summary(api), flush=True)
+                next_status = time.monotonic() + STATUS_EVERY_S
+            time.sleep(0.5)
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        supervisor.stop()
+        if broker:
+            broker.stop()
