@@ -1,0 +1,54 @@
+"""Agent configuration files for the simulated demo fleet: one TOML file per gateway."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import msgspec
+
+from edge_agent.config import AgentConfig, MachineConfig, SimulatedSourceConfig
+from simulator.fleet import demo_fleet
+
+
+def write_agent_configs(
+    agents_dir: Path,
+    *,
+    mqtt_url: str,
+    model_dir: Path,
+    gateways: int,
+    machines_per_gateway: int,
+    sample_hz: float,
+    seed: int,
+) -> dict[str, Path]:
+    """Write ``<agents_dir>/<gateway>/agent.toml`` for each simulated gateway; return their paths by gateway id."""
+    manifest = json.loads((model_dir / "manifest.json").read_text())
+    paths: dict[str, Path] = {}
+    for gateway in demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed):
+        folder = agents_dir / gateway.id
+        folder.mkdir(parents=True, exist_ok=True)
+        config = AgentConfig(
+            gateway_id=gateway.id,
+            data_dir=str(folder),
+            model_dir=str(model_dir),
+            mqtt_url=mqtt_url,
+            sample_hz=sample_hz,
+            # Each sample covers as much machine time as the model was trained on, so its windows match.
+            source=SimulatedSourceConfig(sample_period_s=float(manifest["sample_period_s"])),
+            machines=[
+                MachineConfig(
+                    id=m.id,
+                    name=m.name,
+                    type=m.type,
+                    location=m.location,
+                    failure=m.failure,
+                    failure_onset_s=m.failure_onset_s,
+                    seed=m.seed,
+                )
+                for m in gateway.machines
+            ],
+        )
+        path = folder / "agent.toml"
+        path.write_bytes(msgspec.toml.encode(config))
+        paths[gateway.id] = path
+    return paths

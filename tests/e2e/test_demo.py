@@ -1,0 +1,206 @@
+"""``maintainx demo`` end to end: simulator → agents → Mosquitto → ingestion → PostgreSQL → ticket → API → browser.
+
+Runs the real demo launcher in a temporary data folder (a smaller, faster fleet than the default), then
+checks what the issue promises a newcomer: every simulated machine listed, data growing, a ticket for the
+machine the simulator is failing, the dashboard rendering it in headless Chromium, Ctrl-C leaving no
+process behind, and a second start carrying on with the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psutil
+import pytest
+
+from maintainx.services import free_port
+from simulator.fleet import demo_fleet
+
+pytestmark = pytest.mark.e2e
+
+GATEWAYS, PER_GATEWAY, SEED = 2, 3, 7
+# Faster than the demo's 1 Hz so a fault develops within the test's patience; physics per sample is the same.
+SAMPLE_HZ = 4.0
+T = TypeVar("T")
+
+
+def wait_for(what: str, check: Callable[[], T | None], timeout: float, every: float = 1.0) -> T:
+    """Poll ``check`` until it returns something truthy; fail naming ``what`` on timeout."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as exc:  # the system is still coming up
+            last_error = exc
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last_error})")
+
+
+def get(api: str, path: str) -> Any:
+    with urllib.request.urlopen(api + path, timeout=5) as resp:
+        return json.load(resp)
+
+
+class Demo:
+    """One run of ``python -m maintainx demo`` as a newcomer would start it."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MQTT_URL")}
+        self.log = open(data_dir.parent / f"demo-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "maintainx", "demo", "--data-dir", str(data_dir), "--port", str(port),
+             "--gateways", str(GATEWAYS), "--machines-per-gateway", str(PER_GATEWAY),
+             "--sample-hz", str(SAMPLE_HZ), "--seed", str(SEED)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.api = f"http://127.0.0.1:{port}"
+
+    def descendants(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def ctrl_c(self) -> None:
+        """Send SIGINT as a terminal's Ctrl-C does, and wait for a clean exit."""
+        self.proc.send_signal(signal.SIGINT)
+        assert self.proc.wait(60) == 0
+        self.log.close()
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo data folder whose first model is already trained (quick settings) to keep the test short."""
+    from model_registry.training.train import train_default_model
+
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    version = train_default_model(folder / "models", quick=True)
+    (folder / "models" / "CURRENT").write_text(version.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first_run(data_dir: Path) -> Iterator[Demo]:
+    demo = Demo(data_dir, free_port())
+    try:
+        wait_for("the API", lambda: get(demo.api, "/api/health"), timeout=120)
+        yield demo
+    finally:
+        if demo.proc.poll() is None:
+            demo.proc.kill()
+        print(demo.output()[-3000:])
+
+
+def failing_machine_ids() -> set[str]:
+    fleet = demo_fleet(gateways=GATEWAYS, machines_per_gateway=PER_GATEWAY, seed=SEED)
+    return {str(m.id) for g in fleet for m in g.machines if m.failure}
+
+
+def test_demo_lists_every_simulated_machine(first_run: Demo) -> None:
+    fleet = demo_fleet(gateways=GATEWAYS, machines_per_gateway=PER_GATEWAY, seed=SEED)
+    expected = {str(m.id): m.name for g in fleet for m in g.machines}
+    machines = wait_for(
+        "every machine to be registered and online",
+        lambda: (ms := get(first_run.api, "/api/machines"))
+        and {m["id"] for m in ms if m["online"]} == set(expected)
+        and ms,
+        timeout=60,
+    )
+    assert {m["id"]: m["name"] for m in machines} == expected
+
+
+def test_readings_and_predictions_keep_growing(first_run: Demo) -> None:
+    machine = get(first_run.api, "/api/machines")[0]["id"]
+
+    def counts() -> tuple[int, int]:
+        readings = get(first_run.api, f"/api/machines/{machine}/readings")["points"]
+        predictions = get(first_run.api, f"/api/machines/{machine}/predictions")["points"]
+        return len(readings), len(predictions)
+
+    first = wait_for("readings and predictions", lambda: (c := counts())[1] > 0 and c, timeout=90)
+    time.sleep(5)
+    second = counts()
+    assert second[0] > first[0] and second[1] > first[1]
+
+
+def test_a_ticket_opens_for_the_machine_the_simulator_is_failing(first_run: Demo) -> None:
+    failing = failing_machine_ids()
+    assert failing, "the demo fleet must include a machine with a developing fault"
+    tickets = wait_for(
+        "a ticket for a failing machine",
+        lambda: [t for t in get(first_run.api, "/api/tickets") if t["machine_id"] in failing],
+        timeout=240,
+        every=3,
+    )
+    ticket = tickets[0]
+    assert ticket["status"] == "OPEN"
+    assert ticket["reason"]["failure_prob"] >= 0.5
+    assert ticket["reason"]["model_version"]
+    healthy_tickets = [t for t in get(first_run.api, "/api/tickets") if t["machine_id"] not in failing]
+    assert healthy_tickets == []
+
+
+def test_the_dashboard_shows_the_fleet_in_a_real_browser(first_run: Demo, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import launch_chromium
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        page.goto(first_run.api + "/")
+        page.wait_for_selector("[data-testid=machine-card]", timeout=30_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-testid=machine-card]').length === {GATEWAYS * PER_GATEWAY}",
+            timeout=30_000,
+        )
+        artifacts = Path("test-artifacts")
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / "demo-fleet.png"), full_page=True)
+        browser.close()
+
+
+def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
+    first_run: Demo, data_dir: Path
+) -> None:
+    machines_before = get(first_run.api, "/api/machines")
+    tickets_before = {t["id"] for t in get(first_run.api, "/api/tickets")}
+    children = first_run.descendants()
+    assert len(children) >= 3 + GATEWAYS  # api, ingest, engine and one agent per gateway at least
+
+    first_run.ctrl_c()
+    alive = [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], f"left behind: {[p.cmdline() for p in alive]}"
+    leftovers = [
+        p.info["cmdline"] for p in psutil.process_iter(["cmdline"])
+        if p.info["cmdline"] and any(str(data_dir) in part for part in p.info["cmdline"])
+    ]
+    assert leftovers == []
+
+    second = Demo(data_dir, free_port())
+    try:
+        wait_for("the API again", lambda: get(second.api, "/api/health"), timeout=120)
+        machines_after = get(second.api, "/api/machines")
+        assert {m["id"] for m in machines_after} == {m["id"] for m in machines_before}
+        assert tickets_before <= {t["id"] for t in get(second.api, "/api/tickets")}
+        assert "Training the first model" not in second.output()
+        second.ctrl_c()
+    finally:
+        if second.proc.poll() is None:
+            second.proc.kill()
