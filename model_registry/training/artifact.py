@@ -1,0 +1,68 @@
+"""The model artifact the edge agent loads: ``<out_dir>/<version>/{model.onnx, manifest.json}``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from edge_agent.features import FEATURE_NAMES, N_FEATURES
+from model_registry.training.export import ANOMALY_OUTPUT, FAILURE_OUTPUT, INPUT_NAME
+
+MODEL_NAME = "maintainx-failure"
+MODEL_FILE = "model.onnx"
+MANIFEST_FILE = "manifest.json"
+# An anomaly_score at or above this is anomalous; the export's logistic map puts its centre here.
+ANOMALY_THRESHOLD = 0.5
+
+
+def write_artifact(
+    out_dir: Path,
+    model_bytes: bytes,
+    *,
+    window: int,
+    sample_period_s: float,
+    horizon_s: float,
+    failure_threshold: float,
+    metrics: dict[str, Any],
+    parity: dict[str, Any],
+    training_data: dict[str, Any],
+    now: datetime | None = None,
+) -> Path:
+    """Write the model and its manifest into a new version folder and return that folder."""
+    created = (now or datetime.now(UTC)).astimezone(UTC)
+    sha256 = hashlib.sha256(model_bytes).hexdigest()
+    version = f"{created:%Y%m%dT%H%M%SZ}-{sha256[:8]}"
+    manifest = {
+        "name": MODEL_NAME,
+        "version": version,
+        "created_at": created.isoformat().replace("+00:00", "Z"),
+        "model_file": MODEL_FILE,
+        "sha256": sha256,
+        "size": len(model_bytes),
+        "features": list(FEATURE_NAMES),
+        "window": window,
+        "sample_period_s": sample_period_s,
+        "horizon_s": horizon_s,
+        "input": {"name": INPUT_NAME, "dtype": "float32", "shape": [None, N_FEATURES]},
+        "outputs": {"failure_prob": FAILURE_OUTPUT, "anomaly_score": ANOMALY_OUTPUT},
+        "anomaly_threshold": ANOMALY_THRESHOLD,
+        "failure_threshold": failure_threshold,
+        "metrics": metrics,
+        "parity": parity,
+        "training_data": training_data,
+    }
+    folder = Path(out_dir) / version
+    if (folder / MODEL_FILE).is_file() and (folder / MODEL_FILE).read_bytes() == model_bytes:
+        return folder  # the same model written in the same second (same seed twice): nothing new
+    # Build in a temporary folder and rename, so a reader never sees a half-written version.
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=out_dir))
+    (staging / MODEL_FILE).write_bytes(model_bytes)
+    (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n")
+    os.replace(staging, folder)
+    return folder

@@ -1,0 +1,204 @@
+"""Train the failure classifier and the anomaly detector on simulated fleets and export one ONNX model.
+
+Three fleets with different seeds: one to fit, one to choose the decision thresholds on, one held out
+for the metrics written to the manifest. ``python -m model_registry.training.train --out DIR`` prints the
+version folder and the metrics as one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import IsolationForest, RandomForestClassifier
+
+from edge_agent.features import DEFAULT_WINDOW, N_FEATURES
+from model_registry.training.artifact import write_artifact
+from model_registry.training.datasets import DEFAULT_HORIZON_S, WindowDataset, build_dataset
+from model_registry.training.errors import DatasetError, ExportError, TrainingError
+from model_registry.training.evaluate import (
+    best_f1_threshold,
+    false_alarms,
+    lead_times_h,
+    summarise_leads,
+    window_metrics,
+)
+from model_registry.training.export import AnomalyDetector, export_model, latency_us_per_row, parity
+from simulator.fleet import run_to_failure
+from simulator.machines import DEFAULT_SAMPLE_PERIOD_S
+
+log = logging.getLogger(__name__)
+
+# Fleets are told apart by seed offsets so the held-out machines never share a seed with training ones.
+_VALIDATION_SEED_OFFSET = 1_000
+_TEST_SEED_OFFSET = 2_000
+# Healthy windows scoring above this quantile of the validation fleet's healthy windows are anomalous.
+_ANOMALY_QUANTILE = 0.999
+# Slope of the logistic map of isolation scores (which span ~0.35-0.8) onto 0..1.
+_ANOMALY_SHARPNESS = 25.0
+# The export must reproduce scikit-learn's failure probability to this precision.
+_PARITY_TOLERANCE = 1e-5
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Sizes of the fleets and models; QUICK is for tests, FULL for the demo and real use."""
+
+    train_machines: int
+    validation_machines: int
+    test_machines: int
+    trees: int
+    max_depth: int
+    min_samples_leaf: int
+    anomaly_trees: int
+    train_stride: int  # keep every n-th training window: neighbours are nearly identical
+    window: int = DEFAULT_WINDOW
+    horizon_s: float = DEFAULT_HORIZON_S
+    sample_period_s: float = DEFAULT_SAMPLE_PERIOD_S
+
+
+QUICK = TrainConfig(18, 9, 9, trees=30, max_depth=10, min_samples_leaf=10, anomaly_trees=50, train_stride=4)
+FULL = TrainConfig(
+    60, 24, 30, trees=100, max_depth=12, min_samples_leaf=10, anomaly_trees=100, train_stride=2
+)
+
+
+@dataclass(frozen=True)
+class TrainedModels:
+    """The fitted models, their thresholds and the held-out data they were judged on."""
+
+    classifier: RandomForestClassifier
+    detector: AnomalyDetector
+    failure_threshold: float
+    test: WindowDataset
+    training_windows: int
+
+
+def _fleet(config: TrainConfig, machines: int, seed: int, stride: int) -> WindowDataset:
+    runs = run_to_failure(machines, seed, sample_period_s=config.sample_period_s)
+    return build_dataset(runs, window=config.window, horizon_s=config.horizon_s, stride=stride)
+
+
+def train_models(config: TrainConfig, seed: int) -> TrainedModels:
+    """Fit the classifier and the anomaly detector and choose their thresholds on a validation fleet."""
+    train = _fleet(config, config.train_machines, seed, config.train_stride)
+    validation = _fleet(config, config.validation_machines, seed + _VALIDATION_SEED_OFFSET, 1)
+    test = _fleet(config, config.test_machines, seed + _TEST_SEED_OFFSET, 1)
+    for name, data in (("training", train), ("validation", validation), ("test", test)):
+        if len(np.unique(data.labels)) < 2 or not data.healthy.any():
+            raise DatasetError(f"the {name} fleet needs failing and healthy windows; use more machines")
+    classifier = RandomForestClassifier(
+        n_estimators=config.trees,
+        max_depth=config.max_depth,
+        min_samples_leaf=config.min_samples_leaf,
+        class_weight="balanced_subsample",
+        n_jobs=1,
+        random_state=seed,
+    ).fit(train.features, train.labels)
+    threshold = best_f1_threshold(validation.labels, classifier.predict_proba(validation.features)[:, 1])
+    forest = IsolationForest(n_estimators=config.anomaly_trees, random_state=seed, n_jobs=1)
+    forest.fit(train.features[train.healthy])
+    healthy_isolation = -forest.score_samples(validation.features[validation.healthy])
+    detector = AnomalyDetector(
+        forest, float(np.quantile(healthy_isolation, _ANOMALY_QUANTILE)), _ANOMALY_SHARPNESS
+    )
+    return TrainedModels(classifier, detector, threshold, test, len(train))
+
+
+def held_out_metrics(models: TrainedModels, config: TrainConfig) -> dict[str, Any]:
+    """Window metrics, warning lead times and false alarms of both outputs on the held-out fleet."""
+    test = models.test
+    prob = models.classifier.predict_proba(test.features)[:, 1]
+    anomaly = models.detector.anomaly_score(test.features)
+    developing = ~test.healthy
+    return {
+        "failure": window_metrics(test.labels, prob, models.failure_threshold),
+        "lead_time_h": summarise_leads(lead_times_h(test, prob, models.failure_threshold)),
+        "false_alarms": false_alarms(test, prob, models.failure_threshold, config.sample_period_s),
+        "anomaly": {
+            "healthy_flagged_share": round(float(np.mean(anomaly[test.healthy] >= 0.5)), 4),
+            "developing_flagged_share": round(float(np.mean(anomaly[developing] >= 0.5)), 4),
+            "within_horizon_flagged_share": round(float(np.mean(anomaly[test.labels == 1] >= 0.5)), 4),
+        },
+        "test_machines": config.test_machines,
+    }
+
+
+def train_default_model(out_dir: Path, *, seed: int = 0, quick: bool = False) -> Path:
+    """Train, export, check parity and write ``<out_dir>/<version>``; returns that version folder."""
+    config = QUICK if quick else FULL
+    started = time.perf_counter()
+    models = train_models(config, seed)
+    metrics = held_out_metrics(models, config)
+    model_bytes = export_model(models.classifier, models.detector, N_FEATURES).SerializeToString()
+    checked = parity(model_bytes, models.classifier, models.detector, models.test.features)
+    if checked["failure_prob_max_abs_diff"] >= _PARITY_TOLERANCE:
+        raise ExportError(
+            f"ONNX failure_prob differs from scikit-learn by {checked['failure_prob_max_abs_diff']:.3g}"
+        )
+    metrics["latency_us_per_row"] = {
+        "batch_12": round(latency_us_per_row(model_bytes, models.test.features, 12), 2),
+        "batch_1": round(latency_us_per_row(model_bytes, models.test.features, 1), 2),
+    }
+    metrics["train_seconds"] = round(time.perf_counter() - started, 1)
+    folder = write_artifact(
+        out_dir,
+        model_bytes,
+        window=config.window,
+        sample_period_s=config.sample_period_s,
+        horizon_s=config.horizon_s,
+        failure_threshold=round(models.failure_threshold, 6),
+        metrics=metrics,
+        parity=checked,
+        training_data={
+            "source": "simulator",
+            "seed": seed,
+            "machines": config.train_machines,
+            "windows": models.training_windows,
+            "quick": quick,
+        },
+    )
+    log.info("wrote model %s in %.1f s", folder.name, metrics["train_seconds"])
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: train, export and print the version folder and metrics as one JSON line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m model_registry.training.train", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder that receives <version>/model.onnx")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the training fleet (default 0)")
+    parser.add_argument("--quick", action="store_true", help="small fleets and forests (a few seconds)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        folder = train_default_model(args.out, seed=args.seed, quick=args.quick)
+    except (TrainingError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    manifest = json.loads((folder / "manifest.json").read_text())
+    print(
+        json.dumps(
+            {
+                "version_dir": str(folder),
+                "version": manifest["version"],
+                "metrics": manifest["metrics"],
+                "parity": manifest["parity"],
+                "failure_threshold": manifest["failure_threshold"],
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
