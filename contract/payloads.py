@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 import msgspec
 import uuid6
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 # Physical plausibility bounds: a value outside them is a broken sensor or a bad payload, not data.
 Temperature = Annotated[float, msgspec.Meta(ge=-60.0, le=400.0, description="degrees Celsius")]

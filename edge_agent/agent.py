@@ -1,0 +1,208 @@
+"""The sampling loop: source -> readings -> windows -> one batched model run -> predictions -> outbox.
+
+Everything here works without a broker (invariant 4): records go to the durable outbox and the MQTT
+link drains it when it can. Commands from the cloud arrive on the MQTT thread and are queued; the loop
+applies them between ticks so the source is only ever touched from one thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import numpy as np
+
+from contract import GatewayStatus, MachineInfo, MaintenanceCommand, Prediction, Reading, new_id
+from contract.codec import ContractError, decode, encode
+from edge_agent import __version__
+from edge_agent.config import AgentConfig
+from edge_agent.errors import AgentError, ModelError
+from edge_agent.features import FEATURE_NAMES, RollingWindow
+from edge_agent.inference import Model
+from edge_agent.outbox import Outbox, Stream
+from edge_agent.sources.base import Sample, Source
+
+logger = logging.getLogger(__name__)
+
+# When the loop falls this many ticks behind (a stalled disk, a suspended VM) it skips ahead instead of
+# bursting to catch up; the source's clock, not the tick count, decides what a sample means.
+MAX_TICKS_BEHIND = 5
+
+
+class Agent:
+    """One gateway's sampling and scoring loop; ``tick()`` does one round, ``run()`` loops until stopped."""
+
+    def __init__(
+        self,
+        config: AgentConfig,
+        source: Source,
+        model: Model,
+        outbox: Outbox,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.config = config
+        self.source = source
+        self.model = model
+        self.outbox = outbox
+        self._now = clock
+        self._windows = {m.id: RollingWindow(model.window) for m in config.machines}
+        self._alerting: dict[uuid.UUID, bool] = dict.fromkeys(self._windows, False)
+        self._commands: queue.SimpleQueue[MaintenanceCommand] = queue.SimpleQueue()
+        self.machines = [MachineInfo(m.id, m.name, m.type, m.location) for m in config.machines]
+        self.invalid_samples = 0
+        self.last_error: str | None = None
+        self.ticks = 0
+
+    def submit_command(self, command: MaintenanceCommand) -> None:
+        """Queue a command from the cloud; applied before the next tick (safe from any thread)."""
+        self._commands.put(command)
+
+    def status(self, online: bool = True) -> GatewayStatus:
+        """The gateway status as the MQTT link publishes it (retained)."""
+        return GatewayStatus(
+            gateway_id=self.config.gateway_id,
+            online=online,
+            ts=self._now(),
+            agent_version=__version__,
+            model_version=self.model.version,
+            outbox_depth=self.outbox.depth(),
+            dropped={**self.outbox.dropped(), "invalid": self.invalid_samples},
+            last_error=self.last_error,
+            machines=self.machines,
+        )
+
+    def tick(self) -> tuple[int, int]:
+        """One round: apply commands, read the source, store readings and predictions; return their counts."""
+        self._apply_commands()
+        samples = self.source.read()
+        self.ticks += 1
+        if not samples:
+            return 0, 0
+        now = self._now()
+        stamped = [(s, s.ts or now) for s in samples if s.machine_id in self._windows]
+        readings = self._readings(stamped)
+        predictions = self._predictions(stamped)
+        return readings, predictions
+
+    def _apply_commands(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            window = self._windows.get(command.machine_id)
+            if window is None:
+                logger.warning(
+                    "maintenance for machine %s, which this gateway does not serve", command.machine_id
+                )
+                continue
+            self.source.on_maintenance(command.machine_id)
+            # A repaired machine has a new baseline: its old window would describe the broken one.
+            window.clear()
+            self._alerting[command.machine_id] = False
+            logger.info(
+                "maintenance applied to machine %s (ticket %s)", command.machine_id, command.ticket_id
+            )
+
+    def _readings(self, stamped: list[tuple[Sample, datetime]]) -> int:
+        seq = self.outbox.next_seq(Stream.READINGS)
+        payloads: list[bytes] = []
+        for sample, ts in stamped:
+            reading = Reading(
+                id=new_id(),
+                seq=seq + len(payloads),
+                machine_id=sample.machine_id,
+                ts=ts,
+                temperature=sample.temperature,
+                vibration=sample.vibration,
+                rpm=sample.rpm,
+            )
+            data = encode(reading)
+            try:
+                # Validate at the boundary: one implausible value must not get a whole batch dead-lettered.
+                decode(data, Reading)
+            except ContractError as exc:
+                self.invalid_samples += 1
+                self._error(f"machine {sample.machine_id}: sample refused: {exc.detail}")
+                continue
+            payloads.append(data)
+        self.outbox.add(Stream.READINGS, payloads)
+        return len(payloads)
+
+    def _predictions(self, stamped: list[tuple[Sample, datetime]]) -> int:
+        windows: list[np.ndarray] = []
+        scored: list[tuple[uuid.UUID, datetime]] = []
+        for sample, ts in stamped:
+            window = self._windows[sample.machine_id]
+            window.push(sample.temperature, sample.vibration, sample.rpm)
+            if window.full:
+                windows.append(window.array())
+                scored.append((sample.machine_id, ts))
+        if not windows:
+            return 0
+        try:
+            features, failure, anomaly = self.model.score(np.stack(windows))
+        except (ModelError, ValueError) as exc:
+            self._error(f"model {self.model.version}: {exc}")
+            return 0
+        seq = self.outbox.next_seq(Stream.PREDICTIONS)
+        threshold = self.model.manifest.anomaly_threshold
+        payloads = []
+        for i, (machine_id, ts) in enumerate(scored):
+            prediction = Prediction(
+                id=new_id(),
+                seq=seq + i,
+                machine_id=machine_id,
+                ts=ts,
+                failure_prob=float(failure[i]),
+                anomaly_score=float(anomaly[i]),
+                is_anomaly=bool(anomaly[i] >= threshold),
+                model_version=self.model.version,
+                features=dict(zip(FEATURE_NAMES, features[i].tolist(), strict=True)),
+            )
+            payloads.append(encode(prediction))
+            self._alert(machine_id, prediction)
+        self.outbox.add(Stream.PREDICTIONS, payloads)
+        return len(payloads)
+
+    def _alert(self, machine_id: uuid.UUID, prediction: Prediction) -> None:
+        """Local alerting: a warning when a machine crosses the failure threshold, works offline."""
+        above = prediction.failure_prob >= self.model.manifest.failure_threshold
+        if above and not self._alerting[machine_id]:
+            logger.warning(
+                "machine %s at risk: failure_prob %.3f >= %.3f (model %s)",
+                machine_id,
+                prediction.failure_prob,
+                self.model.manifest.failure_threshold,
+                self.model.version,
+            )
+        elif not above and self._alerting[machine_id]:
+            logger.info("machine %s back below the failure threshold", machine_id)
+        self._alerting[machine_id] = above
+
+    def _error(self, message: str) -> None:
+        self.last_error = message
+        logger.error("%s", message)
+
+    def run(self, stop: threading.Event) -> None:
+        """Tick every 1/sample_hz seconds until ``stop`` is set; a failing tick is logged, not fatal."""
+        period = 1.0 / self.config.sample_hz
+        next_at = time.monotonic()
+        while not stop.is_set():
+            try:
+                self.tick()
+            except AgentError as exc:
+                self._error(str(exc))
+            next_at += period
+            delay = next_at - time.monotonic()
+            if delay < -MAX_TICKS_BEHIND * period:
+                logger.warning("sampling fell %.1f s behind; skipping ahead", -delay)
+                next_at = time.monotonic()
+            elif delay > 0:
+                stop.wait(delay)

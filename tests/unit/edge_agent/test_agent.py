@@ -1,0 +1,122 @@
+"""One agent tick: readings and predictions reach the outbox with identity, seq and features."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from contract import MaintenanceCommand, Prediction, Reading
+from edge_agent.agent import Agent
+from edge_agent.config import load_config
+from edge_agent.features import FEATURE_NAMES
+from edge_agent.inference import load_model
+from edge_agent.outbox import Outbox, Stream
+from edge_agent.sources.base import Sample
+
+from .conftest import MACHINE_IDS, config_text
+
+pytestmark = pytest.mark.unit
+
+
+class ListSource:
+    """A scripted source: each read() returns the next prepared list of samples."""
+
+    def __init__(self, ticks: list[list[Sample]]) -> None:
+        self.ticks = ticks
+        self.maintained: list[uuid.UUID] = []
+
+    def read(self) -> list[Sample]:
+        return self.ticks.pop(0) if self.ticks else []
+
+    def on_maintenance(self, machine_id: uuid.UUID) -> None:
+        self.maintained.append(machine_id)
+
+    def close(self) -> None:
+        pass
+
+
+def make_agent(tmp_path: Path, model_dir: Path, source: ListSource) -> Agent:
+    path = tmp_path / "agent.toml"
+    path.write_text(config_text(tmp_path, model_dir))
+    config = load_config(path, env={})
+    outbox = Outbox(config.data_dir, config.outbox_max_records)
+    return Agent(config, source, load_model(model_dir), outbox)
+
+
+def steady(n: int, vibration: float = 2.0) -> list[list[Sample]]:
+    return [[Sample(m, 60.0, vibration, 1500.0) for m in MACHINE_IDS[:2]] for _ in range(n)]
+
+
+def stored(agent: Agent, stream: Stream, kind: type) -> list:
+    return [msgspec.json.decode(p, type=kind) for _, p in agent.outbox.claim(stream, 10_000)]
+
+
+def test_predictions_start_once_the_window_is_full(tmp_path: Path, model_dir: Path) -> None:
+    agent = make_agent(tmp_path, model_dir, ListSource(steady(12)))
+    counts = [agent.tick() for _ in range(12)]
+    assert counts[:9] == [(2, 0)] * 9  # window is 10 samples
+    assert counts[9:] == [(2, 2)] * 3
+    readings = stored(agent, Stream.READINGS, Reading)
+    predictions = stored(agent, Stream.PREDICTIONS, Prediction)
+    assert [r.seq for r in readings] == list(range(24))
+    assert [p.seq for p in predictions] == list(range(6))
+    assert len({r.id for r in readings}) == 24
+    assert all(r.ts.tzinfo is not None for r in readings)
+    p = predictions[0]
+    assert list(p.features or {}) == list(FEATURE_NAMES)
+    assert p.features is not None and p.features["vibration_mean"] == pytest.approx(2.0)
+    assert p.model_version == "tiny-1" and p.is_anomaly is (p.anomaly_score >= 0.5)
+
+
+def test_source_timestamps_are_kept(tmp_path: Path, model_dir: Path) -> None:
+    ts = datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    agent = make_agent(tmp_path, model_dir, ListSource([[Sample(MACHINE_IDS[0], 60.0, 2.0, 1500.0, ts)]]))
+    agent.tick()
+    assert stored(agent, Stream.READINGS, Reading)[0].ts == ts
+
+
+def test_implausible_samples_are_counted_not_stored(tmp_path: Path, model_dir: Path) -> None:
+    bad = [Sample(MACHINE_IDS[0], 900.0, 2.0, 1500.0), Sample(MACHINE_IDS[1], 60.0, 2.0, 1500.0)]
+    agent = make_agent(tmp_path, model_dir, ListSource([bad]))
+    assert agent.tick() == (1, 0)
+    assert agent.status().dropped["invalid"] == 1
+    assert "temperature" in (agent.status().last_error or "")
+    assert [r.seq for r in stored(agent, Stream.READINGS, Reading)] == [0]
+
+
+def test_maintenance_reaches_the_source_and_clears_the_window(tmp_path: Path, model_dir: Path) -> None:
+    source = ListSource(steady(11))
+    agent = make_agent(tmp_path, model_dir, source)
+    for _ in range(10):
+        agent.tick()
+    command = MaintenanceCommand(machine_id=MACHINE_IDS[0], ticket_id=uuid.uuid4(), ts=datetime.now(UTC))
+    agent.submit_command(command)
+    _, predictions = agent.tick()
+    assert source.maintained == [MACHINE_IDS[0]]
+    assert predictions == 1  # only the machine whose window was not cleared
+
+
+def test_crossing_the_failure_threshold_logs_one_warning(
+    tmp_path: Path, model_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent = make_agent(tmp_path, model_dir, ListSource(steady(13, vibration=9.0)))
+    with caplog.at_level(logging.WARNING, logger="edge_agent.agent"):
+        for _ in range(13):
+            agent.tick()
+    warnings = [r for r in caplog.records if "at risk" in r.getMessage()]
+    assert len(warnings) == 2  # one per machine, not one per prediction
+
+
+def test_status_reports_machines_depth_and_model(tmp_path: Path, model_dir: Path) -> None:
+    agent = make_agent(tmp_path, model_dir, ListSource(steady(3)))
+    for _ in range(3):
+        agent.tick()
+    status = agent.status(online=True)
+    assert status.online and status.model_version == "tiny-1" and status.outbox_depth == 6
+    assert [m.id for m in status.machines] == MACHINE_IDS[:2]
+    assert status.dropped == {"predictions": 0, "readings": 0, "invalid": 0}

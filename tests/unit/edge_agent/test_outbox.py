@@ -1,0 +1,97 @@
+"""The outbox keeps records until acknowledged, survives reopening, and drops only by its counted policy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edge_agent.outbox import Outbox, Stream
+
+pytestmark = pytest.mark.unit
+
+
+def payloads(prefix: str, n: int) -> list[bytes]:
+    return [f"{prefix}{i}".encode() for i in range(n)]
+
+
+def test_records_and_seq_counters_survive_reopen(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=100)
+    box.add(Stream.READINGS, payloads("r", 5))
+    box.add(Stream.PREDICTIONS, payloads("p", 2))
+    box.close()
+    box = Outbox(tmp_path, max_records=100)
+    assert box.depth() == 7
+    assert box.next_seq(Stream.READINGS) == 5
+    assert box.next_seq(Stream.PREDICTIONS) == 2
+    assert [p for _, p in box.claim(Stream.READINGS, 10)] == payloads("r", 5)
+
+
+def test_records_survive_kill_9_of_the_writer(tmp_path: Path) -> None:
+    script = (
+        "import os, signal, sys\n"
+        "from edge_agent.outbox import Outbox, Stream\n"
+        f"box = Outbox({str(tmp_path)!r}, max_records=1000)\n"
+        "for i in range(50):\n"
+        "    box.add(Stream.READINGS, [b'x%d' % i])\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], check=False)
+    assert result.returncode == -9
+    box = Outbox(tmp_path, max_records=1000)
+    assert box.depth(Stream.READINGS) == 50
+    assert box.next_seq(Stream.READINGS) == 50
+
+
+def test_claimed_rows_stay_until_acked_and_are_not_claimed_twice(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=100)
+    box.add(Stream.READINGS, payloads("r", 10))
+    first = box.claim(Stream.READINGS, 4)
+    second = box.claim(Stream.READINGS, 4)
+    assert {i for i, _ in first}.isdisjoint(i for i, _ in second)
+    assert box.waiting(Stream.READINGS) == 2
+    box.ack(i for i, _ in first)
+    assert box.depth() == 6
+    box.release()  # e.g. the process restarts: nothing is in flight any more
+    assert [p for _, p in box.claim(Stream.READINGS, 100)] == payloads("r", 10)[4:]
+
+
+def test_full_outbox_drops_oldest_readings_first_and_counts_them(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=10)
+    box.add(Stream.READINGS, payloads("r", 6))
+    box.add(Stream.PREDICTIONS, payloads("p", 3))
+    box.add(Stream.READINGS, payloads("s", 4))  # 13 > 10: the 3 oldest readings go
+    assert box.depth() == 10
+    assert box.dropped() == {"predictions": 0, "readings": 3}
+    assert [p for _, p in box.claim(Stream.PREDICTIONS, 10)] == payloads("p", 3)
+    assert [p for _, p in box.claim(Stream.READINGS, 10)] == payloads("r", 6)[3:] + payloads("s", 4)
+
+
+def test_predictions_are_dropped_only_when_no_reading_is_left(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=4)
+    box.add(Stream.READINGS, payloads("r", 2))
+    box.add(Stream.PREDICTIONS, payloads("p", 4))
+    assert box.dropped() == {"predictions": 0, "readings": 2}
+    box.add(Stream.PREDICTIONS, payloads("q", 1))
+    assert box.dropped() == {"predictions": 1, "readings": 2}
+    assert [p for _, p in box.claim(Stream.PREDICTIONS, 10)] == [b"p1", b"p2", b"p3", b"q0"]
+    box.close()
+    assert Outbox(tmp_path, max_records=4).dropped() == {"predictions": 1, "readings": 2}
+
+
+def test_in_flight_rows_are_never_dropped(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=4)
+    box.add(Stream.READINGS, payloads("r", 4))
+    flying = box.claim(Stream.READINGS, 2)
+    box.add(Stream.READINGS, payloads("s", 2))
+    box.ack(i for i, _ in flying)
+    assert box.dropped()["readings"] == 2
+    assert [p for _, p in box.claim(Stream.READINGS, 10)] == [b"s0", b"s1"]
+
+
+def test_journal_is_wal(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=10)
+    box.add(Stream.READINGS, [b"x"])
+    assert (tmp_path / "outbox.sqlite3-wal").exists()
