@@ -8,6 +8,7 @@ Each test gets a fresh database cloned from a template that has every migration 
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +36,18 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("MAINTAINX_TEST_DATABASE_URL")
     if url:
         return url
-    return embedded_postgres(tmp_path_factory.mktemp("pg"), database="postgres")
+    return embedded_postgres(reachable_tmpdir("maintainx-test-pg-"), database="postgres")
+
+
+def reachable_tmpdir(prefix: str) -> Path:
+    """A fresh temporary folder that other users can enter.
+
+    As root, pgserver runs PostgreSQL as its own ``pgserver`` user, which cannot enter pytest's
+    0700 temporary folders; the folder is left for the OS to clean, like pytest's own.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -85,11 +85,13 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def data_dir() -> Path:
     """A demo data folder whose first model is already trained (quick settings) to keep the test short."""
     from model_registry.training.train import train_default_model
 
-    folder = tmp_path_factory.mktemp("demo") / "data"
+    from tests.conftest import reachable_tmpdir
+
+    folder = reachable_tmpdir("maintainx-demo-") / "data"
     version = train_default_model(folder / "models", quick=True)
     (folder / "models" / "CURRENT").write_text(version.name)
     return folder

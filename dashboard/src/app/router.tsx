@@ -1,0 +1,29 @@
+// The client-side routes; the API answers index.html for each of them so deep links work.
+import { createBrowserRouter } from "react-router";
+import { RouterProvider } from "react-router/dom";
+
+import { paths } from "@/config/paths";
+
+import { FleetRoute } from "./routes/fleet";
+import { GatewaysRoute } from "./routes/gateways";
+import { Layout } from "./routes/layout";
+import { MachineRoute } from "./routes/machine";
+import { NotFoundRoute } from "./routes/not-found";
+import { TicketsRoute } from "./routes/tickets";
+
+const router = createBrowserRouter([
+  {
+    Component: Layout,
+    children: [
+      { path: paths.fleet.path, Component: FleetRoute },
+      { path: paths.machine.path, Component: MachineRoute },
+      { path: paths.tickets.path, Component: TicketsRoute },
+      { path: paths.gateways.path, Component: GatewaysRoute },
+      { path: "*", Component: NotFoundRoute },
+    ],
+  },
+]);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}

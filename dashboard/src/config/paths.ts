@@ -1,0 +1,8 @@
+// Client-side routes in one place, so links and the router cannot disagree.
+
+export const paths = {
+  fleet: { path: "/", href: () => "/" },
+  machine: { path: "/machines/:machineId", href: (id: string) => `/machines/${encodeURIComponent(id)}` },
+  tickets: { path: "/tickets", href: () => "/tickets" },
+  gateways: { path: "/gateways", href: () => "/gateways" },
+} as const;

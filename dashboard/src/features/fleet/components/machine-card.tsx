@@ -1,0 +1,56 @@
+// One machine in the fleet view: who it is, whether it is online, what it measures and how risky it is.
+import { Link } from "react-router";
+
+import { OnlineBadge } from "@/components/badges";
+import { RiskBar } from "@/components/risk-bar";
+import { paths } from "@/config/paths";
+import { formatAge, formatNumber } from "@/lib/format";
+import { riskLevel } from "@/lib/risk";
+import type { Machine } from "@/types/api";
+
+export function MachineCard({ machine }: { machine: Machine }) {
+  const reading = machine.latest_reading;
+  const risk = machine.latest_prediction?.failure_prob ?? null;
+  return (
+    <article
+      className={`card machine-card machine-card--${riskLevel(risk)}`}
+      data-testid="machine-card"
+      data-machine-id={machine.id}
+    >
+      <header className="machine-card__head">
+        <div>
+          <h2 className="machine-card__name">
+            <Link to={paths.machine.href(machine.id)}>{machine.name}</Link>
+          </h2>
+          <p className="muted small">
+            {machine.type}
+            {machine.location ? ` · ${machine.location}` : ""}
+            {machine.gateway_id ? ` · ${machine.gateway_id}` : ""}
+          </p>
+        </div>
+        <OnlineBadge online={machine.online} />
+      </header>
+      <RiskBar value={risk} />
+      <dl className="readings">
+        <div>
+          <dt>Temperature</dt>
+          <dd>{formatNumber(reading?.temperature, 1, "°C")}</dd>
+        </div>
+        <div>
+          <dt>Vibration</dt>
+          <dd>{formatNumber(reading?.vibration, 2, "mm/s")}</dd>
+        </div>
+        <div>
+          <dt>Speed</dt>
+          <dd>{formatNumber(reading?.rpm, 0, "rpm")}</dd>
+        </div>
+      </dl>
+      <footer className="machine-card__foot small">
+        <span className={machine.open_tickets > 0 ? "tickets-count tickets-count--open" : "tickets-count"}>
+          {machine.open_tickets} open {machine.open_tickets === 1 ? "ticket" : "tickets"}
+        </span>
+        <span className="muted">{reading ? `read ${formatAge(reading.ts)}` : "no readings yet"}</span>
+      </footer>
+    </article>
+  );
+}

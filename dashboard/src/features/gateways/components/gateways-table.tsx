@@ -1,0 +1,78 @@
+// The gateways table: online, last seen, versions, outbox depth and what the edge had to drop.
+import { OnlineBadge } from "@/components/badges";
+import { Empty, ErrorBanner, Loading } from "@/components/feedback";
+import { formatAge, formatDateTime, sumCounts } from "@/lib/format";
+
+import { useGateways } from "../api/get-gateways";
+
+export function GatewaysTable() {
+  const gateways = useGateways();
+  if (gateways.isPending) return <Loading what="gateways" />;
+  if (gateways.isError && !gateways.data)
+    return <ErrorBanner error={gateways.error} title="Could not load gateways" />;
+  if (gateways.data.length === 0) return <Empty>No gateway has reported yet.</Empty>;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Gateway</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last seen</th>
+            <th scope="col" className="num">
+              Machines
+            </th>
+            <th scope="col">Model</th>
+            <th scope="col">Agent</th>
+            <th scope="col" className="num">
+              Outbox
+            </th>
+            <th scope="col" className="num">
+              Dropped
+            </th>
+            <th scope="col">Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {gateways.data.map((g) => {
+            const dropped = sumCounts(g.dropped);
+            const breakdown = Object.entries(g.dropped)
+              .map(([reason, n]) => `${reason}: ${n}`)
+              .join(", ");
+            return (
+              <tr key={g.id} data-testid="gateway-row" data-gateway-id={g.id}>
+                <th scope="row" data-label="Gateway">
+                  <code>{g.id}</code>
+                </th>
+                <td data-label="Status">
+                  <OnlineBadge online={g.online} />
+                </td>
+                <td data-label="Last seen" title={formatDateTime(g.last_seen)}>
+                  {formatAge(g.last_seen)}
+                </td>
+                <td data-label="Machines" className="num">
+                  {g.machine_count}
+                </td>
+                <td data-label="Model">{g.model_version ?? "—"}</td>
+                <td data-label="Agent">{g.agent_version ?? "—"}</td>
+                <td data-label="Outbox" className={`num${g.outbox_depth > 0 ? " warn" : ""}`}>
+                  {g.outbox_depth}
+                </td>
+                <td
+                  data-label="Dropped"
+                  className={`num${dropped > 0 ? " bad" : ""}`}
+                  title={breakdown || undefined}
+                >
+                  {dropped}
+                </td>
+                <td data-label="Last error" className="last-error">
+                  {g.last_error ?? "—"}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+// Display formatting of numbers, risks, times and ticket features.
+import { describe, expect, it } from "vitest";
+
+import {
+  formatAge,
+  formatDateTime,
+  formatDuration,
+  formatFeatureName,
+  formatNumber,
+  formatPercent,
+  keyFeatures,
+  sumCounts,
+} from "./format";
+
+describe("formatPercent", () => {
+  it("rounds a probability to a whole percentage", () => {
+    expect(formatPercent(0.873)).toBe("87%");
+    expect(formatPercent(1)).toBe("100%");
+    expect(formatPercent(0)).toBe("0%");
+  });
+  it("keeps the requested decimals", () => {
+    expect(formatPercent(0.8735, 1)).toBe("87.4%");
+  });
+  it("shows a dash for a missing value", () => {
+    expect(formatPercent(null)).toBe("—");
+    expect(formatPercent(undefined)).toBe("—");
+    expect(formatPercent(Number.NaN)).toBe("—");
+  });
+});
+
+describe("formatNumber", () => {
+  it("formats with fixed decimals, thousands separators and a unit", () => {
+    expect(formatNumber(71.26, 1, "°C")).toBe("71.3 °C");
+    expect(formatNumber(1480.4, 0, "rpm")).toBe("1,480 rpm");
+    expect(formatNumber(2.5, 2)).toBe("2.50");
+  });
+  it("shows a dash for missing or infinite values", () => {
+    expect(formatNumber(null)).toBe("—");
+    expect(formatNumber(Number.POSITIVE_INFINITY, 1, "°C")).toBe("—");
+  });
+});
+
+describe("formatAge", () => {
+  const now = new Date("2026-11-26T20:00:00Z");
+  it("says how long ago a time was, in the largest whole unit", () => {
+    expect(formatAge("2026-11-26T19:59:58Z", now)).toBe("just now");
+    expect(formatAge("2026-11-26T19:59:30Z", now)).toBe("30 s ago");
+    expect(formatAge("2026-11-26T19:55:00Z", now)).toBe("5 min ago");
+    expect(formatAge("2026-11-26T17:00:00Z", now)).toBe("3 h ago");
+    expect(formatAge("2026-11-24T20:00:00Z", now)).toBe("2 d ago");
+  });
+  it("treats a time slightly in the future (clock skew) as now", () => {
+    expect(formatAge("2026-11-26T20:00:03Z", now)).toBe("just now");
+  });
+  it("says never for a missing time and a dash for garbage", () => {
+    expect(formatAge(null, now)).toBe("never");
+    expect(formatAge("not a time", now)).toBe("—");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("formats a valid time and dashes an invalid one", () => {
+    expect(formatDateTime("2026-11-26T20:53:25.123456Z")).toMatch(/Nov 2[67], \d{2}:53:25/);
+    expect(formatDateTime("nope")).toBe("—");
+    expect(formatDateTime(null)).toBe("—");
+  });
+});
+
+describe("formatDuration", () => {
+  it("formats seconds and minutes", () => {
+    expect(formatDuration(0.42)).toBe("0.4 s");
+    expect(formatDuration(75)).toBe("1 min 15 s");
+    expect(formatDuration(120)).toBe("2 min");
+    expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("keyFeatures", () => {
+  const features = {
+    temperature_mean: 80.1,
+    vibration_slope: 0.02,
+    temperature_slope: -0.5,
+    rpm_std: 12,
+    rpm_slope: Number.NaN,
+  };
+  it("lists slopes first, each group by magnitude, and skips non-finite values", () => {
+    expect(keyFeatures(features, 4)).toEqual([
+      ["temperature_slope", -0.5],
+      ["vibration_slope", 0.02],
+      ["temperature_mean", 80.1],
+      ["rpm_std", 12],
+    ]);
+  });
+  it("returns the requested number at most, and nothing for null", () => {
+    expect(keyFeatures(features, 1)).toHaveLength(1);
+    expect(keyFeatures(null)).toEqual([]);
+  });
+});
+
+describe("small helpers", () => {
+  it("turns feature names into words", () => {
+    expect(formatFeatureName("vibration_per_krpm")).toBe("vibration per krpm");
+  });
+  it("sums a counter map", () => {
+    expect(sumCounts({ outbox_full: 3, oversized: 2 })).toBe(5);
+    expect(sumCounts({})).toBe(0);
+  });
+});

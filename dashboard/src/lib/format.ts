@@ -1,0 +1,86 @@
+// Formatting of numbers, risks and times for display; pure functions so they are easy to test.
+
+const DASH = "—";
+
+/** A probability in [0, 1] as a whole percentage, e.g. 0.873 -> "87%". */
+export function formatPercent(value: number | null | undefined, digits = 0): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return DASH;
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** A measurement with a fixed number of decimals and an optional unit, e.g. "71.3 °C". */
+export function formatNumber(value: number | null | undefined, digits = 1, unit = ""): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  const text = value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return unit ? `${text} ${unit}` : text;
+}
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** How long ago `iso` was, relative to `now`, e.g. "just now", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAge(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return "never";
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return DASH;
+  const seconds = Math.max(0, Math.round((now.getTime() - then) / 1000));
+  if (seconds < 10) return "just now";
+  if (seconds < MINUTE) return `${seconds} s ago`;
+  if (seconds < HOUR) return `${Math.floor(seconds / MINUTE)} min ago`;
+  if (seconds < DAY) return `${Math.floor(seconds / HOUR)} h ago`;
+  return `${Math.floor(seconds / DAY)} d ago`;
+}
+
+/** An RFC 3339 time as a short local date and time, e.g. "Nov 26, 20:53:25". */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return DASH;
+  return date.toLocaleString("en-US", {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
+}
+
+/** A lag in seconds, e.g. 0.42 -> "0.4 s", 75 -> "1 min 15 s". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
+  if (seconds < MINUTE) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / MINUTE);
+  const rest = Math.round(seconds - minutes * MINUTE);
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+}
+
+/** "temperature_slope" -> "temperature slope". */
+export function formatFeatureName(name: string): string {
+  return name.replaceAll("_", " ");
+}
+
+/**
+ * The features worth showing first in a ticket's reason: slopes (how fast a signal moved) before anything
+ * else, each group ordered by magnitude. The rest are still shown in full where there is room.
+ */
+export function keyFeatures(features: Record<string, number> | null, count = 3): [string, number][] {
+  if (!features) return [];
+  const isSlope = (name: string) => name.endsWith("_slope");
+  return Object.entries(features)
+    .filter(([, value]) => Number.isFinite(value))
+    .sort(([na, va], [nb, vb]) => {
+      if (isSlope(na) !== isSlope(nb)) return isSlope(na) ? -1 : 1;
+      return Math.abs(vb) - Math.abs(va);
+    })
+    .slice(0, count);
+}
+
+/** The sum of a counter map, e.g. a gateway's dropped readings by reason. */
+export function sumCounts(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((total, n) => total + n, 0);
+}
