@@ -1,0 +1,240 @@
+"""The ticket engine's loop: read newly ingested predictions, ask the policy, open or escalate tickets.
+
+Stateless between ticks apart from a watermark in ``engine_state``: each tick finds the machines with
+predictions ingested since the watermark, reads each one's last M predictions by event time from the
+(machine_id, timestamp) index, and applies the policy's decisions in one transaction. A restart, a second
+engine or out-of-order arrivals therefore cannot make it forget or double anything; the partial unique index
+on open tickets settles a race between two engines.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from cloud.config import Settings
+from cloud.db import make_engine, session_factory
+from cloud.engine.policy import Escalate, MachineTickets, Observation, OpenTicket, Priority, TicketPolicy
+from cloud.machines.models import Machine
+from cloud.predictions.models import Prediction
+from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
+from contract import new_id
+
+logger = logging.getLogger(__name__)
+
+ENGINE_NAME = "ticket_engine"
+TICK_S = 1.0
+# Ingestion stamps ingested_at at transaction start, so a long batch can commit after a shorter, later one:
+# each tick looks this far behind the watermark again (re-evaluating a machine is harmless).
+OVERLAP = timedelta(seconds=5)
+# After a database error, wait before trying again instead of spinning.
+ERROR_BACKOFF_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class TickResult:
+    """What one tick did."""
+
+    evaluated: int = 0
+    opened: int = 0
+    escalated: int = 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TicketEngine:
+    """Applies a ``TicketPolicy`` to the predictions in the database, one tick at a time."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        policy: TicketPolicy | None = None,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._sessions = sessions
+        self.policy = policy or TicketPolicy()
+        self._clock = clock
+
+    def tick(self) -> TickResult:
+        """Evaluate every machine with new predictions and apply the decisions; one transaction."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            watermark = session.execute(
+                sa.select(EngineState.watermark).where(EngineState.name == ENGINE_NAME)
+            ).scalar()
+            # First run: nothing older than max_age could open a ticket anyway.
+            since = watermark - OVERLAP if watermark is not None else now - self.policy.config.max_age
+            touched = dict(
+                session.execute(
+                    sa.select(Prediction.machine_id, sa.func.max(Prediction.ingested_at))
+                    .where(Prediction.ingested_at > since)
+                    .group_by(Prediction.machine_id)
+                ).all()
+            )
+            if not touched:
+                return TickResult()
+            result = self._evaluate(session, list(touched), now)
+            newest = max(touched.values())
+            if watermark is None or newest > watermark:
+                self._save_watermark(session, newest)
+            return result
+
+    def _evaluate(self, session: Session, machine_ids: list[uuid.UUID], now: datetime) -> TickResult:
+        recent = self._recent(session, machine_ids)
+        tickets = self._tickets(session, machine_ids)
+        names = dict(
+            session.execute(sa.select(Machine.id, Machine.name).where(Machine.id.in_(machine_ids))).all()
+        )
+        opened = escalated = 0
+        for machine_id in machine_ids:
+            open_id, state = tickets.get(machine_id, (None, MachineTickets()))
+            decision = self.policy.decide(recent=recent.get(machine_id, []), tickets=state, now=now)
+            if isinstance(decision, OpenTicket):
+                opened += self._open(session, machine_id, names[machine_id], decision, now)
+            elif isinstance(decision, Escalate) and open_id is not None:
+                session.execute(
+                    sa.update(MaintenanceTicket)
+                    .where(MaintenanceTicket.id == open_id)
+                    .values(priority=TicketPriority[decision.priority.name], updated_at=now)
+                )
+                logger.info("ticket %s escalated to %s", open_id, decision.priority.name)
+                escalated += 1
+        return TickResult(evaluated=len(machine_ids), opened=opened, escalated=escalated)
+
+    def _recent(self, session: Session, machine_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Observation]]:
+        # One array parameter, not a VALUES list: the statement text stays the same, so it is cached. Rows
+        # come back tagged with the id's position in the array (ordinality), which is cheaper than a UUID.
+        ids = (
+            sa.func.unnest(sa.bindparam("ids", machine_ids, type_=postgresql.ARRAY(Machine.id.type)))
+            .table_valued(sa.column("id", Machine.id.type), with_ordinality="n")
+            .render_derived(name="touched")
+        )
+        last = (
+            sa.select(
+                Prediction.timestamp,
+                Prediction.failure_prob,
+                Prediction.anomaly_score,
+                Prediction.model_version,
+                Prediction.features,
+            )
+            .where(Prediction.machine_id == ids.c.id)
+            .order_by(Prediction.timestamp.desc())
+            .limit(self.policy.config.window)
+            .lateral("last")
+        )
+        out: dict[uuid.UUID, list[Observation]] = {}
+        for row in session.execute(sa.select(ids.c.n, last).select_from(ids).join(last, sa.true())):
+            out.setdefault(machine_ids[row.n - 1], []).append(
+                Observation(
+                    row.timestamp, row.failure_prob, row.anomaly_score, row.model_version, row.features
+                )
+            )
+        return out
+
+    def _tickets(
+        self, session: Session, machine_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[uuid.UUID | None, MachineTickets]]:
+        open_rows = session.execute(
+            sa.select(MaintenanceTicket.machine_id, MaintenanceTicket.id, MaintenanceTicket.priority).where(
+                MaintenanceTicket.machine_id.in_(machine_ids),
+                MaintenanceTicket.status != TicketStatus.RESOLVED,
+            )
+        ).all()
+        resolved = dict(
+            session.execute(
+                sa.select(MaintenanceTicket.machine_id, sa.func.max(MaintenanceTicket.resolved_at))
+                .where(
+                    MaintenanceTicket.machine_id.in_(machine_ids),
+                    MaintenanceTicket.status == TicketStatus.RESOLVED,
+                )
+                .group_by(MaintenanceTicket.machine_id)
+            ).all()
+        )
+        out: dict[uuid.UUID, tuple[uuid.UUID | None, MachineTickets]] = {
+            machine_id: (None, MachineTickets(last_resolved_at=at)) for machine_id, at in resolved.items()
+        }
+        for machine_id, ticket_id, priority in open_rows:
+            out[machine_id] = (
+                ticket_id,
+                MachineTickets(
+                    open_priority=Priority[priority.name], last_resolved_at=resolved.get(machine_id)
+                ),
+            )
+        return out
+
+    def _open(
+        self, session: Session, machine_id: uuid.UUID, name: str, decision: OpenTicket, now: datetime
+    ) -> int:
+        values: dict[str, Any] = {
+            "id": new_id(),
+            "machine_id": machine_id,
+            "title": decision.title(name),
+            "status": TicketStatus.OPEN,
+            "priority": TicketPriority[decision.priority.name],
+            "created_at": now,
+            "updated_at": now,
+            "reason": decision.trigger.reason(),
+        }
+        # Another engine may have opened one a moment ago: the partial unique index decides, quietly.
+        statement = (
+            insert(MaintenanceTicket)
+            .values(values)
+            .on_conflict_do_nothing(
+                index_elements=[MaintenanceTicket.machine_id],
+                index_where=MaintenanceTicket.status != TicketStatus.RESOLVED,
+            )
+        )
+        inserted = session.execute(statement.returning(MaintenanceTicket.id)).scalar() is not None
+        if inserted:
+            logger.info("ticket opened: %s (%s)", values["title"], decision.priority.name)
+        return int(inserted)
+
+    def _save_watermark(self, session: Session, watermark: datetime) -> None:
+        statement = insert(EngineState).values(
+            name=ENGINE_NAME, watermark=watermark, updated_at=sa.func.now()
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[EngineState.name],
+                set_={"watermark": statement.excluded.watermark, "updated_at": statement.excluded.updated_at},
+            )
+        )
+
+
+def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
+    """Run the ticket engine until ``stop`` is set (or SIGTERM / SIGINT when no event is given)."""
+    if stop is None:
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    engine = make_engine(settings.resolved_database_url())
+    ticket_engine = TicketEngine(session_factory(engine))
+    logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
+    try:
+        while not stop.is_set():
+            try:
+                result = ticket_engine.tick()
+            except SQLAlchemyError as exc:
+                logger.warning("ticket engine tick failed, retrying in %ss: %s", ERROR_BACKOFF_S, exc)
+                stop.wait(ERROR_BACKOFF_S)
+                continue
+            if result.opened or result.escalated:
+                logger.info("tick: %s", result)
+            stop.wait(TICK_S)
+    finally:
+        engine.dispose()
+        logger.info("ticket engine stopped")

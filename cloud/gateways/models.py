@@ -1,0 +1,28 @@
+"""The ``gateways`` table: one row per gateway, upserted from its retained status message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cloud.db import JSON, Base
+
+
+class Gateway(Base):
+    """A gateway and the status it last reported."""
+
+    __tablename__ = "gateways"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    online: Mapped[bool] = mapped_column(server_default=sa.false())
+    last_seen: Mapped[datetime | None]
+    agent_version: Mapped[str | None]
+    model_version: Mapped[str | None]
+    outbox_depth: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("0"))
+    # Readings the gateway dropped by policy (e.g. outbox full), by reason: counted, never silent.
+    dropped: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))
+    last_error: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())

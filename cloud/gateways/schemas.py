@@ -1,0 +1,21 @@
+"""What the API says about gateways."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from cloud.api.timerange import UtcDatetime
+
+
+class GatewayRead(BaseModel):
+    """A gateway with the status it last reported and how many machines it serves."""
+
+    id: str
+    online: bool
+    last_seen: UtcDatetime | None
+    agent_version: str | None
+    model_version: str | None
+    outbox_depth: int
+    dropped: dict[str, int]
+    last_error: str | None
+    machine_count: int

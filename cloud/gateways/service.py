@@ -1,0 +1,38 @@
+"""Reading gateways and what they last reported."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cloud.gateways.models import Gateway
+from cloud.gateways.schemas import GatewayRead
+from cloud.machines.models import Machine
+
+
+def get_all(*, db_session: Session) -> list[GatewayRead]:
+    """Every gateway, sorted by id, with its machine count."""
+    counts = (
+        sa.select(Machine.gateway_id, sa.func.count().label("n"))
+        .group_by(Machine.gateway_id)
+        .subquery("counts")
+    )
+    query = (
+        sa.select(Gateway, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.gateway_id == Gateway.id)
+        .order_by(Gateway.id)
+    )
+    return [
+        GatewayRead(
+            id=gateway.id,
+            online=gateway.online,
+            last_seen=gateway.last_seen,
+            agent_version=gateway.agent_version,
+            model_version=gateway.model_version,
+            outbox_depth=gateway.outbox_depth,
+            dropped=gateway.dropped,
+            last_error=gateway.last_error,
+            machine_count=count,
+        )
+        for gateway, count in db_session.execute(query)
+    ]

@@ -1,0 +1,29 @@
+"""Standalone ingestion worker: ``python -m cloud.ingestion [--upgrade-db]``, configured by environment."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+
+from cloud.config import Settings
+from cloud.ingestion.worker import run_ingest
+from cloud.logs import configure_logging
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run one ingestion worker until SIGTERM or Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m cloud.ingestion", description=__doc__)
+    parser.add_argument("--upgrade-db", action="store_true", help="apply database migrations before starting")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_level)
+    if args.upgrade_db:
+        from cloud.db import upgrade_database
+
+        upgrade_database(settings.resolved_database_url())
+    with contextlib.suppress(KeyboardInterrupt):
+        run_ingest(settings)
+
+
+if __name__ == "__main__":
+    main()

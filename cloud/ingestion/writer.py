@@ -1,0 +1,261 @@
+"""Writing one batch in one transaction, each reading and prediction exactly once.
+
+The fast path COPYs a batch straight into its table inside a savepoint. Duplicates are rare (a QoS 1
+redelivery, an edge replay) but normal: when the COPY hits one, the savepoint is rolled back and the batch
+goes the careful way — COPY into a staging table, then ``INSERT … SELECT … ON CONFLICT (id) DO NOTHING``.
+Readings or predictions for a machine the cloud does not know yet create a placeholder machine first, so
+nothing is lost (see README.md). Functions here take a psycopg2 connection and never commit: the caller
+does, then acknowledges.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+import psycopg2
+import psycopg2.errors
+from psycopg2.extras import Json, execute_values
+
+from cloud.ingestion.dead_letter import Reason, Rejected, insert_dead_letters
+from cloud.ingestion.routing import Accepted, Routed
+from cloud.ingestion.stats import WriteStats, latest
+from contract.payloads import GatewayStatus, Prediction, PredictionBatch, Reading, TelemetryBatch
+
+logger = logging.getLogger(__name__)
+
+# Staging tables live per connection and empty themselves at commit; created on first use.
+_STAGE_READINGS = """
+CREATE TEMP TABLE IF NOT EXISTS ingest_readings (
+    id uuid, machine_id uuid, "timestamp" timestamptz, temperature float8, vibration float8, rpm float8,
+    gateway_id text, seq bigint
+) ON COMMIT DELETE ROWS"""
+_STAGE_PREDICTIONS = """
+CREATE TEMP TABLE IF NOT EXISTS ingest_predictions (
+    id uuid, machine_id uuid, "timestamp" timestamptz, failure_prob float8, is_anomaly bool,
+    anomaly_score float8, model_version text, gateway_id text, seq bigint, features jsonb
+) ON COMMIT DELETE ROWS"""
+
+# Unknown machine policy: a placeholder (registered = false) owned by the gateway whose topic carried the
+# data; the gateway row is created too when needed, because machines.gateway_id references it.
+_PLACEHOLDERS = """
+WITH incoming (machine_id, gateway_id) AS (SELECT * FROM unnest(%s::uuid[], %s::text[])),
+missing AS (
+    SELECT i.machine_id, i.gateway_id FROM incoming i
+    WHERE NOT EXISTS (SELECT 1 FROM machines m WHERE m.id = i.machine_id)
+), new_gateways AS (
+    INSERT INTO gateways (id) SELECT DISTINCT gateway_id FROM missing ON CONFLICT (id) DO NOTHING
+)
+INSERT INTO machines (id, name, type, gateway_id, registered)
+SELECT machine_id, 'unregistered ' || left(replace(machine_id::text, '-', ''), 8), 'unknown', gateway_id,
+       false
+FROM missing
+ON CONFLICT (id) DO NOTHING"""
+
+_READING_COLUMNS = 'id, machine_id, "timestamp", temperature, vibration, rpm, gateway_id, seq'
+_PREDICTION_COLUMNS = (
+    'id, machine_id, "timestamp", failure_prob, is_anomaly, anomaly_score, model_version, gateway_id, seq, '
+    "features"
+)
+_INSERT_READINGS = f"""
+INSERT INTO sensor_data ({_READING_COLUMNS}) SELECT {_READING_COLUMNS} FROM ingest_readings
+ON CONFLICT (id) DO NOTHING"""
+_INSERT_PREDICTIONS = f"""
+INSERT INTO predictions ({_PREDICTION_COLUMNS}) SELECT {_PREDICTION_COLUMNS} FROM ingest_predictions
+ON CONFLICT (id) DO NOTHING"""
+
+# A status older than the one stored (a late retained copy, a replay) must not roll the gateway back.
+_UPSERT_GATEWAY = """
+INSERT INTO gateways (id, online, last_seen, agent_version, model_version, outbox_depth, dropped, last_error)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (id) DO UPDATE SET
+    online = EXCLUDED.online, last_seen = EXCLUDED.last_seen, agent_version = EXCLUDED.agent_version,
+    model_version = EXCLUDED.model_version, outbox_depth = EXCLUDED.outbox_depth, dropped = EXCLUDED.dropped,
+    last_error = EXCLUDED.last_error, updated_at = now()
+WHERE gateways.last_seen IS NULL OR gateways.last_seen <= EXCLUDED.last_seen"""
+_UPSERT_MACHINES = """
+INSERT INTO machines (id, name, type, location, gateway_id, registered) VALUES %s
+ON CONFLICT (id) DO UPDATE SET
+    name = EXCLUDED.name, type = EXCLUDED.type, location = EXCLUDED.location,
+    gateway_id = EXCLUDED.gateway_id, registered = true"""
+
+_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
+def _copy(cursor: Any, target: str, text: str) -> None:
+    cursor.copy_expert(f"COPY {target} FROM STDIN", io.StringIO(text))
+
+
+def _insert_once(
+    cursor: Any, *, table: str, columns: str, stage: str, stage_ddl: str, insert: str, text: str
+) -> int:
+    """COPY ``text`` into ``table``, dropping rows whose id is already stored; return how many were new."""
+    cursor.execute("SAVEPOINT ingest_copy")
+    try:
+        _copy(cursor, f"{table} ({columns})", text)
+        inserted = int(cursor.rowcount)
+    except psycopg2.errors.UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT ingest_copy")
+        cursor.execute(stage_ddl)
+        _copy(cursor, stage, text)
+        cursor.execute(insert)
+        inserted = int(cursor.rowcount)
+    cursor.execute("RELEASE SAVEPOINT ingest_copy")
+    return inserted
+
+
+def _ensure_machines(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
+    """Create placeholder machines for ids in ``items`` that ``machines`` does not have yet."""
+    owners: dict[str, str] = {}
+    for item in items:
+        body = item.body
+        rows: Sequence[Reading | Prediction] = (
+            body.readings if isinstance(body, TelemetryBatch) else body.predictions  # type: ignore[union-attr]
+        )
+        for row in rows:
+            owners.setdefault(str(row.machine_id), item.gateway_id)
+    cursor.execute(_PLACEHOLDERS, (list(owners), list(owners.values())))
+    stats.placeholders += cursor.rowcount
+
+
+def _reading_lines(batches: Sequence[Accepted]) -> Iterable[str]:
+    for item in batches:
+        assert isinstance(item.body, TelemetryBatch)
+        gw = item.gateway_id
+        for r in item.body.readings:
+            yield (
+                f"{r.id}\t{r.machine_id}\t{r.ts.isoformat()}\t{r.temperature!r}\t{r.vibration!r}\t{r.rpm!r}"
+                f"\t{gw}\t{r.seq}\n"
+            )
+
+
+def _prediction_lines(batches: Sequence[Accepted]) -> Iterable[str]:
+    for item in batches:
+        assert isinstance(item.body, PredictionBatch)
+        gw = item.gateway_id
+        for p in item.body.predictions:
+            features = _NULL if p.features is None else _text(msgspec.json.encode(p.features).decode())
+            yield (
+                f"{p.id}\t{p.machine_id}\t{p.ts.isoformat()}\t{p.failure_prob!r}"
+                f"\t{'t' if p.is_anomaly else 'f'}"
+                f"\t{p.anomaly_score!r}\t{_text(p.model_version)}\t{gw}\t{p.seq}\t{features}\n"
+            )
+
+
+def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
+    _ensure_machines(cursor, items, stats)
+    total = sum(len(i.body.readings) for i in items if isinstance(i.body, TelemetryBatch))
+    inserted = _insert_once(
+        cursor,
+        table="sensor_data",
+        columns=_READING_COLUMNS,
+        stage="ingest_readings",
+        stage_ddl=_STAGE_READINGS,
+        insert=_INSERT_READINGS,
+        text="".join(_reading_lines(items)),
+    )
+    stats.readings += inserted
+    stats.readings_duplicate += total - inserted
+    newest = max(r.ts for i in items if isinstance(i.body, TelemetryBatch) for r in i.body.readings)
+    stats.newest_event_ts = latest(stats.newest_event_ts, newest)
+
+
+def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
+    _ensure_machines(cursor, items, stats)
+    total = sum(len(i.body.predictions) for i in items if isinstance(i.body, PredictionBatch))
+    inserted = _insert_once(
+        cursor,
+        table="predictions",
+        columns=_PREDICTION_COLUMNS,
+        stage="ingest_predictions",
+        stage_ddl=_STAGE_PREDICTIONS,
+        insert=_INSERT_PREDICTIONS,
+        text="".join(_prediction_lines(items)),
+    )
+    stats.predictions += inserted
+    stats.predictions_duplicate += total - inserted
+
+
+def _write_status(cursor: Any, status: GatewayStatus, stats: WriteStats) -> None:
+    cursor.execute(
+        _UPSERT_GATEWAY,
+        (
+            status.gateway_id,
+            status.online,
+            status.ts,
+            status.agent_version,
+            status.model_version,
+            status.outbox_depth,
+            Json(status.dropped),
+            status.last_error,
+        ),
+    )
+    stats.statuses += 1
+    if cursor.rowcount == 0:
+        logger.info("skipped stale status of gateway %s from %s", status.gateway_id, status.ts)
+        return
+    # One row per machine id: ON CONFLICT DO UPDATE may not touch the same row twice in one statement.
+    machines = {m.id: m for m in status.machines}
+    if machines:
+        rows = [(str(m.id), m.name, m.type, m.location, status.gateway_id, True) for m in machines.values()]
+        execute_values(cursor, _UPSERT_MACHINES, rows, template="(%s::uuid, %s, %s, %s, %s, %s)")
+
+
+def write_batch(connection: Any, items: Sequence[Routed]) -> WriteStats:
+    """Write every routed message of one batch on ``connection`` (psycopg2) without committing."""
+    stats = WriteStats()
+    readings = [i for i in items if isinstance(i, Accepted) and isinstance(i.body, TelemetryBatch)]
+    predictions = [i for i in items if isinstance(i, Accepted) and isinstance(i.body, PredictionBatch)]
+    statuses = sorted(
+        (i.body for i in items if isinstance(i, Accepted) and isinstance(i.body, GatewayStatus)),
+        key=lambda s: s.ts,
+    )
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    with connection.cursor() as cursor:
+        # Statuses first: they register machines, so data in the same batch needs no placeholder.
+        for status in statuses:
+            _write_status(cursor, status, stats)
+        if readings:
+            _write_readings(cursor, readings, stats)
+        if predictions:
+            _write_predictions(cursor, predictions, stats)
+        stats.dead_letters = insert_dead_letters(cursor, rejected)
+    for r in rejected:
+        stats.dead_letter_reasons[r.reason] = stats.dead_letter_reasons.get(r.reason, 0) + 1
+    return stats
+
+
+def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception) -> WriteStats:
+    """Write a batch the database refused message by message; a message it still refuses is dead-lettered.
+
+    Only for errors in the data (a value PostgreSQL rejects), never for a database that is down: the
+    caller has rolled back and will commit what this writes.
+    """
+    logger.warning("batch of %d messages refused (%s); retrying one message at a time", len(items), error)
+    stats = WriteStats()
+    with connection.cursor() as cursor:
+        cursor.execute(_STAGE_READINGS)
+        cursor.execute(_STAGE_PREDICTIONS)
+        for item in items:
+            cursor.execute("SAVEPOINT ingest_one")
+            try:
+                stats.add(write_batch(connection, [item]))
+                # Staging rows live until commit; the next message must not see this one's.
+                cursor.execute("TRUNCATE ingest_readings, ingest_predictions")
+            except psycopg2.OperationalError:
+                raise
+            except psycopg2.Error as exc:
+                cursor.execute("ROLLBACK TO SAVEPOINT ingest_one")
+                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                refused = Rejected(item.message, Reason.REJECTED_BY_DATABASE, detail)
+                stats.add(write_batch(connection, [refused]))
+            cursor.execute("RELEASE SAVEPOINT ingest_one")
+    return stats

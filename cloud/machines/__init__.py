@@ -1,0 +1,1 @@
+"""Machines on the factory floor, registered from their gateway's status."""

@@ -1,0 +1,121 @@
+"""Reading machines with their live state in one query per request."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cloud.errors import NotFoundError
+from cloud.gateways.models import Gateway
+from cloud.machines.models import Machine
+from cloud.machines.schemas import LatestPrediction, LatestReading, MachineRead
+from cloud.predictions.models import Prediction
+from cloud.telemetry.models import SensorData
+from cloud.tickets.models import MaintenanceTicket, TicketStatus
+
+
+def _machines_query() -> sa.Select[Any]:
+    # The newest reading and prediction come from the (machine_id, timestamp) indexes, one row each.
+    reading = (
+        sa.select(SensorData.timestamp, SensorData.temperature, SensorData.vibration, SensorData.rpm)
+        .where(SensorData.machine_id == Machine.id)
+        .order_by(SensorData.timestamp.desc())
+        .limit(1)
+        .lateral("reading")
+    )
+    prediction = (
+        sa.select(
+            Prediction.timestamp,
+            Prediction.failure_prob,
+            Prediction.anomaly_score,
+            Prediction.is_anomaly,
+            Prediction.model_version,
+        )
+        .where(Prediction.machine_id == Machine.id)
+        .order_by(Prediction.timestamp.desc())
+        .limit(1)
+        .lateral("prediction")
+    )
+    open_tickets = (
+        sa.select(MaintenanceTicket.machine_id, sa.func.count().label("n"))
+        .where(MaintenanceTicket.status != TicketStatus.RESOLVED)
+        .group_by(MaintenanceTicket.machine_id)
+        .subquery("open_tickets")
+    )
+    return (
+        sa.select(
+            Machine,
+            sa.func.coalesce(Gateway.online, sa.false()).label("online"),
+            reading.c.timestamp.label("r_ts"),
+            reading.c.temperature,
+            reading.c.vibration,
+            reading.c.rpm,
+            prediction.c.timestamp.label("p_ts"),
+            prediction.c.failure_prob,
+            prediction.c.anomaly_score,
+            prediction.c.is_anomaly,
+            prediction.c.model_version,
+            sa.func.coalesce(open_tickets.c.n, 0).label("open_tickets"),
+        )
+        .outerjoin(Gateway, Gateway.id == Machine.gateway_id)
+        .outerjoin(reading, sa.true())
+        .outerjoin(prediction, sa.true())
+        .outerjoin(open_tickets, open_tickets.c.machine_id == Machine.id)
+        .order_by(Machine.name, Machine.id)
+    )
+
+
+def _to_schema(row: sa.Row[Any]) -> MachineRead:
+    machine: Machine = row.Machine
+    reading = (
+        LatestReading(ts=row.r_ts, temperature=row.temperature, vibration=row.vibration, rpm=row.rpm)
+        if row.r_ts is not None
+        else None
+    )
+    prediction = (
+        LatestPrediction(
+            ts=row.p_ts,
+            failure_prob=row.failure_prob,
+            anomaly_score=row.anomaly_score,
+            is_anomaly=row.is_anomaly,
+            model_version=row.model_version,
+        )
+        if row.p_ts is not None
+        else None
+    )
+    return MachineRead(
+        id=machine.id,
+        name=machine.name,
+        type=machine.type,
+        location=machine.location,
+        created_at=machine.created_at,
+        gateway_id=machine.gateway_id,
+        online=row.online,
+        latest_reading=reading,
+        latest_prediction=prediction,
+        open_tickets=row.open_tickets,
+    )
+
+
+def get_all(*, db_session: Session) -> list[MachineRead]:
+    """Every machine with its live state, sorted by name."""
+    return [_to_schema(row) for row in db_session.execute(_machines_query())]
+
+
+def get(*, db_session: Session, machine_id: uuid.UUID) -> MachineRead:
+    """One machine with its live state; NotFoundError when there is none with this id."""
+    row = db_session.execute(_machines_query().where(Machine.id == machine_id)).first()
+    if row is None:
+        raise NotFoundError(f"machine {machine_id} does not exist")
+    return _to_schema(row)
+
+
+def require(*, db_session: Session, machine_id: uuid.UUID) -> Machine:
+    """The machine row; NotFoundError when there is none with this id."""
+    machine = db_session.get(Machine, machine_id)
+    if machine is None:
+        raise NotFoundError(f"machine {machine_id} does not exist")
+    return machine

@@ -1,0 +1,1 @@
+"""Alembic migrations of the cloud database; run them with :func:`cloud.db.upgrade_database`."""

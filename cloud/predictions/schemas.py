@@ -1,0 +1,28 @@
+"""What the API says about model verdicts."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel
+
+from cloud.api.timerange import UtcDatetime
+
+
+class PredictionPoint(BaseModel):
+    """One verdict, or the worst verdict in one time bucket."""
+
+    ts: UtcDatetime
+    failure_prob: float
+    anomaly_score: float
+    is_anomaly: bool
+    model_version: str
+
+
+class PredictionSeries(BaseModel):
+    """One machine's verdicts in a time range, oldest first."""
+
+    machine_id: uuid.UUID
+    start: UtcDatetime
+    end: UtcDatetime
+    points: list[PredictionPoint]

@@ -1,0 +1,1 @@
+"""Sensor readings (temperature, vibration, rpm) as stored exactly once from the edge."""

@@ -1,0 +1,1 @@
+"""Maintenance tickets: opened by the ticket policy, worked through by technicians."""

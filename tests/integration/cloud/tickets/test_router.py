@@ -1,0 +1,188 @@
+"""Tickets over HTTP: list, read, the OPEN -> IN_PROGRESS -> RESOLVED lifecycle and the repair command."""
+
+from __future__ import annotations
+
+import queue
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import paho.mqtt.client as mqtt
+import pytest
+from fastapi.testclient import TestClient
+from paho.mqtt.enums import CallbackAPIVersion
+
+from cloud.tickets.models import TicketStatus
+from contract import MaintenanceCommand, decode
+from contract.topics import Command, command_topic
+from maintainx.services import Broker
+
+pytestmark = pytest.mark.integration
+
+
+def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: TestClient, seed: Any) -> None:
+    pump = seed.machine("Pump 03")
+    fan = seed.machine("Fan 01")
+    now = datetime.now(UTC)
+    old = seed.ticket(
+        pump, status=TicketStatus.RESOLVED, created_at=now - timedelta(hours=2), resolved_at=now
+    )
+    new = seed.ticket(fan, created_at=now - timedelta(minutes=1))
+
+    body = client.get("/api/tickets").json()
+
+    assert [t["id"] for t in body] == [str(new), str(old)]
+    assert body[0]["machine_name"] == "Fan 01"
+    assert body[0]["status"] == "OPEN" and body[0]["priority"] == "HIGH"
+    assert body[0]["reason"]["model_version"] == "test-model-1"
+    assert body[0]["reason"]["features"] == {"vibration_rms": 3.5}
+    assert body[0]["reason"]["prediction_ts"].endswith("Z")
+    assert body[1]["resolved_at"] is not None
+    assert set(body[0]) == {
+        "id", "machine_id", "machine_name", "title", "status", "priority", "technician_id",
+        "created_at", "updated_at", "resolved_at", "reason",
+    }  # fmt: skip
+
+
+def test_tickets_filter_by_status_machine_and_limit(client: TestClient, seed: Any) -> None:
+    pump = seed.machine("Pump 03")
+    fan = seed.machine("Fan 01")
+    now = datetime.now(UTC)
+    for hours in (3, 2):
+        seed.ticket(
+            pump, status=TicketStatus.RESOLVED, created_at=now - timedelta(hours=hours), resolved_at=now
+        )
+    open_pump = seed.ticket(pump, created_at=now - timedelta(minutes=5))
+    seed.ticket(fan, status=TicketStatus.IN_PROGRESS)
+
+    assert [t["id"] for t in client.get("/api/tickets", params={"status": "OPEN"}).json()] == [str(open_pump)]
+    assert len(client.get("/api/tickets", params={"machine_id": str(pump)}).json()) == 3
+    resolved = client.get(
+        "/api/tickets", params={"status": "RESOLVED", "machine_id": str(pump), "limit": 1}
+    ).json()
+    assert len(resolved) == 1 and resolved[0]["status"] == "RESOLVED"
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"status": "DONE"}, {"machine_id": "pump"}])
+def test_bad_ticket_filters_are_422_problems(
+    client: TestClient, expect_problem: Any, params: dict[str, Any]
+) -> None:
+    body = expect_problem(client.get("/api/tickets", params=params), 422)
+    assert body["errors"][0]["loc"] == ["query", next(iter(params))]
+
+
+def test_one_ticket_by_id_and_a_404_problem_for_an_unknown_one(
+    client: TestClient, seed: Any, expect_problem: Any
+) -> None:
+    ticket = seed.ticket(seed.machine("Pump 03"))
+    assert client.get(f"/api/tickets/{ticket}").json()["id"] == str(ticket)
+    missing = uuid.uuid4()
+    expect_problem(client.get(f"/api/tickets/{missing}"), 404, f"ticket {missing} does not exist")
+    expect_problem(client.patch(f"/api/tickets/{missing}", json={"status": "IN_PROGRESS"}), 404)
+
+
+def test_a_ticket_moves_open_to_in_progress_to_resolved(client: TestClient, seed: Any) -> None:
+    ticket = seed.ticket(seed.machine("Pump 03"))
+    technician = uuid.uuid4()
+
+    started = client.patch(
+        f"/api/tickets/{ticket}", json={"status": "IN_PROGRESS", "technician_id": str(technician)}
+    )
+    assert started.status_code == 200, started.text
+    assert started.json()["status"] == "IN_PROGRESS"
+    assert started.json()["technician_id"] == str(technician)
+    assert started.json()["resolved_at"] is None
+
+    resolved = client.patch(f"/api/tickets/{ticket}", json={"status": "RESOLVED"})
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.json()["status"] == "RESOLVED"
+    assert resolved.json()["resolved_at"] is not None
+    assert resolved.json()["technician_id"] == str(technician)  # untouched when not in the body
+    assert client.get(f"/api/tickets/{ticket}").json()["status"] == "RESOLVED"
+
+
+@pytest.mark.parametrize(
+    ("current", "wanted", "message"),
+    [
+        (TicketStatus.OPEN, "RESOLVED", "ticket can go from OPEN to IN_PROGRESS only"),
+        (TicketStatus.OPEN, "OPEN", "ticket can go from OPEN to IN_PROGRESS only"),
+        (TicketStatus.IN_PROGRESS, "OPEN", "ticket can go from IN_PROGRESS to RESOLVED only"),
+        (TicketStatus.IN_PROGRESS, "IN_PROGRESS", "ticket can go from IN_PROGRESS to RESOLVED only"),
+        (TicketStatus.RESOLVED, "IN_PROGRESS", "ticket is RESOLVED and can change no more"),
+    ],
+)
+def test_skipping_or_going_back_is_a_409_problem_and_changes_nothing(
+    client: TestClient, seed: Any, expect_problem: Any, current: TicketStatus, wanted: str, message: str
+) -> None:
+    resolved_at = datetime.now(UTC) if current is TicketStatus.RESOLVED else None
+    ticket = seed.ticket(seed.machine("Pump 03"), status=current, resolved_at=resolved_at)
+    body = expect_problem(client.patch(f"/api/tickets/{ticket}", json={"status": wanted}), 409)
+    assert body["detail"] == message
+    assert client.get(f"/api/tickets/{ticket}").json()["status"] == current.value
+
+
+def test_a_technician_can_be_unassigned_with_null(client: TestClient, seed: Any) -> None:
+    ticket = seed.ticket(seed.machine("Pump 03"))
+    client.patch(f"/api/tickets/{ticket}", json={"technician_id": str(uuid.uuid4())})
+    body = client.patch(f"/api/tickets/{ticket}", json={"technician_id": None}).json()
+    assert body["technician_id"] is None and body["status"] == "OPEN"
+
+
+def test_unknown_fields_in_a_ticket_change_are_a_422_problem(
+    client: TestClient, seed: Any, expect_problem: Any
+) -> None:
+    ticket = seed.ticket(seed.machine("Pump 03"))
+    body = expect_problem(client.patch(f"/api/tickets/{ticket}", json={"priority": "LOW"}), 422)
+    assert body["errors"][0]["loc"] == ["body", "priority"]
+
+
+def test_resolving_a_ticket_sends_a_maintenance_command_to_the_machines_gateway(
+    client: TestClient, seed: Any, broker: Broker
+) -> None:
+    seed.gateway("gw-07")
+    machine = seed.machine("Pump 03", gateway_id="gw-07")
+    ticket = seed.ticket(machine, status=TicketStatus.IN_PROGRESS)
+    received: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
+    subscribed = queue.Queue[object]()
+    gateway = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="test-gw-07")
+    gateway.on_message = lambda c, u, msg: received.put(msg)
+    gateway.on_subscribe = lambda *args: subscribed.put(args)
+    gateway.connect("127.0.0.1", broker.port)
+    gateway.loop_start()
+    try:
+        gateway.subscribe(command_topic("gw-07", Command.MAINTENANCE), qos=1)
+        subscribed.get(timeout=5)
+
+        assert client.patch(f"/api/tickets/{ticket}", json={"status": "RESOLVED"}).status_code == 200
+
+        message = received.get(timeout=5)
+    finally:
+        gateway.loop_stop()
+        gateway.disconnect()
+    assert message.topic == command_topic("gw-07", Command.MAINTENANCE)
+    assert message.qos == 1
+    command = decode(message.payload, MaintenanceCommand)
+    assert command.machine_id == machine
+    assert command.ticket_id == ticket
+    assert command.action == "repaired"
+
+
+def test_starting_work_sends_no_command(client: TestClient, seed: Any, broker: Broker) -> None:
+    seed.gateway("gw-07")
+    ticket = seed.ticket(seed.machine("Pump 03", gateway_id="gw-07"))
+    received: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
+    subscribed = queue.Queue[object]()
+    gateway = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="test-gw-07")
+    gateway.on_message = lambda c, u, msg: received.put(msg)
+    gateway.on_subscribe = lambda *args: subscribed.put(args)
+    gateway.connect("127.0.0.1", broker.port)
+    gateway.loop_start()
+    try:
+        gateway.subscribe(command_topic("gw-07", Command.MAINTENANCE), qos=1)
+        subscribed.get(timeout=5)
+        assert client.patch(f"/api/tickets/{ticket}", json={"status": "IN_PROGRESS"}).status_code == 200
+        with pytest.raises(queue.Empty):
+            received.get(timeout=1)
+    finally:
+        gateway.loop_stop()
+        gateway.disconnect()
