@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DASH_SRC := $(shell find dashboard/src dashboard/public -type f 2>/dev/null) \
             $(wildcard dashboard/index.html dashboard/vite.config.ts dashboard/tsconfig*.json)
 
-.PHONY: demo test lint bench setup system-deps dashboard clean
+.PHONY: demo test lint bench bundle setup system-deps dashboard clean
 
 demo: setup dashboard            ## the whole system at http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(PY) -m maintainx demo
@@ -25,6 +25,9 @@ lint:                            ## ruff, mypy and the dashboard's type check
 bench: setup                     ## benchmarks; each prints its figures as a JSON line
 	$(PY) -m bench.edge
 	$(PY) -m bench.ingest
+
+bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)
+	$(PY) ansible/bundle/build-bundle --out dist
 
 setup: $(STAMP)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import msgspec
+import tomli_w
 
 from edge_agent.config import AgentConfig, MachineConfig, SimulatedSourceConfig
 from simulator.fleet import demo_fleet
@@ -49,6 +51,15 @@ def write_agent_configs(
             ],
         )
         path = folder / "agent.toml"
-        path.write_bytes(msgspec.toml.encode(config))
+        path.write_text(tomli_w.dumps(_without_none(msgspec.to_builtins(config))))
         paths[gateway.id] = path
     return paths
+
+
+def _without_none(value: Any) -> Any:
+    """Drop ``None`` entries: TOML has no null, and an absent field takes the agent's default."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
