@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import importlib
 import uuid
 from datetime import datetime
@@ -22,6 +23,7 @@ MODEL_MODULES = (
     "cloud.predictions.models",
     "cloud.tickets.models",
     "cloud.ingestion.models",
+    "cloud.users.models",
 )
 
 # Deterministic constraint and index names, so the hand-written migration and the models agree.
@@ -48,6 +50,11 @@ class Base(DeclarativeBase):
         str: sa.Text(),
         JSON: postgresql.JSONB(),
     }
+
+
+def enum_values(kind: type[enum.Enum]) -> list[str]:
+    """Store an enum by its values (what the API and the migrations use), not its Python names."""
+    return [str(member.value) for member in kind]
 
 
 def load_models() -> sa.MetaData:
@@ -78,7 +85,7 @@ def _alembic_config(url: str) -> Any:
     return cfg
 
 
-def upgrade_database(url: str, revision: str = "head") -> None:
+def upgrade_database(url: str, revision: str = "heads") -> None:
     """Apply the Alembic migrations to the database at ``url`` up to ``revision``."""
     from alembic import command
 

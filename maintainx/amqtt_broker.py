@@ -10,6 +10,7 @@ Usage: ``python -m maintainx.amqtt_broker PORT``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 
 from amqtt.broker import Broker
@@ -32,10 +33,8 @@ def main() -> None:
     """Run the broker on 127.0.0.1:PORT until interrupted."""
     if len(sys.argv) != 2 or not sys.argv[1].isdigit():
         sys.exit("usage: python -m maintainx.amqtt_broker PORT")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(int(sys.argv[1])))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=_positive(int), default=8000, help="API and dashboard port")
     demo.add_argument("--gateways", type=_positive(int), default=3)
     demo.add_argument("--machines-per-gateway", type=_positive(int), default=4)
-    demo.add_argument("--sample-hz", type=_positive(float), default=1.0, help="samples per second per machine")
+    demo.add_argument(
+        "--sample-hz", type=_positive(float), default=1.0, help="samples per second per machine"
+    )
     demo.add_argument("--seed", type=int, default=7, help="simulated fleet seed")
     return parser
 

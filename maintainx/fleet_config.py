@@ -23,7 +23,7 @@ def write_agent_configs(
     sample_hz: float,
     seed: int,
 ) -> dict[str, Path]:
-    """Write ``<agents_dir>/<gateway>/agent.toml`` for each simulated gateway; return their paths by gateway id."""
+    """Write ``<agents_dir>/<gateway>/agent.toml`` per simulated gateway; return the paths by gateway id."""
     manifest = json.loads((model_dir / "manifest.json").read_text())
     paths: dict[str, Path] = {}
     for gateway in demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed):

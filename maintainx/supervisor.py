@@ -95,7 +95,9 @@ class Supervisor:
             ran = now - child.started_at
             child.failures = 0 if ran > HEALTHY_RUN_S else child.failures + 1
             delay = RESTART_DELAY_S[min(child.failures, len(RESTART_DELAY_S) - 1)]
-            logger.warning("%s exited with code %s after %.0fs; restarting in %.0fs", child.name, code, ran, delay)
+            logger.warning(
+                "%s exited with code %s after %.0fs; restarting in %.0fs", child.name, code, ran, delay
+            )
             child.proc = None
             child.next_start = now + delay
 

@@ -194,7 +194,7 @@ class TicketEngine:
             insert(MaintenanceTicket)
             .values(values)
             .on_conflict_do_nothing(
-                index_elements=[MaintenanceTicket.machine_id],
+                index_elements=[MaintenanceTicket.machine_id, MaintenanceTicket.fault],
                 index_where=MaintenanceTicket.status != TicketStatus.RESOLVED,
             )
         )

@@ -9,8 +9,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cloud.db import JSON, Base
+from cloud.db import JSON, Base, enum_values
 from cloud.machines.models import Machine
+from cloud.users.models import User
 from contract.payloads import new_id
 
 
@@ -30,8 +31,11 @@ class TicketPriority(enum.StrEnum):
     CRITICAL = "CRITICAL"
 
 
-def _enum_values(kind: type[enum.Enum]) -> list[str]:
-    return [str(member.value) for member in kind]
+class TicketOutcome(enum.StrEnum):
+    """What the technician found: the label the retraining loop learns from."""
+
+    CONFIRMED_FAULT = "CONFIRMED_FAULT"
+    FALSE_ALARM = "FALSE_ALARM"
 
 
 class MaintenanceTicket(Base):
@@ -39,10 +43,11 @@ class MaintenanceTicket(Base):
 
     __tablename__ = "maintenance_tickets"
     __table_args__ = (
-        # One open ticket per machine: the policy de-duplicates, the database guarantees it.
+        # One open ticket per machine and fault: the policy de-duplicates, the database guarantees it.
         sa.Index(
-            "uq_maintenance_tickets_open_machine",
+            "uq_maintenance_tickets_open_machine_fault",
             "machine_id",
+            "fault",
             unique=True,
             postgresql_where=sa.text("status <> 'RESOLVED'"),
         ),
@@ -52,21 +57,45 @@ class MaintenanceTicket(Base):
     machine_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(Machine.id))
     title: Mapped[str]
     status: Mapped[TicketStatus] = mapped_column(
-        sa.Enum(TicketStatus, name="ticket_status", values_callable=_enum_values),
+        sa.Enum(TicketStatus, name="ticket_status", values_callable=enum_values),
         default=TicketStatus.OPEN,
         server_default=TicketStatus.OPEN.value,
     )
     priority: Mapped[TicketPriority] = mapped_column(
-        sa.Enum(TicketPriority, name="ticket_priority", values_callable=_enum_values)
+        sa.Enum(TicketPriority, name="ticket_priority", values_callable=enum_values)
     )
-    technician_id: Mapped[uuid.UUID | None]
+    technician_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(User.id))
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=sa.func.now(), onupdate=sa.func.now())
     resolved_at: Mapped[datetime | None]
     # {model_version, failure_prob, anomaly_score, prediction_ts, features}
     reason: Mapped[JSON]
+    # The fault the ticket is about (a failure mode, or "failure_risk" when the model does not say which):
+    # the policy keeps one open ticket per machine and fault.
+    fault: Mapped[str] = mapped_column(server_default="failure_risk")
+    # Recorded on resolution: a confirmed fault (with its root cause) or a false alarm.
+    outcome: Mapped[TicketOutcome | None] = mapped_column(
+        sa.Enum(TicketOutcome, name="ticket_outcome", values_callable=enum_values)
+    )
+    root_cause: Mapped[str | None]
 
     machine: Mapped[Machine] = relationship()
+
+
+class TicketEvent(Base):
+    """The audit trail: every change to a ticket, by whom (null = the engine) and when."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (sa.Index("ix_ticket_events_ticket_id_at", "ticket_id", "at"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(MaintenanceTicket.id, ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(User.id))
+    # created | status | assigned | priority | comment | outcome
+    kind: Mapped[str]
+    # What changed, e.g. {"from": "OPEN", "to": "IN_PROGRESS"} or {"text": "..."} for a comment.
+    data: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))
 
 
 class EngineState(Base):

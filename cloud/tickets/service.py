@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cloud.errors import ConflictError, NotFoundError
+from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
 from cloud.tickets.models import MaintenanceTicket, TicketStatus
 from cloud.tickets.schemas import TicketRead, TicketUpdate
+from cloud.users.models import User, UserRole
 from contract import MaintenanceCommand
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,8 @@ def update(
         if changes.status is TicketStatus.RESOLVED:
             ticket.resolved_at = now
     if "technician_id" in changes.model_fields_set:
+        if changes.technician_id is not None:
+            _check_technician(db_session=db_session, user_id=changes.technician_id)
         ticket.technician_id = changes.technician_id
     ticket.updated_at = now
     gateway_id = db_session.execute(
@@ -112,3 +115,12 @@ def update(
             command = MaintenanceCommand(machine_id=ticket.machine_id, ticket_id=ticket.id, ts=now)
             commands.send_maintenance(gateway_id, command)
     return _to_schema(ticket, machine_name)
+
+
+def _check_technician(*, db_session: Session, user_id: uuid.UUID) -> None:
+    """Refuse to assign a ticket to someone who is not an active technician."""
+    user = db_session.get(User, user_id)
+    if user is None:
+        raise InvalidRequestError(f"technician {user_id} does not exist", ("body", "technician_id"))
+    if user.role is not UserRole.TECHNICIAN or not user.is_active:
+        raise InvalidRequestError(f"user {user_id} is not an active technician", ("body", "technician_id"))

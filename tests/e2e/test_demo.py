@@ -1,4 +1,4 @@
-"""``maintainx demo`` end to end: simulator → agents → Mosquitto → ingestion → PostgreSQL → ticket → API → browser.
+"""``maintainx demo`` end to end: simulator → agents → Mosquitto → ingestion → PostgreSQL → ticket → browser.
 
 Runs the real demo launcher in a temporary data folder (a smaller, faster fleet than the default), then
 checks what the issue promises a newcomer: every simulated machine listed, data growing, a ticket for the
@@ -60,10 +60,27 @@ class Demo:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MQTT_URL")}
         self.log = open(data_dir.parent / f"demo-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "maintainx", "demo", "--data-dir", str(data_dir), "--port", str(port),
-             "--gateways", str(GATEWAYS), "--machines-per-gateway", str(PER_GATEWAY),
-             "--sample-hz", str(SAMPLE_HZ), "--seed", str(SEED)],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "maintainx",
+                "demo",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(port),
+                "--gateways",
+                str(GATEWAYS),
+                "--machines-per-gateway",
+                str(PER_GATEWAY),
+                "--sample-hz",
+                str(SAMPLE_HZ),
+                "--seed",
+                str(SEED),
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.api = f"http://127.0.0.1:{port}"
 
@@ -89,7 +106,6 @@ class Demo:
 def data_dir() -> Path:
     """A demo data folder whose first model is already trained (quick settings) to keep the test short."""
     from model_registry.training.train import train_default_model
-
     from tests.conftest import reachable_tmpdir
 
     folder = reachable_tmpdir("maintainx-demo-") / "data"
@@ -120,9 +136,11 @@ def test_demo_lists_every_simulated_machine(first_run: Demo) -> None:
     expected = {str(m.id): m.name for g in fleet for m in g.machines}
     machines = wait_for(
         "every machine to be registered and online",
-        lambda: (ms := get(first_run.api, "/api/machines"))
-        and {m["id"] for m in ms if m["online"]} == set(expected)
-        and ms,
+        lambda: (
+            (ms := get(first_run.api, "/api/machines"))
+            and {m["id"] for m in ms if m["online"]} == set(expected)
+            and ms
+        ),
         timeout=60,
     )
     assert {m["id"]: m["name"] for m in machines} == expected
@@ -191,7 +209,8 @@ def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
     alive = [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], f"left behind: {[p.cmdline() for p in alive]}"
     leftovers = [
-        p.info["cmdline"] for p in psutil.process_iter(["cmdline"])
+        p.info["cmdline"]
+        for p in psutil.process_iter(["cmdline"])
         if p.info["cmdline"] and any(str(data_dir) in part for part in p.info["cmdline"])
     ]
     assert leftovers == []

@@ -21,6 +21,7 @@ from cloud.machines.models import Machine
 from cloud.predictions.models import Prediction
 from cloud.telemetry.models import SensorData
 from cloud.tickets.models import MaintenanceTicket, TicketPriority, TicketStatus
+from cloud.users.models import User, UserRole
 from contract import new_id
 from maintainx.services import Broker
 
@@ -101,6 +102,16 @@ class Seeder:
         with self.sessions.begin() as s:
             s.execute(Prediction.__table__.insert(), rows)
         return times
+
+    def user(
+        self, name: str = "Tess Technician", *, role: UserRole = UserRole.TECHNICIAN, **fields: Any
+    ) -> uuid.UUID:
+        """Insert a person (a technician unless ``role`` says otherwise) and return their id."""
+        with self.sessions.begin() as db:
+            user = User(email=f"{uuid.uuid4().hex[:8]}@example.com", full_name=name, role=role, **fields)
+            db.add(user)
+            db.flush()
+            return user.id
 
     def ticket(
         self,

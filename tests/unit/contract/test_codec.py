@@ -28,7 +28,9 @@ MACHINE = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
 
 def reading(seq: int = 1, **changes: object) -> Reading:
-    fields = dict(id=new_id(), seq=seq, machine_id=MACHINE, ts=T0, temperature=60.5, vibration=2.1, rpm=1480.0)
+    fields = dict(
+        id=new_id(), seq=seq, machine_id=MACHINE, ts=T0, temperature=60.5, vibration=2.1, rpm=1480.0
+    )
     fields.update(changes)
     return Reading(**fields)  # type: ignore[arg-type]
 
@@ -112,11 +114,21 @@ def test_empty_batches_are_invalid() -> None:
 
 def test_decode_any_tells_message_kinds_apart_by_their_tag() -> None:
     prediction = Prediction(
-        id=new_id(), seq=1, machine_id=MACHINE, ts=T0, failure_prob=0.9,
-        anomaly_score=0.7, is_anomaly=True, model_version="v1", features={"temperature_mean": 61.0},
+        id=new_id(),
+        seq=1,
+        machine_id=MACHINE,
+        ts=T0,
+        failure_prob=0.9,
+        anomaly_score=0.7,
+        is_anomaly=True,
+        model_version="v1",
+        features={"temperature_mean": 61.0},
     )
     status = GatewayStatus(
-        gateway_id="gw-01", online=True, ts=T0, machines=[MachineInfo(id=MACHINE, name="Pump 01", type="pump")]
+        gateway_id="gw-01",
+        online=True,
+        ts=T0,
+        machines=[MachineInfo(id=MACHINE, name="Pump 01", type="pump")],
     )
     batch = PredictionBatch(gateway_id="gw-01", sent_at=T0, predictions=[prediction])
     for message in (telemetry(), batch, status):

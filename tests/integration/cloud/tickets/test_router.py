@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from paho.mqtt.enums import CallbackAPIVersion
 
 from cloud.tickets.models import TicketStatus
+from cloud.users.models import UserRole
 from contract import MaintenanceCommand, decode
 from contract.topics import Command, command_topic
 from maintainx.services import Broker
@@ -83,7 +84,7 @@ def test_one_ticket_by_id_and_a_404_problem_for_an_unknown_one(
 
 def test_a_ticket_moves_open_to_in_progress_to_resolved(client: TestClient, seed: Any) -> None:
     ticket = seed.ticket(seed.machine("Pump 03"))
-    technician = uuid.uuid4()
+    technician = seed.user()
 
     started = client.patch(
         f"/api/tickets/{ticket}", json={"status": "IN_PROGRESS", "technician_id": str(technician)}
@@ -123,9 +124,28 @@ def test_skipping_or_going_back_is_a_409_problem_and_changes_nothing(
 
 def test_a_technician_can_be_unassigned_with_null(client: TestClient, seed: Any) -> None:
     ticket = seed.ticket(seed.machine("Pump 03"))
-    client.patch(f"/api/tickets/{ticket}", json={"technician_id": str(uuid.uuid4())})
+    assigned = client.patch(f"/api/tickets/{ticket}", json={"technician_id": str(seed.user())})
+    assert assigned.status_code == 200, assigned.text
     body = client.patch(f"/api/tickets/{ticket}", json={"technician_id": None}).json()
     assert body["technician_id"] is None and body["status"] == "OPEN"
+
+
+def test_assigning_someone_who_is_not_an_active_technician_is_a_422_naming_the_field(
+    client: TestClient, seed: Any, expect_problem: Any
+) -> None:
+    ticket = seed.ticket(seed.machine("Pump 03"))
+    cases = {
+        uuid.uuid4(): "does not exist",
+        seed.user("Erin Engineer", role=UserRole.ENGINEER): "is not an active technician",
+        seed.user("Old Timer", is_active=False): "is not an active technician",
+    }
+    for user_id, message in cases.items():
+        body = expect_problem(
+            client.patch(f"/api/tickets/{ticket}", json={"technician_id": str(user_id)}), 422
+        )
+        assert message in body["detail"]
+        assert body["errors"][0]["loc"] == ["body", "technician_id"]
+    assert client.get(f"/api/tickets/{ticket}").json()["technician_id"] is None
 
 
 def test_unknown_fields_in_a_ticket_change_are_a_422_problem(

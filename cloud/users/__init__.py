@@ -1,0 +1,1 @@
+"""People who use MaintainX: admins, engineers and technicians."""

@@ -1,0 +1,1 @@
+"""Subcommands of the ``maintainx`` command line; each module exposes ``register(subparsers)``."""
