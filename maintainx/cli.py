@@ -20,7 +20,9 @@ def _positive(kind: type) -> object:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every ``maintainx`` subcommand."""
-    parser = argparse.ArgumentParser(prog="maintainx", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="maintainx", description="MaintainX: predictive maintenance from the edge to the ticket board."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run the whole system on embedded defaults")
@@ -32,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--sample-hz", type=_positive(float), default=1.0, help="samples per second per machine"
     )
     demo.add_argument("--seed", type=int, default=7, help="simulated fleet seed")
+
+    from maintainx.commands import anomaly, evaluate
+
+    anomaly.register(sub)
+    evaluate.register(sub)
     return parser
 
 
@@ -50,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             sample_hz=args.sample_hz,
             seed=args.seed,
         )
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args))
     return 2
 
 
