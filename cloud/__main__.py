@@ -1,4 +1,4 @@
-"""Command line of the cloud: ``python -m cloud {api,ingest,engine,migrate}``.
+"""Command line of the cloud: ``python -m cloud {api,ingest,engine,migrate,storage}``.
 
 Every command reads its configuration from the environment (DATABASE_URL, MQTT_URL, MAINTAINX_*), logs JSON
 lines, and stops gracefully on SIGTERM or SIGINT.
@@ -42,14 +42,26 @@ def run_api(settings: Settings) -> None:
         port=settings.api_port,
         log_config=None,  # keep our JSON logging
         proxy_headers=True,
+        # An open live-stream connection would otherwise hold shutdown until the browser goes away.
+        timeout_graceful_shutdown=5,
     )
 
 
 def run_ingest(settings: Settings) -> None:
-    """Run one ingestion worker until stopped."""
+    """Run one ingestion worker (and the registry's deployment-report consumer) until stopped."""
+    from cloud.db import make_engine, session_factory
     from cloud.ingestion import run_ingest as ingest
+    from model_registry.registry.reports import ReportConsumer
 
-    ingest(settings, _stop_on_signals())
+    # Agents' deployment reports are retained and recording them is idempotent, so every worker may take them.
+    engine = make_engine(settings.resolved_database_url())
+    reports = ReportConsumer.from_settings(settings, session_factory(engine))
+    reports.start()
+    try:
+        ingest(settings, _stop_on_signals())
+    finally:
+        reports.stop()
+        engine.dispose()
 
 
 def run_engine(settings: Settings) -> None:
@@ -57,6 +69,13 @@ def run_engine(settings: Settings) -> None:
     from cloud.engine.runner import run_engine as engine
 
     engine(settings, _stop_on_signals())
+
+
+def run_storage(settings: Settings) -> None:
+    """Run storage maintenance (partitions ahead, retention) every interval until stopped."""
+    from cloud.storage.maintenance import run_maintenance
+
+    run_maintenance(settings, _stop_on_signals())
 
 
 def run_migrate(settings: Settings) -> None:
@@ -67,7 +86,13 @@ def run_migrate(settings: Settings) -> None:
     logger.info("database schema is up to date")
 
 
-COMMANDS = {"api": run_api, "ingest": run_ingest, "engine": run_engine, "migrate": run_migrate}
+COMMANDS = {
+    "api": run_api,
+    "ingest": run_ingest,
+    "engine": run_engine,
+    "migrate": run_migrate,
+    "storage": run_storage,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

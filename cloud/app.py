@@ -1,4 +1,4 @@
-"""The HTTP API and dashboard server: ``create_app(settings)`` wires routers, errors and resources."""
+"""The HTTP API and dashboard server: ``create_app(settings)`` wires routers, auth, errors and resources."""
 
 from __future__ import annotations
 
@@ -6,19 +6,31 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from cloud.api.dashboard import mount_dashboard
+from cloud.api.deps import get_current_user
 from cloud.api.errors import install_error_handlers
+from cloud.api.limits import BodySizeLimit
+from cloud.auth.ratelimit import LoginLimiter
+from cloud.auth.router import router as auth_router
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
+from cloud.machines.router import lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.notify import MqttCommandPublisher
 from cloud.predictions.router import router as predictions_router
+from cloud.stream.broadcaster import Broadcaster
+from cloud.stream.feed import ChangeFeed
+from cloud.stream.router import router as stream_router
 from cloud.telemetry.router import router as telemetry_router
 from cloud.tickets.router import router as tickets_router
+from cloud.users.router import router as users_router
+from model_registry.registry.router import blobs_router as registry_blobs_router
+from model_registry.registry.router import router as registry_router
 
 logger = logging.getLogger(__name__)
 
@@ -27,37 +39,70 @@ API_PREFIX = "/api"
 
 def _api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
+    # Open: the health check and the auth routes (login is open; the others check their own role).
+    api.include_router(health_router)
+    api.include_router(auth_router)
+    api.include_router(stream_router)  # authenticates itself: the token may come as a query parameter
+    # Agents fetch model artifacts by hash without an API token: the signed manifest is what they trust.
+    api.include_router(registry_blobs_router)
+    # Everything else needs a valid token, whether or not the route itself asks who the caller is.
+    protected = APIRouter(dependencies=[Depends(get_current_user)])
     for router in (
-        health_router,
+        users_router,
+        sites_router,
+        lines_router,
         machines_router,
         telemetry_router,
         predictions_router,
         tickets_router,
         gateways_router,
+        registry_router,
     ):
-        api.include_router(router)
+        protected.include_router(router)
+    api.include_router(protected)
     return api
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The API with its routers under /api, problem+json errors and the dashboard at /."""
+    """The API with its routers under /api, auth, problem+json errors and the dashboard at /."""
+    signing_key = settings.signing_key()  # refuse to start without a real secret (outside the demo)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.resolved_database_url())
         commands = MqttCommandPublisher(settings).start()
+        sessions = session_factory(engine)
+        broadcaster = Broadcaster(ChangeFeed(sessions), settings.stream_poll_s)
         app.state.settings = settings
-        app.state.session_factory = session_factory(engine)
+        app.state.signing_key = signing_key
+        app.state.session_factory = sessions
         app.state.commands = commands
+        app.state.login_limiter = LoginLimiter(
+            per_account=settings.login_max_failures_per_account,
+            per_ip=settings.login_max_failures_per_ip,
+            window_s=settings.login_window_s,
+        )
+        app.state.broadcaster = broadcaster
+        broadcaster.start()
         logger.info("API ready; dashboard from %s", settings.dashboard_dir)
         try:
             yield
         finally:
+            await broadcaster.stop()
             commands.stop()
             engine.dispose()
 
-    app = FastAPI(title="MaintainX", version="1", lifespan=lifespan)
+    app = FastAPI(title="MaintainX", version="2", lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(_api_router())
     mount_dashboard(app, settings.dashboard_dir)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

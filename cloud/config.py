@@ -7,6 +7,7 @@ hosting platform already uses. Nothing here imports SQLAlchemy, so any part can 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,10 @@ _REPO_ROOT = Path(__file__).resolve().parents[1]
 _MQTT_SCHEMES = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
 # Values people leave in example files; a broker password like this is refused.
 _PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "password"}
+# An HS256 key shorter than its 256-bit hash is weak (RFC 7518 §3.2); 32 characters of token_urlsafe suffice.
+MIN_AUTH_SECRET_CHARS = 32
+# The demo's throw-away signing key: random per process, so demo tokens never outlive the API that made them.
+_DEMO_SIGNING_KEY = secrets.token_urlsafe(32)
 
 
 class ConfigError(ValueError):
@@ -73,6 +78,44 @@ class Settings(BaseSettings):
     # Received messages waiting for the writer; when full, the MQTT thread waits (back-pressure).
     ingest_queue_messages: int = Field(default=1000, ge=1)
 
+    # Storage: day partitions created this many days ahead; raw rows (sensor_data, predictions) and
+    # 1-minute roll-ups dropped after this many days (unset keeps them forever; hourly roll-ups are
+    # always kept); how often ``python -m cloud storage`` runs its maintenance pass.
+    storage_days_ahead: int = Field(default=3, ge=1)
+    storage_retention_days: int | None = Field(default=None, ge=1)
+    storage_rollup_1m_retention_days: int | None = Field(default=None, ge=1)
+    storage_maintenance_interval_s: float = Field(default=3600.0, gt=0)
+
+    # API security. The signing key of access tokens (at least 32 characters); the API refuses to start
+    # without one unless ``demo`` is set, when it makes a throw-away key (tokens die with the process).
+    auth_secret: SecretStr | None = None
+    demo: bool = False
+    # A working day, so a technician logs in once per shift.
+    access_token_ttl_s: int = Field(default=8 * 3600, ge=60)
+    # Failed logins allowed per account and per client address within the window, before 429.
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=30, ge=1)
+    login_window_s: float = Field(default=300.0, gt=0)
+    # Request bodies above this are refused with 413; nothing the API accepts comes close to 1 MiB.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Origins allowed to call the API from a browser; empty = CORS off (the dashboard is same-origin).
+    cors_origins: list[str] = []
+    # How often the live stream looks for new predictions, tickets and gateway status.
+    stream_poll_s: float = Field(default=1.0, gt=0)
+
+    # Ticket engine policy (cloud.engine.policy.PolicyConfig documents each knob; docs/ai-engine.md).
+    engine_enter_threshold: float = Field(default=0.7, ge=0, le=1)
+    engine_exit_threshold: float = Field(default=0.4, ge=0, le=1)
+    engine_required: int = Field(default=3, ge=1)
+    engine_window: int = Field(default=5, ge=1)
+    engine_max_age_s: float = Field(default=600.0, gt=0)
+    engine_cooldown_s: float = Field(default=300.0, ge=0)
+    engine_high_threshold: float = Field(default=0.8, ge=0, le=1)
+    engine_critical_threshold: float = Field(default=0.9, ge=0, le=1)
+    engine_horizon_h: float = Field(default=24.0, gt=0)
+    engine_high_ttf_h: float = Field(default=12.0, ge=0)
+    engine_critical_ttf_h: float = Field(default=4.0, ge=0)
+
     @field_validator("mqtt_url")
     @classmethod
     def _check_mqtt_url(cls, value: str) -> str:
@@ -87,6 +130,29 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value().lower() in _PLACEHOLDER_SECRETS:
             raise ValueError("MAINTAINX_MQTT_PASSWORD is a placeholder; set a real broker password")
         return value
+
+    @field_validator("auth_secret")
+    @classmethod
+    def _check_auth_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if secret.lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError("MAINTAINX_AUTH_SECRET is a placeholder; set a random value of 32+ characters")
+        if len(secret) < MIN_AUTH_SECRET_CHARS:
+            raise ValueError(f"MAINTAINX_AUTH_SECRET must have at least {MIN_AUTH_SECRET_CHARS} characters")
+        return value
+
+    def signing_key(self) -> str:
+        """The key that signs access tokens; ConfigError when none is set outside the demo."""
+        if self.auth_secret is not None:
+            return self.auth_secret.get_secret_value()
+        if self.demo:
+            return _DEMO_SIGNING_KEY
+        raise ConfigError(
+            "MAINTAINX_AUTH_SECRET is not set; the API needs a random secret of 32+ characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
 
     def mqtt_endpoint(self) -> MqttEndpoint:
         """The broker address and credentials; explicit MAINTAINX_MQTT_* credentials win over the URL's."""

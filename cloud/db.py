@@ -24,6 +24,8 @@ MODEL_MODULES = (
     "cloud.tickets.models",
     "cloud.ingestion.models",
     "cloud.users.models",
+    "cloud.auth.models",
+    "model_registry.registry.models",
 )
 
 # Deterministic constraint and index names, so the hand-written migration and the models agree.
@@ -85,7 +87,7 @@ def _alembic_config(url: str) -> Any:
     return cfg
 
 
-def upgrade_database(url: str, revision: str = "heads") -> None:
+def upgrade_database(url: str, revision: str = "head") -> None:
     """Apply the Alembic migrations to the database at ``url`` up to ``revision``."""
     from alembic import command
 

@@ -7,12 +7,14 @@ detect gaps. Times are timezone-aware UTC (invariant 7).
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 import uuid
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
 import msgspec
-import uuid6
 
 SCHEMA_VERSION: Final = 1
 
@@ -29,9 +31,33 @@ ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 MAX_BATCH = 5_000
 
 
+# UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version, 12-bit counter (rand_a), variant, 62 random bits.
+# The counter makes ids strictly increasing within a process even inside one millisecond (RFC 9562
+# section 6.2, method 1); it starts each millisecond at a random value below 2**11, leaving room to count,
+# and when it overflows it carries into the timestamp, so order holds even if the clock steps back.
+# Written here rather than imported: the uuid6 package pulls in importlib.metadata, which a gateway pays
+# for in resident memory.
+_COUNTER_BITS = 12
+_COUNTER_SEED_BITS = 11
+_RANDOM_BITS = 62
+_VERSION_7 = 0x7 << 76
+_VARIANT_RFC = 0b10 << 62
+_last_stamp = 0  # (ms << _COUNTER_BITS) | counter of the last id made
+_stamp_lock = threading.Lock()
+
+
 def new_id() -> uuid.UUID:
-    """A new time-ordered (UUIDv7) identity for a record made at the edge."""
-    return uuid6.uuid7()
+    """A new time-ordered (UUIDv7) identity for a record made at the edge, increasing within a process."""
+    global _last_stamp
+    noise = int.from_bytes(os.urandom(10))
+    stamp = (time.time_ns() // 1_000_000) << _COUNTER_BITS | (noise >> 68) & ((1 << _COUNTER_SEED_BITS) - 1)
+    with _stamp_lock:
+        if stamp >> _COUNTER_BITS <= _last_stamp >> _COUNTER_BITS:
+            stamp = _last_stamp + 1  # same (or an earlier) millisecond: count on from the last id
+        _last_stamp = stamp
+    ms, counter = stamp >> _COUNTER_BITS, stamp & ((1 << _COUNTER_BITS) - 1)
+    rand_b = noise & ((1 << _RANDOM_BITS) - 1)
+    return uuid.UUID(int=(ms & ((1 << 48) - 1)) << 80 | _VERSION_7 | counter << 64 | _VARIANT_RFC | rand_b)
 
 
 class Reading(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -114,3 +140,58 @@ class MaintenanceCommand(msgspec.Struct, frozen=True, forbid_unknown_fields=True
 
 
 Message = TelemetryBatch | PredictionBatch | GatewayStatus | MaintenanceCommand
+
+
+# --- Model rollout (issue 6) -------------------------------------------------------------------------------
+# Appended rather than merged into ``Message``: the ingestion's decode_any must not start accepting them.
+
+
+class ModelUpdateCommand(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="model_update"):
+    """Cloud to gateway: fetch this model, verify it against its signed manifest, then run or shadow it."""
+
+    rollout_id: uuid.UUID
+    version: ShortText
+    # Where the artifact's bytes are served (HTTP Range supported); the signed manifest pins their hash.
+    url: Annotated[str, msgspec.Meta(max_length=2_000)]
+    # The signed manifest envelope as JSON text; the agent trusts nothing here that it does not verify.
+    envelope: Annotated[str, msgspec.Meta(max_length=64_000)]
+    ts: UtcTime
+    mode: Literal["deploy", "shadow"] = "deploy"
+    # An operator's explicit pin: allows an older version (a deliberate rollback), never a bad signature.
+    pinned: bool = False
+    # A scoring run over this many milliseconds counts as a failure of the new model.
+    latency_budget_ms: Annotated[float, msgspec.Meta(gt=0)] = 250.0
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+
+class ShadowStats(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How a challenger running in shadow compared with the champion over ``windows`` scored windows."""
+
+    champion: ShortText
+    challenger: ShortText
+    windows: Annotated[int, msgspec.Meta(ge=0)]
+    # Share of windows where both models took the same alert decision (failure and anomaly thresholds).
+    agreement: Probability
+    # Mean of challenger minus champion failure_prob: a drift of the score, signed.
+    score_drift: float
+    mean_abs_diff: float
+    champion_latency_ms_p95: float
+    challenger_latency_ms_p95: float
+    errors: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+DeploymentState = Literal["downloading", "verified", "rejected", "active", "shadow", "rolled_back", "failed"]
+
+
+class DeploymentReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="deployment"):
+    """Gateway to cloud: what happened to a model update, and which model is serving now."""
+
+    gateway_id: GatewayId
+    rollout_id: uuid.UUID | None
+    version: ShortText
+    state: DeploymentState
+    ts: UtcTime
+    serving: ShortText
+    detail: Annotated[str, msgspec.Meta(max_length=2_000)] = ""
+    shadow: ShadowStats | None = None
+    schema_version: Literal[1] = SCHEMA_VERSION

@@ -24,12 +24,16 @@ class Kind(enum.StrEnum):
     PREDICTIONS = "predictions"
     STATUS = "status"
     COMMANDS = "commands"
+    # What a gateway did with a model update (downloaded, refused, running, rolled back) and shadow figures.
+    DEPLOYMENT = "deployment"
 
 
 class Command(enum.StrEnum):
     """Commands the cloud sends to a gateway."""
 
     MAINTENANCE = "maintenance"
+    # Retained per gateway: the model the gateway should run (or shadow), so one offline now gets it later.
+    MODEL_UPDATE = "model_update"
 
 
 class TopicError(ValueError):

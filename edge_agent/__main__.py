@@ -12,6 +12,7 @@ import signal
 import threading
 from collections.abc import Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -19,12 +20,16 @@ from contract import GatewayStatus
 from edge_agent.agent import Agent
 from edge_agent.config import AgentConfig, load_config
 from edge_agent.errors import AgentError
-from edge_agent.inference import load_model
 from edge_agent.logs import setup_logging
+from edge_agent.memory import limit_arenas, release_free_memory
 from edge_agent.mqtt import MqttLink
 from edge_agent.outbox import Outbox
+from edge_agent.serving import ServingModel
 from edge_agent.sources import make_source
 from edge_agent.sources.simulated import simulated_machine_types
+
+if TYPE_CHECKING:
+    from edge_agent.metrics import MetricsServer
 
 logger = logging.getLogger("edge_agent")
 
@@ -38,8 +43,17 @@ def run(config: AgentConfig, stop: threading.Event) -> None:
     """Build the agent from ``config`` and run it until ``stop`` is set; then shut down in order."""
     outbox = Outbox(config.data_dir, config.outbox_max_records)
     try:
-        model = load_model(config.model_dir)
+        # The store's current model when an update was installed, else the one installed with the agent.
+        model = ServingModel.open(
+            model_dir=config.model_dir,
+            data_dir=config.data_dir,
+            gateway_id=config.gateway_id,
+            keys_dir=config.keys_dir,
+            shadow_report_s=config.shadow_report_s,
+        )
         source = make_source(config)
+        # Model loading leaves tens of MB of freed temporaries mapped; hand them back before running.
+        release_free_memory()
     except AgentError:
         outbox.close()
         raise
@@ -52,7 +66,21 @@ def run(config: AgentConfig, stop: threading.Event) -> None:
             current = msgspec.structs.replace(current, last_error=link.last_error)
         return current
 
-    link = MqttLink(config, outbox, status, agent.submit_command)
+    link = MqttLink(config, outbox, status, agent.submit_command, model.submit)
+    model.set_reporter(link.send_report)
+    metrics: MetricsServer | None = None
+    if config.metrics_port is not None:
+        # Imported only when asked for: http.server is memory a gateway without Prometheus need not pay.
+        from edge_agent.metrics import MetricsServer, agent_samples
+
+        try:
+            metrics = MetricsServer(
+                config.metrics_host, config.metrics_port, lambda: agent_samples(agent, link)
+            ).start()
+        except AgentError:
+            source.close()
+            outbox.close()
+            raise
     logger.info(
         "agent %s started: %d machines at %.3g Hz, model %s, outbox depth %d",
         config.gateway_id,
@@ -66,7 +94,10 @@ def run(config: AgentConfig, stop: threading.Event) -> None:
         agent.run(stop)
     finally:
         source.close()
+        model.close()
         link.stop(FLUSH_TIMEOUT_S)
+        if metrics is not None:
+            metrics.stop()
         outbox.close()
         logger.info("agent %s stopped after %d ticks", config.gateway_id, agent.ticks)
 
@@ -79,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--config", default="agent.toml", help="TOML settings file (default: agent.toml)")
     args = parser.parse_args(argv)
+    limit_arenas()  # before any thread starts
     setup_logging()
     try:
         config = load_config(args.config, machine_types=simulated_machine_types)

@@ -22,9 +22,11 @@ from contract.codec import ContractError, decode, encode
 from edge_agent import __version__
 from edge_agent.config import AgentConfig
 from edge_agent.errors import AgentError, ModelError
-from edge_agent.features import FEATURE_NAMES, RollingWindow
+from edge_agent.features import FEATURE_NAMES, FleetWindows
 from edge_agent.inference import Model
+from edge_agent.memory import release_free_memory
 from edge_agent.outbox import Outbox, Stream
+from edge_agent.serving import ServingModel
 from edge_agent.sources.base import Sample, Source
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,8 @@ logger = logging.getLogger(__name__)
 # When the loop falls this many ticks behind (a stalled disk, a suspended VM) it skips ahead instead of
 # bursting to catch up; the source's clock, not the tick count, decides what a sample means.
 MAX_TICKS_BEHIND = 5
+# How often the loop hands freed heap memory back to the OS; a trim costs well under a millisecond.
+TRIM_EVERY_S = 30.0
 
 
 class Agent:
@@ -41,7 +45,7 @@ class Agent:
         self,
         config: AgentConfig,
         source: Source,
-        model: Model,
+        model: Model | ServingModel,
         outbox: Outbox,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -51,13 +55,18 @@ class Agent:
         self.model = model
         self.outbox = outbox
         self._now = clock
-        self._windows = {m.id: RollingWindow(model.window) for m in config.machines}
-        self._alerting: dict[uuid.UUID, bool] = dict.fromkeys(self._windows, False)
+        # Each machine's row in the fleet's windows; a tick that samples every machine once, in this order,
+        # takes the fast path of FleetWindows.
+        self._rows = {m.id: i for i, m in enumerate(config.machines)}
+        self._order = list(self._rows)
+        self._windows = FleetWindows(len(self._rows), model.window)
+        self._alerting: dict[uuid.UUID, bool] = dict.fromkeys(self._rows, False)
         self._commands: queue.SimpleQueue[MaintenanceCommand] = queue.SimpleQueue()
         self.machines = [MachineInfo(m.id, m.name, m.type, m.location) for m in config.machines]
         self.invalid_samples = 0
         self.last_error: str | None = None
         self.ticks = 0
+        self.tick_seconds = 0.0  # time spent in tick(), for the metrics endpoint
 
     def submit_command(self, command: MaintenanceCommand) -> None:
         """Queue a command from the cloud; applied before the next tick (safe from any thread)."""
@@ -79,13 +88,20 @@ class Agent:
 
     def tick(self) -> tuple[int, int]:
         """One round: apply commands, read the source, store readings and predictions; return their counts."""
+        started = time.perf_counter()
+        try:
+            return self._tick()
+        finally:
+            self.tick_seconds += time.perf_counter() - started
+
+    def _tick(self) -> tuple[int, int]:
         self._apply_commands()
         samples = self.source.read()
         self.ticks += 1
         if not samples:
             return 0, 0
         now = self._now()
-        stamped = [(s, s.ts or now) for s in samples if s.machine_id in self._windows]
+        stamped = [(s, s.ts or now) for s in samples if s.machine_id in self._rows]
         readings = self._readings(stamped)
         predictions = self._predictions(stamped)
         return readings, predictions
@@ -96,15 +112,15 @@ class Agent:
                 command = self._commands.get_nowait()
             except queue.Empty:
                 return
-            window = self._windows.get(command.machine_id)
-            if window is None:
+            row = self._rows.get(command.machine_id)
+            if row is None:
                 logger.warning(
                     "maintenance for machine %s, which this gateway does not serve", command.machine_id
                 )
                 continue
             self.source.on_maintenance(command.machine_id)
             # A repaired machine has a new baseline: its old window would describe the broken one.
-            window.clear()
+            self._windows.clear(row)
             self._alerting[command.machine_id] = False
             logger.info(
                 "maintenance applied to machine %s (ticket %s)", command.machine_id, command.ticket_id
@@ -136,23 +152,31 @@ class Agent:
         return len(payloads)
 
     def _predictions(self, stamped: list[tuple[Sample, datetime]]) -> int:
-        windows: list[np.ndarray] = []
+        features: list[np.ndarray] = []
         scored: list[tuple[uuid.UUID, datetime]] = []
-        for sample, ts in stamped:
-            window = self._windows[sample.machine_id]
-            window.push(sample.temperature, sample.vibration, sample.rpm)
-            if window.full:
-                windows.append(window.array())
-                scored.append((sample.machine_id, ts))
-        if not windows:
+        for part in _rounds(stamped):
+            ids = [sample.machine_id for sample, _ in part]
+            values = np.array([(s.temperature, s.vibration, s.rpm) for s, _ in part], dtype=np.float64)
+            rows = None if ids == self._order else np.array([self._rows[i] for i in ids], dtype=np.intp)
+            full = self._windows.push(rows, values)
+            if full.all():
+                features.append(self._windows.features(rows))
+                scored += [(sample.machine_id, ts) for sample, ts in part]
+            elif full.any():
+                index = np.array([self._rows[i] for i in ids], dtype=np.intp)
+                features.append(self._windows.features(index[full]))
+                scored += [(sample.machine_id, ts) for (sample, ts), f in zip(part, full, strict=True) if f]
+        if not scored:
             return 0
+        batch = features[0] if len(features) == 1 else np.concatenate(features)
         try:
-            features, failure, anomaly = self.model.score(np.stack(windows))
+            failure, anomaly = self.model.predict(batch)
         except (ModelError, ValueError) as exc:
             self._error(f"model {self.model.version}: {exc}")
             return 0
         seq = self.outbox.next_seq(Stream.PREDICTIONS)
         threshold = self.model.manifest.anomaly_threshold
+        rows_of_features = batch.tolist()
         payloads = []
         for i, (machine_id, ts) in enumerate(scored):
             prediction = Prediction(
@@ -164,7 +188,7 @@ class Agent:
                 anomaly_score=float(anomaly[i]),
                 is_anomaly=bool(anomaly[i] >= threshold),
                 model_version=self.model.version,
-                features=dict(zip(FEATURE_NAMES, features[i].tolist(), strict=True)),
+                features=dict(zip(FEATURE_NAMES, rows_of_features[i], strict=True)),
             )
             payloads.append(encode(prediction))
             self._alert(machine_id, prediction)
@@ -194,15 +218,32 @@ class Agent:
         """Tick every 1/sample_hz seconds until ``stop`` is set; a failing tick is logged, not fatal."""
         period = 1.0 / self.config.sample_hz
         next_at = time.monotonic()
+        next_trim = next_at + TRIM_EVERY_S
         while not stop.is_set():
             try:
                 self.tick()
             except AgentError as exc:
                 self._error(str(exc))
             next_at += period
+            if next_at >= next_trim:
+                release_free_memory()
+                next_trim = next_at + TRIM_EVERY_S
             delay = next_at - time.monotonic()
             if delay < -MAX_TICKS_BEHIND * period:
                 logger.warning("sampling fell %.1f s behind; skipping ahead", -delay)
                 next_at = time.monotonic()
             elif delay > 0:
                 stop.wait(delay)
+
+
+def _rounds(stamped: list[tuple[Sample, datetime]]) -> list[list[tuple[Sample, datetime]]]:
+    """Split a tick's samples, in order, into runs in which each machine appears at most once."""
+    rounds: list[list[tuple[Sample, datetime]]] = [[]]
+    seen: set[uuid.UUID] = set()
+    for item in stamped:
+        if item[0].machine_id in seen:
+            rounds.append([])
+            seen.clear()
+        seen.add(item[0].machine_id)
+        rounds[-1].append(item)
+    return rounds if rounds[0] else []

@@ -96,7 +96,18 @@ class AgentConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     heartbeat_s: PositiveFloat = 30.0
     # About a day of 10 machines at 1 Hz plus their predictions; ~200 bytes each, ~350 MB on disk.
     outbox_max_records: PositiveInt = 2_000_000
+    # Records per second the backlog left by an outage drains at, beside live data; 0 = as fast as the
+    # broker acknowledges. Cap it when the uplink is metered or shared with something that matters more.
+    catchup_rate: Annotated[float, msgspec.Meta(ge=0)] = 0.0
+    # Serve Prometheus metrics on http://metrics_host:metrics_port/metrics; None = no endpoint.
+    metrics_port: Annotated[int, msgspec.Meta(ge=1, le=65_535)] | None = None
+    metrics_host: str = "127.0.0.1"
     source: SourceConfig = SimulatedSourceConfig()
+    # Folder of trusted public keys of model signers (the Ansible role installs them); without it the
+    # agent accepts no model update, since it could verify none.
+    keys_dir: str | None = None
+    # Seconds between the figures a shadowed challenger reports (agreement, drift, latency).
+    shadow_report_s: PositiveFloat = 30.0
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     def __post_init__(self) -> None:

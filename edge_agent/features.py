@@ -52,7 +52,7 @@ def window_features(window: np.ndarray) -> np.ndarray:
 class RollingWindow:
     """The last ``size`` samples of one machine in a fixed ring buffer (no allocation per sample)."""
 
-    __slots__ = ("_buf", "_count", "_pos", "size")
+    __slots__ = ("_all", "_buf", "_count", "_pos", "size")
 
     def __init__(self, size: int = DEFAULT_WINDOW) -> None:
         if size < 2:
@@ -84,3 +84,155 @@ class RollingWindow:
         """Forget every sample (e.g. after a repair changed the machine's baseline)."""
         self._pos = 0
         self._count = 0
+
+
+class FleetWindows:
+    """Rolling windows of ``machines`` machines with running sums: a tick's features cost O(1) per sample.
+
+    The serving-side twin of ``batch_features``: the same numbers (to float32 rounding) without re-reading
+    whole windows. Sums are kept of each value minus a per-machine reference (the window mean when the sums
+    were last rebuilt), so variances of large, steady signals (rpm ~1500) do not cancel catastrophically;
+    the sums are rebuilt exactly from the buffer every ``size`` pushes, so rounding never accumulates and
+    the cost stays O(1) per sample amortised. Only min and max read the buffer (``size`` values, in C).
+    Rows are machine indices; one ``push`` takes each row at most once (a machine's samples are in order).
+    """
+
+    __slots__ = (
+        "_all",
+        "_buf",
+        "_flat",
+        "_last",
+        "_pos",
+        "_ref",
+        "_sd",
+        "_sdd",
+        "_since",
+        "_slots",
+        "_std",
+        "_t",
+        "_tt",
+        "_valid",
+        "size",
+    )
+
+    def __init__(self, machines: int, size: int = DEFAULT_WINDOW) -> None:
+        if size < 2:
+            raise ValueError(f"window size must be at least 2, got {size}")
+        self.size = size
+        n_signals = len(SIGNALS)
+        # Time on the last axis: min and max then reduce over contiguous memory, several times faster.
+        self._buf = np.zeros((machines, n_signals, size), dtype=np.float64)
+        self._pos = np.zeros(machines, dtype=np.intp)  # slot the next sample goes to (= oldest when full)
+        # Pushes since the sums were rebuilt (or the window cleared): at ``size`` the window is full and
+        # its sums are rebuilt, so one counter marks both the first fill and the periodic rebuild.
+        self._since = np.zeros(machines, dtype=np.intp)
+        self._valid = np.zeros(machines, dtype=bool)  # full, with valid sums
+        self._last = np.zeros((machines, n_signals))
+        self._ref = np.zeros((machines, n_signals))
+        self._sd = np.zeros((machines, n_signals))  # sum of (x - ref)
+        self._sdd = np.zeros((machines, n_signals))  # sum of (x - ref)^2
+        self._std = np.zeros((machines, n_signals))  # sum of t * (x - ref), t = 0 (oldest) .. size-1
+        self._all = np.arange(machines, dtype=np.intp)
+        # Flat offsets of each (machine, signal) row of the buffer: a slot is offset + position, so one
+        # take/put moves a whole tick's samples (cheaper than fancy indexing).
+        self._flat = self._buf.reshape(-1)
+        self._slots = (self._all[:, None] * n_signals + np.arange(n_signals)) * size
+        self._t = np.arange(size, dtype=np.float64)
+        t = self._t - (size - 1) / 2.0
+        self._tt = float(t @ t)
+
+    def push(self, rows: np.ndarray | None, values: np.ndarray) -> np.ndarray:
+        """Add one sample ``(k, 3)`` to each of ``rows`` (distinct; None = every machine in row order).
+
+        Returns a boolean mask over ``rows``: which windows are full after the push.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if rows is None:
+            # The common tick (every machine sampled once): whole-array updates in place, no gathers.
+            slots = self._slots + self._pos[:, None]
+            old = self._flat.take(slots)
+            self._flat.put(slots, values)
+            np.remainder(self._pos + 1, self.size, out=self._pos)
+            self._last[:] = values
+            d_new = values - self._ref
+            d_old = old - self._ref
+            self._std += (self.size - 1) * d_new + d_old - self._sd
+            self._sd += d_new - d_old
+            self._sdd += d_new * d_new - d_old * d_old
+            self._since += 1
+            if np.maximum.reduce(self._since) >= self.size:
+                self._rebuild(self._all[self._since >= self.size])
+            return self._valid.copy()
+        pos = self._pos[rows]
+        slots = self._slots[rows] + pos[:, None]
+        old = self._flat.take(slots)
+        self._flat.put(slots, values)
+        self._pos[rows] = (pos + 1) % self.size
+        self._last[rows] = values
+        # Slide the sums (meaningful for full windows; the others are rebuilt when they fill up): the
+        # oldest sample leaves and every other one moves a step back in time.
+        ref = self._ref[rows]
+        sd = self._sd[rows]
+        d_new = values - ref
+        d_old = old - ref
+        self._std[rows] += (self.size - 1) * d_new + d_old - sd
+        self._sd[rows] = sd + (d_new - d_old)
+        self._sdd[rows] += d_new * d_new - d_old * d_old
+        since = self._since[rows] + 1
+        self._since[rows] = since
+        stale = since >= self.size
+        if stale.any():
+            self._rebuild(rows[stale])
+        return self._valid[rows]
+
+    def _rebuild(self, rows: np.ndarray) -> None:
+        """Recompute the sums of ``rows`` exactly from their (full) buffers."""
+        windows = self._ordered(rows)  # (k, 3, size)
+        ref = windows.mean(axis=2)
+        d = windows - ref[:, :, None]
+        self._ref[rows] = ref
+        self._sd[rows] = d.sum(axis=2)
+        self._sdd[rows] = (d * d).sum(axis=2)
+        self._std[rows] = d @ self._t
+        self._since[rows] = 0
+        self._valid[rows] = True
+
+    def _ordered(self, rows: np.ndarray) -> np.ndarray:
+        order = (self._pos[rows, None] + np.arange(self.size)) % self.size
+        return np.take_along_axis(self._buf[rows], order[:, None, :], axis=2)
+
+    def windows(self, rows: np.ndarray) -> np.ndarray:
+        """The windows of ``rows`` in time order, oldest first, shape ``(k, size, 3)`` (full ones only)."""
+        return self._ordered(np.asarray(rows, dtype=np.intp)).transpose(0, 2, 1)
+
+    def features(self, rows: np.ndarray | None) -> np.ndarray:
+        """Features of the full windows of ``rows`` (None = all), equal to ``batch_features`` of them."""
+        at: np.ndarray | slice = slice(None) if rows is None else rows
+        k = self._pos.shape[0] if rows is None else rows.shape[0]
+        n = self.size
+        out = np.empty((k, N_FEATURES), dtype=np.float64)
+        stats = out[:, : len(SIGNALS) * len(_STATS)].reshape(k, len(SIGNALS), len(_STATS))
+        sd = self._sd[at]
+        mean_d = sd / n
+        mean = np.add(self._ref[at], mean_d, out=stats[:, :, 0])
+        var = self._sdd[at] / n - mean_d * mean_d
+        np.sqrt(np.maximum(var, 0.0, out=var), out=stats[:, :, 1])
+        np.divide(self._std[at] - (n - 1) / 2.0 * sd, self._tt, out=stats[:, :, 2])
+        stats[:, :, 3] = self._last[at]
+        # Order does not matter for min and max, so the ring buffer is read as it lies.
+        buf = self._buf[at]
+        np.minimum.reduce(buf, axis=2, out=stats[:, :, 4])
+        np.maximum.reduce(buf, axis=2, out=stats[:, :, 5])
+        krpm = np.maximum(mean[:, 2:] / 1000.0, _RPM_FLOOR_KRPM)
+        np.divide(mean[:, :2], krpm, out=out[:, -2:])
+        return out.astype(np.float32)
+
+    def full(self, row: int) -> bool:
+        """True once ``row`` holds ``size`` samples."""
+        return bool(self._valid[row])
+
+    def clear(self, row: int) -> None:
+        """Forget every sample of ``row`` (e.g. after a repair changed the machine's baseline)."""
+        self._pos[row] = 0
+        self._since[row] = 0
+        self._valid[row] = False

@@ -6,11 +6,18 @@ waits on the network. Outbox rows are deleted only in ``on_publish``, i.e. on th
 message that carried them. Messages in flight when the connection drops are re-sent by paho after the
 reconnect (same mid, DUP set); rows that never left are sent from the outbox; after a restart every
 stored row is sent again. Duplicates are fine: the cloud dedupes by id.
+
+Catching up: when the connection comes up, whatever the outbox holds becomes backlog. Each publish round
+sends live rows first (as they come, in batches of ``batch_max`` or every ``publish_interval_s``), then
+fills the remaining in-flight window with backlog: predictions before readings, oldest first, at most
+``catchup_rate`` records a second (a token bucket). Live data therefore never queues behind the backlog,
+however long the outage was, and the backlog uses whatever capacity live data leaves.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import ssl
 import threading
@@ -25,6 +32,7 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 
 from contract import GatewayStatus, MaintenanceCommand, Prediction, PredictionBatch, Reading, TelemetryBatch
 from contract.codec import ContractError, decode, encode
+from contract.payloads import DeploymentReport, ModelUpdateCommand
 from contract.topics import Command, Kind, TopicError, gateway_commands_filter, gateway_topic, parse
 from edge_agent.config import AgentConfig, mqtt_endpoint
 from edge_agent.outbox import DRAIN_ORDER, Outbox, Stream
@@ -61,18 +69,23 @@ class MqttLink:
         outbox: Outbox,
         status: Callable[[bool], GatewayStatus],
         on_command: Callable[[MaintenanceCommand], None],
+        on_model_update: Callable[[ModelUpdateCommand], None] | None = None,
     ) -> None:
         self._cfg = config
         self._endpoint = mqtt_endpoint(config)
         self._outbox = outbox
         self._status = status
         self._on_command = on_command
+        self._on_model_update = on_model_update
+        # Deployment reports from the update worker, published from the network thread (paho's owner).
+        self._reports: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         gw = config.gateway_id
         self._topics = {
             Stream.READINGS: gateway_topic(gw, Kind.TELEMETRY),
             Stream.PREDICTIONS: gateway_topic(gw, Kind.PREDICTIONS),
         }
         self._status_topic = gateway_topic(gw, Kind.STATUS)
+        self._deployment_topic = gateway_topic(gw, Kind.DEPLOYMENT)
         self._mids: dict[int, list[int]] = {}  # message id -> outbox row ids it carries
         self._status_mid: int | None = None
         self._connected = threading.Event()
@@ -82,6 +95,8 @@ class MqttLink:
         self._reading = msgspec.json.Decoder(Reading)
         self._prediction = msgspec.json.Decoder(Prediction)
         self._last_publish = dict.fromkeys(Stream, 0.0)
+        self._tokens = 0.0  # catch-up budget in records, see _refill
+        self._refilled = time.monotonic()
         self._next_heartbeat = 0.0
         self.messages_sent = 0
         self.records_acked = 0
@@ -111,6 +126,10 @@ class MqttLink:
         client.on_publish = self._on_publish
         client.on_message = self._on_message
         return client
+
+    def send_report(self, report: DeploymentReport) -> None:
+        """Queue a deployment report (safe from any thread); published retained, latest state wins."""
+        self._reports.put(encode(report))
 
     def start(self) -> None:
         """Start connecting and publishing in the background."""
@@ -157,22 +176,47 @@ class MqttLink:
         self._client.will_set(self._status_topic, encode(self._status(False)), qos=QOS, retain=True)
 
     def _pump(self, now: float, *, flushing: bool = False) -> None:
-        """Publish status when due and as many batches as the in-flight window allows."""
+        """Publish status when due, then live batches, then backlog batches, while the window has room."""
         if now >= self._next_heartbeat:
             self._publish_status(online=True)
+        while not self._reports.empty():
+            self._client.publish(self._deployment_topic, self._reports.get_nowait(), qos=QOS, retain=True)
         for stream in DRAIN_ORDER:
             while len(self._mids) < MAX_IN_FLIGHT:
-                waiting = self._outbox.waiting(stream)
+                waiting = self._outbox.waiting(stream, backlog=False)
                 due = flushing or now - self._last_publish[stream] >= self._cfg.publish_interval_s
                 if waiting == 0 or (waiting < self._cfg.batch_max and not due):
                     break
-                if not self._publish_batch(stream):
+                if not self._publish_batch(stream, backlog=False):
+                    return
+        self._refill(now)
+        for stream in DRAIN_ORDER:
+            while len(self._mids) < MAX_IN_FLIGHT:
+                waiting = self._outbox.waiting(stream, backlog=True)
+                want = min(waiting, self._cfg.batch_max)
+                if want == 0 or self._tokens < want:
+                    break
+                if not self._publish_batch(stream, backlog=True, limit=want):
                     return
 
-    def _publish_batch(self, stream: Stream) -> bool:
-        rows = self._outbox.claim(stream, self._cfg.batch_max)
+    def _refill(self, now: float) -> None:
+        """Add the catch-up tokens earned since the last round (unlimited when catchup_rate is 0)."""
+        rate = self._cfg.catchup_rate
+        if rate <= 0:
+            self._tokens = float("inf")
+        else:
+            # Up to a second's worth (at least one batch) may accumulate, so the backlog goes out in
+            # full batches without bursting far above the rate.
+            burst = max(rate, float(self._cfg.batch_max))
+            self._tokens = min(burst, self._tokens + (now - self._refilled) * rate)
+        self._refilled = now
+
+    def _publish_batch(self, stream: Stream, *, backlog: bool, limit: int | None = None) -> bool:
+        rows = self._outbox.claim(stream, limit or self._cfg.batch_max, backlog=backlog)
         if not rows:
             return False
+        if backlog:
+            self._tokens -= len(rows)
         sent_at = datetime.now(UTC)
         gw = self._cfg.gateway_id
         batch: TelemetryBatch | PredictionBatch
@@ -188,7 +232,8 @@ class MqttLink:
             self._outbox.release([row_id for row_id, _ in rows])
             return False
         self._mids[info.mid] = [row_id for row_id, _ in rows]
-        self._last_publish[stream] = time.monotonic()
+        if not backlog:
+            self._last_publish[stream] = time.monotonic()
         self.messages_sent += 1
         return True
 
@@ -228,13 +273,15 @@ class MqttLink:
             self._note_error(f"broker refused the connection: {reason}")
             return
         self._connected.set()
+        backlog = self._outbox.mark_backlog()
         client.subscribe(gateway_commands_filter(self._cfg.gateway_id), qos=QOS)
         self._publish_status(online=True)
         logger.info(
-            "connected to %s:%d (session present: %s)",
+            "connected to %s:%d (session present: %s); %d records of backlog to catch up on",
             self._endpoint.host,
             self._endpoint.port,
             flags.session_present,
+            backlog,
         )
 
     def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -256,6 +303,15 @@ class MqttLink:
         # Never let a bad command escape into paho's loop: count it, log why, carry on.
         try:
             topic = parse(message.topic)
+            if (
+                topic.kind is Kind.COMMANDS
+                and topic.command is Command.MODEL_UPDATE
+                and self._on_model_update
+            ):
+                update = decode(bytes(message.payload), ModelUpdateCommand)
+                logger.info("model update %s (%s) received", update.version, update.mode)
+                self._on_model_update(update)
+                return
             if topic.kind is not Kind.COMMANDS or topic.command is not Command.MAINTENANCE:
                 raise TopicError(f"unexpected topic {message.topic!r}")
             command = decode(bytes(message.payload), MaintenanceCommand)

@@ -9,6 +9,11 @@ The outbox is bounded by ``max_records``: when full, the oldest raw readings are
 prediction summarises a whole window and is worth more), then the oldest predictions; every drop is
 counted per stream. Sequence counters live in the same database and advance in the same transaction as the
 records that use them, so a restarted agent continues each stream without a gap or a repeat.
+
+Rows are either *live* or *backlog*. ``mark_backlog()`` (called when the broker connection comes up, and
+implied when the outbox opens) turns everything stored so far into backlog; rows added afterwards are live.
+The publisher sends live rows as they come and drains the backlog beside them, so fresh data never waits
+behind hours of history.
 """
 
 from __future__ import annotations
@@ -75,10 +80,18 @@ class Outbox:
         # Rows handed to the publisher and not yet acknowledged; never dropped, never handed out twice.
         self._in_flight: dict[int, Stream] = {}
         self._flying = dict.fromkeys(Stream, 0)  # in-flight rows per stream
-        self._cursor = dict.fromkeys(Stream, 0)  # highest row id claimed so far, per stream
         self._depth = {
             s: self._db.execute("SELECT count(*) FROM records WHERE stream = ?", (s,)).fetchone()[0]
             for s in Stream
+        }
+        self._last_id = int(self._db.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0])
+        # Rows with id <= _mark are backlog; _backlog counts those waiting (stored, not in flight).
+        self._mark = self._last_id
+        self._backlog = dict(self._depth)
+        # Highest row id claimed so far per (stream, backlog?): everything at or below it in that part is
+        # in flight or gone, so a claim starts there and stays O(limit) however much is in flight.
+        self._cursor: dict[tuple[Stream, bool | None], int] = {
+            (s, part): self._mark if part is False else 0 for s in Stream for part in (True, False, None)
         }
         self._counters: dict[str, int] = dict(self._db.execute("SELECT name, value FROM counters").fetchall())
         # Counter values written in the open transaction; visible in _counters only once it commits.
@@ -93,6 +106,17 @@ class Outbox:
         """Records dropped so far because the outbox was full, by stream."""
         with self._lock:
             return {s.value: int(self._counters.get(f"dropped.{s}", 0)) for s in Stream}
+
+    def mark_backlog(self) -> int:
+        """Make every row stored so far backlog (e.g. when the broker comes back); return how many wait."""
+        with self._lock:
+            self._mark = self._last_id
+            for stream in Stream:
+                self._backlog[stream] = self._depth[stream] - self._flying[stream]
+                self._cursor[stream, True] = 0
+                self._cursor[stream, False] = self._mark
+                self._cursor[stream, None] = 0
+            return sum(self._backlog.values())
 
     def depth(self, stream: Stream | None = None) -> int:
         """Records waiting (including those in flight), for one stream or all."""
@@ -110,6 +134,8 @@ class Outbox:
                 self._db.executemany(
                     "INSERT INTO records (stream, payload) VALUES (?, ?)", ((stream, p) for p in payloads)
                 )
+                # Read before _bump, whose upsert into counters moves last_insert_rowid().
+                last_id = int(self._db.execute("SELECT last_insert_rowid()").fetchone()[0])
                 self._bump(f"seq.{stream}", len(payloads))
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -118,6 +144,7 @@ class Outbox:
             self._counters.update(self._pending)
             self._pending.clear()
             self._depth[stream] += len(payloads)
+            self._last_id = last_id
 
     def _make_room(self, incoming: int) -> None:
         """Delete the oldest rows not in flight, readings first, until ``incoming`` more fit."""
@@ -135,29 +162,31 @@ class Outbox:
             self._delete(victims)
             # Depth is adjusted now: the caller commits or, on failure, the outbox is reopened anyway.
             self._depth[stream] -= len(victims)
+            self._backlog[stream] -= sum(1 for v in victims if v <= self._mark)
             self._bump(f"dropped.{stream}", len(victims))
             excess -= len(victims)
             logger.warning("outbox full: dropped %d oldest %s", len(victims), stream)
 
-    def claim(self, stream: Stream, limit: int) -> list[tuple[int, bytes]]:
-        """Up to ``limit`` oldest rows of ``stream`` not already in flight; they are in flight until acked."""
+    def claim(self, stream: Stream, limit: int, *, backlog: bool | None = None) -> list[tuple[int, bytes]]:
+        """Up to ``limit`` oldest rows of ``stream`` (all, backlog or live) not in flight; now in flight."""
         with self._lock:
             rows: list[tuple[int, bytes]] = []
-            # Rows are claimed in id order, so everything at or below the cursor is already in flight
-            # (or gone); starting there keeps a claim O(limit) however many messages are in flight.
-            after = self._cursor[stream]
+            after = max(self._cursor[stream, backlog], self._mark if backlog is False else 0)
+            upto = self._mark if backlog else self._last_id
             while len(rows) < limit:
                 batch = self._db.execute(
-                    "SELECT id, payload FROM records WHERE stream = ? AND id > ? ORDER BY id LIMIT ?",
-                    (stream, after, limit - len(rows)),
+                    "SELECT id, payload FROM records"
+                    " WHERE stream = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+                    (stream, after, upto, limit - len(rows)),
                 ).fetchall()
                 if not batch:
                     break
                 rows += [r for r in batch if r[0] not in self._in_flight]
                 after = batch[-1][0]
-            self._cursor[stream] = after
+            self._cursor[stream, backlog] = after
             self._in_flight.update((r[0], stream) for r in rows)
             self._flying[stream] += len(rows)
+            self._backlog[stream] -= sum(1 for r in rows if r[0] <= self._mark)
             return rows
 
     def ack(self, ids: Iterable[int]) -> None:
@@ -183,7 +212,10 @@ class Outbox:
             for i in ids:
                 stream = self._in_flight.get(i)
                 if stream is not None:
-                    self._cursor[stream] = min(self._cursor[stream], i - 1)
+                    backlog = i <= self._mark
+                    for part in (backlog, None):
+                        self._cursor[stream, part] = min(self._cursor[stream, part], i - 1)
+                    self._backlog[stream] += backlog
             self._land(ids)
 
     def _land(self, ids: Iterable[int]) -> None:
@@ -198,10 +230,13 @@ class Outbox:
         with self._lock:
             return len(self._in_flight)
 
-    def waiting(self, stream: Stream) -> int:
-        """Rows of ``stream`` stored and not yet handed to the publisher."""
+    def waiting(self, stream: Stream, backlog: bool | None = None) -> int:
+        """Rows of ``stream`` stored and not yet handed to the publisher: all, only backlog, or only live."""
         with self._lock:
-            return self._depth[stream] - self._flying[stream]
+            total = self._depth[stream] - self._flying[stream]
+            if backlog is None:
+                return total
+            return self._backlog[stream] if backlog else total - self._backlog[stream]
 
     def close(self) -> None:
         """Checkpoint the WAL and close the database."""

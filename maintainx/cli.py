@@ -38,10 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=7, help="simulated fleet seed")
 
-    from maintainx.commands import anomaly, evaluate
+    from maintainx.commands import anomaly, evaluate, model
 
     anomaly.register(sub)
     evaluate.register(sub)
+    model.register(sub)
     return parser
 
 

@@ -16,13 +16,24 @@ import time
 import urllib.request
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
-from maintainx.services import Broker, embedded_postgres, wait_for_port
+from cloud.broker.acl import Role
+from cloud.broker.provision import Provisioned, provision
+from maintainx.services import Broker, BrokerSecurity, embedded_postgres, mosquitto_binary, wait_for_port
 from maintainx.supervisor import Supervisor
+from simulator.fleet import demo_fleet
 
 logger = logging.getLogger(__name__)
 
 STATUS_EVERY_S = 15.0
+# The demo's documented logins (README), one per role, all with this password; made only by the demo.
+DEMO_PASSWORD = "maintainx-demo"
+DEMO_USERS = (
+    ("admin@demo", "Demo Admin", "admin"),
+    ("engineer@demo", "Demo Engineer", "engineer"),
+    ("tech@demo", "Demo Technician", "technician"),
+)
 
 
 def ensure_model(models_dir: Path) -> Path:
@@ -48,20 +59,55 @@ def _stop_requested(flag: list[bool]) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def _summary(api: str) -> str:
-    """One status line from the API, or why it is not available yet."""
+def ensure_demo_users(database_url: str) -> None:
+    """Create the demo's logins (one per role) unless they exist."""
+    from cloud.db import make_engine, session_factory
+    from cloud.users.models import UserRole
+    from cloud.users.service import ensure
+
+    engine = make_engine(database_url)
     try:
-        with urllib.request.urlopen(f"{api}/api/machines", timeout=2) as resp:
-            machines = json.load(resp)
-        with urllib.request.urlopen(f"{api}/api/tickets?limit=200", timeout=2) as resp:
-            tickets = json.load(resp)
+        with session_factory(engine)() as db:
+            for email, name, role in DEMO_USERS:
+                ensure(
+                    db_session=db, email=email, full_name=name, role=UserRole(role), password=DEMO_PASSWORD
+                )
+    finally:
+        engine.dispose()
+
+
+def _get_json(url: str, token: str | None = None, body: object = None) -> Any:
+    """GET ``url`` (POST when there is a body) as JSON, with the token if given."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as resp:
+        return json.load(resp)
+
+
+def _summary(api: str) -> str:
+    """One status line from the API (signed in as the demo engineer), or why it is not available yet."""
+    try:
+        login = _get_json(f"{api}/api/auth/login", body={"email": "engineer@demo", "password": DEMO_PASSWORD})
+        token = login["access_token"]
+        machines = _get_json(f"{api}/api/machines", token)
+        page = _get_json(f"{api}/api/tickets?limit=200", token)
     except OSError as exc:
         return f"API not answering yet ({exc})"
+    tickets = page["items"]
     online = sum(1 for m in machines if m["online"])
     risks = [m["latest_prediction"]["failure_prob"] for m in machines if m["latest_prediction"]]
     open_tickets = sum(1 for t in tickets if t["status"] != "RESOLVED")
     top = f"{max(risks):.0%}" if risks else "-"
     return f"{len(machines)} machines, {online} online, highest risk {top}, {open_tickets} open tickets"
+
+
+def _broker_kind(broker: Broker | None, credentials: Provisioned | None) -> str:
+    if broker is None:
+        return "external"
+    return f"{broker.kind}, a login per gateway" if credentials else broker.kind
 
 
 def run_demo(
@@ -86,24 +132,35 @@ def run_demo(
     from cloud.db import upgrade_database
 
     upgrade_database(database_url)
+    ensure_demo_users(database_url)
 
+    fleet = demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed)
     broker: Broker | None = None
+    credentials: Provisioned | None = None
     mqtt_url = os.environ.get("MQTT_URL")
     if not mqtt_url:
-        broker = Broker(data_dir / "broker").start()
+        if mosquitto_binary():
+            # The same lock-down as production: one login per gateway, confined to its own topics.
+            credentials = provision(data_dir / "broker-security", [g.id for g in fleet])
+            security = BrokerSecurity(credentials.password_file, credentials.acl_file)
+            broker = Broker(data_dir / "broker", security=security).start()
+        else:
+            broker = Broker(data_dir / "broker").start()
         mqtt_url = broker.url
     env = {
         "DATABASE_URL": database_url,
         "MQTT_URL": mqtt_url,
         "MAINTAINX_DATA_DIR": str(data_dir),
         "MAINTAINX_API_PORT": str(api_port),
+        # Lets the API run without MAINTAINX_AUTH_SECRET (a throw-away signing key); never set in production.
+        "MAINTAINX_DEMO": "1",
     }
     supervisor = Supervisor(data_dir / "logs")
     py = sys.executable
     try:
-        supervisor.add("api", [py, "-m", "cloud", "api"], env)
-        supervisor.add("ingest", [py, "-m", "cloud", "ingest"], env)
-        supervisor.add("engine", [py, "-m", "cloud", "engine"], env)
+        for role in (Role.API, Role.INGEST, Role.ENGINE):
+            login = credentials.service_env(role) if credentials else {}
+            supervisor.add(role.value, [py, "-m", "cloud", role.value], {**env, **login})
         configs = write_agent_configs(
             data_dir / "agents",
             mqtt_url=mqtt_url,
@@ -114,12 +171,14 @@ def run_demo(
             seed=seed,
         )
         for gateway_id, config in configs.items():
-            supervisor.add(f"agent-{gateway_id}", [py, "-m", "edge_agent", "--config", str(config)])
+            login = credentials.gateway_env(gateway_id) if credentials else {}
+            supervisor.add(f"agent-{gateway_id}", [py, "-m", "edge_agent", "--config", str(config)], login)
         wait_for_port(api_port, timeout=60)
         api = f"http://127.0.0.1:{api_port}"
         print(
             f"\nMaintainX is running: open {api}\n"
-            f"  broker {mqtt_url} ({broker.kind if broker else 'external'}), model {model_dir.name}\n"
+            f"  broker {mqtt_url} ({_broker_kind(broker, credentials)}), model {model_dir.name}\n"
+            f"  log in as admin@demo, engineer@demo or tech@demo with the password {DEMO_PASSWORD}\n"
             f"  {gateways} gateways x {machines_per_gateway} machines at {sample_hz:g} Hz; "
             f"logs in {data_dir / 'logs'}\n  Ctrl-C stops everything; data stays in {data_dir}\n",
             flush=True,

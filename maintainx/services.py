@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 # kill -9 of the broker should lose at most a second of acknowledged messages.
 MOSQUITTO_CONF = """\
 listener {port} 127.0.0.1
-allow_anonymous true
+allow_anonymous {anonymous}
 persistence true
 persistence_location {data_dir}/
 autosave_interval 1
@@ -35,6 +36,20 @@ log_dest file {data_dir}/mosquitto.log
 log_type error
 log_type warning
 log_type notice
+"""
+
+# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch.
+MOSQUITTO_AUTH_CONF = """\
+password_file {password_file}
+acl_file {acl_file}
+"""
+
+# A second listener speaking MQTT over TLS (mqtts://); it shares the password and ACL files above.
+MOSQUITTO_TLS_CONF = """\
+listener {port} 127.0.0.1
+certfile {certfile}
+keyfile {keyfile}
+tls_version tlsv1.2
 """
 
 
@@ -66,29 +81,86 @@ def mosquitto_binary() -> str | None:
     )
 
 
-class Broker:
-    """A private MQTT broker on its own port and data folder: Mosquitto, or amqtt when it is missing."""
+@dataclass(frozen=True, slots=True)
+class BrokerSecurity:
+    """Mosquitto's password and ACL files (as written by ``python -m cloud.broker provision``)."""
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    password_file: Path
+    acl_file: Path
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerTls:
+    """A TLS listener: the server's certificate chain and key (PEM)."""
+
+    certfile: Path
+    keyfile: Path
+    port: int | None = None
+
+
+class Broker:
+    """A private MQTT broker on its own port and data folder: Mosquitto, or amqtt when it is missing.
+
+    By default anyone may connect; with ``security`` every client logs in and is held to the ACL file,
+    and with ``tls`` a second listener serves ``mqtts://`` (both need Mosquitto).
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        *,
+        security: BrokerSecurity | None = None,
+        tls: BrokerTls | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.kind = "mosquitto" if mosquitto_binary() else "amqtt"
+        self.security = security
+        self.tls = tls
+        self.tls_port = (tls.port or free_port()) if tls else None
+        if (security or tls) and self.kind != "mosquitto":
+            raise ServiceError("broker credentials, ACLs and TLS need Mosquitto, which is not installed")
 
     @property
     def url(self) -> str:
         """The broker's address as an ``mqtt://`` URL."""
         return f"mqtt://127.0.0.1:{self.port}"
 
+    @property
+    def tls_url(self) -> str:
+        """The TLS listener's address as an ``mqtts://`` URL (only with ``tls``)."""
+        if self.tls_port is None:
+            raise ServiceError("this broker has no TLS listener")
+        return f"mqtts://127.0.0.1:{self.tls_port}"
+
+    def _mosquitto_conf(self) -> str:
+        """The configuration file's text for this broker's options."""
+        anonymous = "false" if self.security else "true"
+        text = MOSQUITTO_CONF.format(port=self.port, data_dir=self.data_dir, anonymous=anonymous)
+        if self.security:
+            text += MOSQUITTO_AUTH_CONF.format(
+                password_file=Path(self.security.password_file).resolve(),
+                acl_file=Path(self.security.acl_file).resolve(),
+            )
+        if self.tls:
+            text += MOSQUITTO_TLS_CONF.format(
+                port=self.tls_port,
+                certfile=Path(self.tls.certfile).resolve(),
+                keyfile=Path(self.tls.keyfile).resolve(),
+            )
+        if os.geteuid() == 0:
+            # As root, Mosquitto drops to the 'mosquitto' user, which cannot write our data folder.
+            text += "user root\n"
+        return text
+
     def start(self) -> Broker:
         """Start the broker and wait until it accepts connections."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.kind == "mosquitto":
             conf = self.data_dir / "mosquitto.conf"
-            conf.write_text(MOSQUITTO_CONF.format(port=self.port, data_dir=self.data_dir))
-            if os.geteuid() == 0:
-                # As root, Mosquitto drops to the 'mosquitto' user, which cannot write our data folder.
-                conf.write_text(conf.read_text() + "user root\n")
+            conf.write_text(self._mosquitto_conf())
             cmd = [str(mosquitto_binary()), "-c", str(conf)]
         else:
             logger.warning("mosquitto is not installed; using the pure-Python amqtt broker (MQTT 3.1.1)")
@@ -96,10 +168,17 @@ class Broker:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
             wait_for_port(self.port)
+            if self.tls_port is not None:
+                wait_for_port(self.tls_port)
         except ServiceError:
             self.stop()
             raise
         return self
+
+    def reload(self) -> None:
+        """Make Mosquitto re-read its password and ACL files (SIGHUP), e.g. after adding a gateway."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGHUP)
 
     def kill(self) -> None:
         """Kill the broker with SIGKILL, as a crash or power loss would."""

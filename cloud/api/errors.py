@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cloud.auth.errors import NotAuthenticatedError, PermissionDeniedError, TooManyAttemptsError
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,9 @@ _STATUS_OF: dict[type[Exception], int] = {
     NotFoundError: 404,
     ConflictError: 409,
     InvalidRequestError: 422,
+    NotAuthenticatedError: 401,
+    PermissionDeniedError: 403,
+    TooManyAttemptsError: 429,
 }
 
 
@@ -41,10 +45,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     status = next(code for kind, code in _STATUS_OF.items() if isinstance(exc, kind))
-    extra = (
+    extra: dict[str, Any] = (
         {"errors": [{"loc": list(exc.loc), "msg": str(exc)}]} if isinstance(exc, InvalidRequestError) else {}
     )
-    return problem(status, str(exc), **extra)
+    if isinstance(exc, TooManyAttemptsError):
+        extra = {"retry_after": exc.retry_after_s}
+    response = problem(status, str(exc), **extra)
+    if isinstance(exc, NotAuthenticatedError):
+        response.headers["WWW-Authenticate"] = "Bearer"
+    elif isinstance(exc, TooManyAttemptsError):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

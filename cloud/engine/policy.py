@@ -1,25 +1,34 @@
 """The ticket policy: when a machine's predictions justify a ticket, and how urgent it is.
 
-Pure logic, no I/O, so every rule is unit-tested on plain values. The runner hands it the last M
-predictions of one machine (by event time) and what the database knows about the machine's tickets.
+Pure logic, no I/O, so every rule is unit-tested on plain values and the offline fleet evaluation
+(``model_registry.evaluation.fleet``) runs exactly this code on a simulated clock. The runner hands it the
+last M predictions of one machine (by event time) and what the database knows about that machine's tickets.
 
 Rules (invariant 6, "tickets come from a policy, not a threshold"):
-- N-of-M with an enter threshold: one spike never opens a ticket, a machine hovering around the
-  threshold opens one only once most of its recent verdicts agree.
-- Freshness: the newest prediction must be recent, so predictions replayed after an outage never open
-  tickets for the past.
-- De-duplication: at most one OPEN / IN_PROGRESS ticket per machine (the database's partial unique index
-  backs this); a worsening risk raises its priority instead, and a priority is never lowered.
-- Cooldown: after a ticket is resolved, the machine gets time to show the repair worked.
+- N-of-M with hysteresis: a ticket opens when N of the last M verdicts reach the *enter* level; after a
+  ticket is resolved the machine is re-armed only once a verdict falls below the lower *exit* level, so a
+  machine hovering around the threshold does not open ticket after ticket.
+- Freshness (event time): the newest prediction must be recent, so predictions replayed after an outage
+  never open (or escalate) tickets for the past.
+- De-duplication: at most one OPEN / IN_PROGRESS ticket per machine and fault (the database's partial unique
+  index backs this); a worsening situation raises its priority instead, and a priority is never lowered.
+- Escalation LOW -> HIGH -> CRITICAL as the confirmed risk rises or the estimated time to failure shrinks:
+  the model answers "failure within the horizon H?", so a risk state that began at t0 leaves about
+  H - (now - t0) before the failure.
+- Cooldown: after a resolution the machine gets time to show the repair worked.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+# The fault of a ticket when the model does not say which failure mode it sees.
+DEFAULT_FAULT = "failure_risk"
 
 
 class Priority(enum.IntEnum):
@@ -32,10 +41,12 @@ class Priority(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class PolicyConfig:
-    """The knobs of the first ticket rule."""
+    """The knobs of the ticket policy (settings ``MAINTAINX_ENGINE_*``)."""
 
     enter_threshold: float = 0.7
-    # 3 of the last 5 verdicts: at 1 prediction per second a ticket needs ~3 s of sustained risk.
+    # A resolved machine is re-armed (may get a new ticket) only after a verdict below this level.
+    exit_threshold: float = 0.4
+    # N of the last M verdicts: one spike never opens a ticket.
     required: int = 3
     window: int = 5
     # Older than this, a risky prediction is history (a replay after an outage), not a reason to act now.
@@ -44,12 +55,21 @@ class PolicyConfig:
     cooldown: timedelta = timedelta(minutes=5)
     high_threshold: float = 0.8
     critical_threshold: float = 0.9
+    # The model's horizon: a confirmed risk means "failure within this long" (the manifest's horizon_s).
+    horizon: timedelta = timedelta(hours=24)
+    # Escalate when the estimated time to failure falls to these levels.
+    high_ttf: timedelta = timedelta(hours=12)
+    critical_ttf: timedelta = timedelta(hours=4)
 
     def __post_init__(self) -> None:
         if not 1 <= self.required <= self.window:
             raise ValueError(f"required ({self.required}) must be between 1 and window ({self.window})")
-        if not 0.0 <= self.enter_threshold <= self.high_threshold <= self.critical_threshold <= 1.0:
-            raise ValueError("thresholds must satisfy 0 <= enter <= high <= critical <= 1")
+        if not 0.0 <= self.exit_threshold <= self.enter_threshold:
+            raise ValueError("thresholds must satisfy 0 <= exit <= enter")
+        if not self.enter_threshold <= self.high_threshold <= self.critical_threshold <= 1.0:
+            raise ValueError("thresholds must satisfy enter <= high <= critical <= 1")
+        if not timedelta(0) <= self.critical_ttf <= self.high_ttf <= self.horizon:
+            raise ValueError("time-to-failure levels must satisfy 0 <= critical_ttf <= high_ttf <= horizon")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +81,8 @@ class Observation:
     anomaly_score: float
     model_version: str
     features: Mapping[str, float] | None = None
+    # The failure mode the model names, when it has a fault classifier; None = it does not say.
+    fault: str | None = None
 
     def reason(self) -> dict[str, Any]:
         """The ticket's ``reason`` document for a ticket this prediction tripped."""
@@ -75,10 +97,13 @@ class Observation:
 
 @dataclass(frozen=True, slots=True)
 class MachineTickets:
-    """What the database knows about one machine's tickets."""
+    """What the database knows about one machine's tickets for one fault."""
 
     open_priority: Priority | None = None  # the OPEN / IN_PROGRESS ticket's priority, if there is one
+    open_since: datetime | None = None  # when that ticket (its risk state) began
     last_resolved_at: datetime | None = None
+    # True when a verdict below the exit level came after the last resolution (hysteresis re-arm).
+    cleared_since_resolution: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +112,7 @@ class Assessment:
 
     risk: float
     trigger: Observation
+    fault: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +121,13 @@ class OpenTicket:
 
     priority: Priority
     trigger: Observation
+    fault: str = DEFAULT_FAULT
+    risk: float = 0.0
 
     def title(self, machine_name: str) -> str:
         """A title a technician reads at a glance, e.g. "Failure risk 87% on Pump 03"."""
-        return f"Failure risk {self.trigger.failure_prob:.0%} on {machine_name}"
+        what = "Failure risk" if self.fault == DEFAULT_FAULT else self.fault.replace("_", " ").capitalize()
+        return f"{what} {self.trigger.failure_prob:.0%} on {machine_name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,52 +136,81 @@ class Escalate:
 
     priority: Priority
     trigger: Observation
+    fault: str = DEFAULT_FAULT
+    risk: float = 0.0
 
 
 Decision = OpenTicket | Escalate
 
 
+def fault_of(window: Sequence[Observation], enter_threshold: float) -> str:
+    """The fault a window points at: the mode most of its risky verdicts name, else ``DEFAULT_FAULT``."""
+    named = Counter(o.fault for o in window if o.fault and o.failure_prob >= enter_threshold)
+    return named.most_common(1)[0][0] if named else DEFAULT_FAULT
+
+
 @dataclass(frozen=True, slots=True)
 class TicketPolicy:
-    """The first ticket rule; ``decide`` is called with one machine's recent predictions."""
+    """The ticket rule; ``decide`` is called with one machine's recent predictions."""
 
     config: PolicyConfig = field(default_factory=PolicyConfig)
 
-    def priority_for(self, failure_prob: float) -> Priority:
-        """Priority a ticket of this risk deserves."""
-        if failure_prob >= self.config.critical_threshold:
+    def priority_for(self, failure_prob: float, estimated_ttf: timedelta | None = None) -> Priority:
+        """Priority a ticket of this risk (and estimated time to failure, when known) deserves."""
+        c = self.config
+        if failure_prob >= c.critical_threshold or (
+            estimated_ttf is not None and estimated_ttf <= c.critical_ttf
+        ):
             return Priority.CRITICAL
-        if failure_prob >= self.config.high_threshold:
+        if failure_prob >= c.high_threshold or (estimated_ttf is not None and estimated_ttf <= c.high_ttf):
             return Priority.HIGH
         return Priority.LOW
 
-    def assess(self, recent: Sequence[Observation], now: datetime) -> Assessment | None:
+    def estimated_ttf(self, risk_since: datetime, now: datetime) -> timedelta:
+        """Time left before the failure the model foresaw when the risk state began (never negative)."""
+        return max(self.config.horizon - (now - risk_since), timedelta(0))
+
+    def assess(
+        self, recent: Sequence[Observation], now: datetime, level: float | None = None
+    ) -> Assessment | None:
         """The confirmed risk of one machine and the prediction behind it, or None when the rule is not met.
 
         The confirmed risk is the level at least N of the last M predictions reach (the N-th highest), so a
         single spike neither opens nor escalates a ticket; the trigger is the newest prediction at that level.
+        ``level`` is the bar (default: the enter threshold).
         """
-        window = sorted(recent, key=lambda o: o.ts)[-self.config.window :]
-        if len(window) < self.config.required or now - window[-1].ts > self.config.max_age:
+        c = self.config
+        window = sorted(recent, key=lambda o: o.ts)[-c.window :]
+        if len(window) < c.required or now - window[-1].ts > c.max_age:
             return None
-        risk = sorted((o.failure_prob for o in window), reverse=True)[self.config.required - 1]
-        if risk < self.config.enter_threshold:
+        risk = sorted((o.failure_prob for o in window), reverse=True)[c.required - 1]
+        if risk < (c.enter_threshold if level is None else level):
             return None
         trigger = next(o for o in reversed(window) if o.failure_prob >= risk)
-        return Assessment(risk, trigger)
+        return Assessment(risk, trigger, fault_of(window, c.enter_threshold))
 
     def decide(
         self, *, recent: Sequence[Observation], tickets: MachineTickets, now: datetime
     ) -> Decision | None:
-        """What to do about one machine now, given its recent predictions (any order) and its tickets."""
+        """What to do about one machine (and the fault its window points at) now."""
+        c = self.config
+        if tickets.open_priority is not None:
+            # Hysteresis: an open ticket's risk state holds until the risk falls below the exit level, so
+            # escalation keeps going while the risk hovers between exit and enter.
+            held = self.assess(recent, now, level=c.exit_threshold)
+            if held is None:
+                return None
+            ttf = self.estimated_ttf(tickets.open_since, now) if tickets.open_since is not None else None
+            priority = self.priority_for(held.risk, ttf)
+            # A worse situation raises the priority, never lowers it.
+            if priority > tickets.open_priority:
+                return Escalate(priority, held.trigger, held.fault, held.risk)
+            return None
         assessment = self.assess(recent, now)
         if assessment is None:
             return None
-        priority = self.priority_for(assessment.risk)
-        trigger = assessment.trigger
-        if tickets.open_priority is not None:
-            # One open ticket per machine: a worse risk raises its priority, never lowers it.
-            return Escalate(priority, trigger) if priority > tickets.open_priority else None
-        if tickets.last_resolved_at is not None and now - tickets.last_resolved_at < self.config.cooldown:
+        resolved = tickets.last_resolved_at
+        if resolved is not None and (now - resolved < c.cooldown or not tickets.cleared_since_resolution):
             return None
-        return OpenTicket(priority, trigger)
+        priority = self.priority_for(assessment.risk)
+        return OpenTicket(priority, assessment.trigger, assessment.fault, assessment.risk)

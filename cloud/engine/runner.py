@@ -4,7 +4,9 @@ Stateless between ticks apart from a watermark in ``engine_state``: each tick fi
 predictions ingested since the watermark, reads each one's last M predictions by event time from the
 (machine_id, timestamp) index, and applies the policy's decisions in one transaction. A restart, a second
 engine or out-of-order arrivals therefore cannot make it forget or double anything; the partial unique index
-on open tickets settles a race between two engines.
+on open tickets settles a race between two engines. A new ticket is assigned to a technician, carries its
+"why" (model version, drivers against the machine type's baseline, feature snapshot), and every engine change
+(created, assigned, priority) is written to ``ticket_events`` with no actor.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
-from cloud.engine.policy import Escalate, MachineTickets, Observation, OpenTicket, Priority, TicketPolicy
+from cloud.engine.assign import choose_technician
+from cloud.engine.explain import deviations, type_baseline
+from cloud.engine.policy import Escalate, MachineTickets, Observation, OpenTicket, TicketPolicy, fault_of
+from cloud.engine.settings import policy_config
+from cloud.engine.state import read_ticket_state, record_event
 from cloud.machines.models import Machine
 from cloud.predictions.models import Prediction
 from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
@@ -95,21 +101,40 @@ class TicketEngine:
 
     def _evaluate(self, session: Session, machine_ids: list[uuid.UUID], now: datetime) -> TickResult:
         recent = self._recent(session, machine_ids)
-        tickets = self._tickets(session, machine_ids)
-        names = dict(
-            session.execute(sa.select(Machine.id, Machine.name).where(Machine.id.in_(machine_ids))).all()
-        )
+        state = read_ticket_state(session, machine_ids, self.policy.config.exit_threshold)
+        machines = {
+            row.id: row
+            for row in session.execute(
+                sa.select(Machine.id, Machine.name, Machine.type, Machine.location).where(
+                    Machine.id.in_(machine_ids)
+                )
+            )
+        }
         opened = escalated = 0
         for machine_id in machine_ids:
-            open_id, state = tickets.get(machine_id, (None, MachineTickets()))
-            decision = self.policy.decide(recent=recent.get(machine_id, []), tickets=state, now=now)
+            window = recent.get(machine_id, [])
+            fault = fault_of(window, self.policy.config.enter_threshold)
+            open_id, tickets = state.get((machine_id, fault), (None, MachineTickets()))
+            decision = self.policy.decide(recent=window, tickets=tickets, now=now)
             if isinstance(decision, OpenTicket):
-                opened += self._open(session, machine_id, names[machine_id], decision, now)
-            elif isinstance(decision, Escalate) and open_id is not None:
+                opened += self._open(session, machines[machine_id], decision, now)
+            elif isinstance(decision, Escalate) and open_id is not None and tickets.open_priority is not None:
                 session.execute(
                     sa.update(MaintenanceTicket)
                     .where(MaintenanceTicket.id == open_id)
                     .values(priority=TicketPriority[decision.priority.name], updated_at=now)
+                )
+                record_event(
+                    session,
+                    open_id,
+                    "priority",
+                    {
+                        "from": tickets.open_priority.name,
+                        "to": decision.priority.name,
+                        "risk": round(decision.risk, 4),
+                        "prediction_ts": decision.trigger.ts.astimezone(UTC).isoformat(),
+                    },
+                    now,
                 )
                 logger.info("ticket %s escalated to %s", open_id, decision.priority.name)
                 escalated += 1
@@ -145,49 +170,30 @@ class TicketEngine:
             )
         return out
 
-    def _tickets(
-        self, session: Session, machine_ids: list[uuid.UUID]
-    ) -> dict[uuid.UUID, tuple[uuid.UUID | None, MachineTickets]]:
-        open_rows = session.execute(
-            sa.select(MaintenanceTicket.machine_id, MaintenanceTicket.id, MaintenanceTicket.priority).where(
-                MaintenanceTicket.machine_id.in_(machine_ids),
-                MaintenanceTicket.status != TicketStatus.RESOLVED,
-            )
-        ).all()
-        resolved = dict(
-            session.execute(
-                sa.select(MaintenanceTicket.machine_id, sa.func.max(MaintenanceTicket.resolved_at))
-                .where(
-                    MaintenanceTicket.machine_id.in_(machine_ids),
-                    MaintenanceTicket.status == TicketStatus.RESOLVED,
-                )
-                .group_by(MaintenanceTicket.machine_id)
-            ).all()
-        )
-        out: dict[uuid.UUID, tuple[uuid.UUID | None, MachineTickets]] = {
-            machine_id: (None, MachineTickets(last_resolved_at=at)) for machine_id, at in resolved.items()
+    def _open(self, session: Session, machine: Any, decision: OpenTicket, now: datetime) -> int:
+        baseline = type_baseline(session, machine.type, self.policy.config.exit_threshold)
+        reason = decision.trigger.reason() | {
+            "fault": decision.fault,
+            "confirmed_risk": round(decision.risk, 4),
+            "policy": {
+                "enter": self.policy.config.enter_threshold,
+                "n_of_m": [self.policy.config.required, self.policy.config.window],
+            },
+            "drivers": deviations(decision.trigger.features, baseline),
+            "baseline": {"machine_type": machine.type, "predictions": baseline.samples},
         }
-        for machine_id, ticket_id, priority in open_rows:
-            out[machine_id] = (
-                ticket_id,
-                MachineTickets(
-                    open_priority=Priority[priority.name], last_resolved_at=resolved.get(machine_id)
-                ),
-            )
-        return out
-
-    def _open(
-        self, session: Session, machine_id: uuid.UUID, name: str, decision: OpenTicket, now: datetime
-    ) -> int:
+        technician = choose_technician(session, machine.location)
         values: dict[str, Any] = {
             "id": new_id(),
-            "machine_id": machine_id,
-            "title": decision.title(name),
+            "machine_id": machine.id,
+            "title": decision.title(machine.name),
             "status": TicketStatus.OPEN,
             "priority": TicketPriority[decision.priority.name],
             "created_at": now,
             "updated_at": now,
-            "reason": decision.trigger.reason(),
+            "reason": reason,
+            "fault": decision.fault,
+            "technician_id": technician.id if technician is not None else None,
         }
         # Another engine may have opened one a moment ago: the partial unique index decides, quietly.
         statement = (
@@ -198,10 +204,36 @@ class TicketEngine:
                 index_where=MaintenanceTicket.status != TicketStatus.RESOLVED,
             )
         )
-        inserted = session.execute(statement.returning(MaintenanceTicket.id)).scalar() is not None
-        if inserted:
-            logger.info("ticket opened: %s (%s)", values["title"], decision.priority.name)
-        return int(inserted)
+        ticket_id = session.execute(statement.returning(MaintenanceTicket.id)).scalar()
+        if ticket_id is None:
+            return 0
+        record_event(
+            session,
+            ticket_id,
+            "created",
+            {
+                "priority": decision.priority.name,
+                "fault": decision.fault,
+                "model_version": decision.trigger.model_version,
+                "risk": round(decision.risk, 4),
+            },
+            now,
+        )
+        if technician is not None:
+            record_event(
+                session,
+                ticket_id,
+                "assigned",
+                {
+                    "to": str(technician.id),
+                    "name": technician.name,
+                    "load": technician.load,
+                    "rule": "least_loaded",
+                },
+                now,
+            )
+        logger.info("ticket opened: %s (%s)", values["title"], decision.priority.name)
+        return 1
 
     def _save_watermark(self, session: Session, watermark: datetime) -> None:
         statement = insert(EngineState).values(
@@ -222,7 +254,7 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.resolved_database_url())
-    ticket_engine = TicketEngine(session_factory(engine))
+    ticket_engine = TicketEngine(session_factory(engine), TicketPolicy(policy_config(settings)))
     logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
     try:
         while not stop.is_set():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from cloud.api.deps import SessionDep
+from fastapi import APIRouter, Path
+
+from cloud.api.deps import CurrentUser, SessionDep
+from cloud.api.text import Text
 from cloud.gateways import service
 from cloud.gateways.schemas import GatewayRead
 
@@ -12,6 +15,14 @@ router = APIRouter(prefix="/gateways", tags=["gateways"])
 
 
 @router.get("", response_model=list[GatewayRead])
-def list_gateways(db_session: SessionDep) -> list[GatewayRead]:
+def list_gateways(db_session: SessionDep, user: CurrentUser) -> list[GatewayRead]:
     """Every gateway with its last status."""
     return service.get_all(db_session=db_session)
+
+
+@router.get("/{gateway_id}", response_model=GatewayRead)
+def get_gateway(
+    gateway_id: Annotated[Text, Path(min_length=1, max_length=200)], db_session: SessionDep, user: CurrentUser
+) -> GatewayRead:
+    """One gateway with its last status."""
+    return service.get(db_session=db_session, gateway_id=gateway_id)

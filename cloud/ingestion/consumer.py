@@ -18,6 +18,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from cloud.config import MqttEndpoint
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
+from cloud.ingestion.writer import prepare
 from contract.topics import Kind, fleet_filter
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ def subscriptions(share_group: str) -> list[tuple[str, int]]:
 class MqttConsumer:
     """Receives fleet messages, decoded, into ``inbox`` (blocking when it is full); acknowledges on request.
 
-    Decoding happens here, on the network thread, so it overlaps the writer's database round-trips
-    instead of adding to them (the writer is the bottleneck).
+    Decoding and formatting the COPY text happen here, on the network thread, so they overlap the writer's
+    database round-trips instead of adding to them (PostgreSQL would otherwise wait for the writer).
     """
 
     def __init__(
@@ -157,7 +158,7 @@ class MqttConsumer:
         self.subscribed.set()
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
-        routed = route(Inbound(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self._epoch))
+        routed = prepare(route(Inbound(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self._epoch)))
         # Back-pressure: block the network thread while the writer is behind; never grow without bound.
         while not self._paused.is_set():
             try:

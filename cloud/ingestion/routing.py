@@ -26,6 +26,8 @@ class Accepted:
     message: Inbound
     gateway_id: str
     body: Body
+    # The rows as COPY text, made ahead by ``writer.prepare`` (None: the writer makes it when writing).
+    copy_text: str | None = None
 
     @property
     def rows(self) -> int:

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -31,6 +31,7 @@ from cloud.ingestion.heartbeat import HEARTBEAT_INTERVAL_S, Progress, write_hear
 from cloud.ingestion.routing import Routed
 from cloud.ingestion.stats import WriteStats
 from cloud.ingestion.writer import write_batch, write_one_by_one
+from cloud.storage.partitions import ensure_partitions
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class IngestWorker:
         """Open the database pool, start the writer thread and connect to the broker."""
         url = self.database_url or self.settings.resolved_database_url()
         self._engine = make_engine(url, pool_size=2, max_overflow=0)
+        self._prepare_partitions()
         self._thread = threading.Thread(target=self._run, name=f"ingest-writer-{self.worker_id}", daemon=True)
         self._thread.start()
         self.consumer.start()
@@ -90,6 +92,16 @@ class IngestWorker:
         if self._engine is not None:
             self._engine.dispose()
         self._log_totals("ingestion worker stopped")
+
+    def _prepare_partitions(self) -> None:
+        """Create the coming days' partitions now (the maintenance job keeps them up); best effort."""
+        assert self._engine is not None
+        today = datetime.now(UTC).date()
+        try:
+            ensure_partitions(self._engine, today, today + timedelta(days=self.settings.storage_days_ahead))
+        except sa.exc.DBAPIError as exc:
+            # Not fatal: rows without their day partition go to the DEFAULT one.
+            logger.warning("could not prepare partitions: %s", str(exc).strip().splitlines()[0])
 
     def _run(self) -> None:
         batch = Batch(

@@ -2,7 +2,9 @@
 
 The fast path COPYs a batch straight into its table inside a savepoint. Duplicates are rare (a QoS 1
 redelivery, an edge replay) but normal: when the COPY hits one, the savepoint is rolled back and the batch
-goes the careful way — COPY into a staging table, then ``INSERT … SELECT … ON CONFLICT (id) DO NOTHING``.
+goes the careful way — COPY into a staging table, then ``INSERT … SELECT … ON CONFLICT DO NOTHING`` on the
+key (id, timestamp) (both fixed at the edge; the tables are partitioned by timestamp). Either way only rows
+actually inserted reach the roll-up trigger, so a duplicate is never counted twice.
 Readings or predictions for a machine the cloud does not know yet create a placeholder machine first, so
 nothing is lost (see README.md). Functions here take a psycopg2 connection and never commit: the caller
 does, then acknowledges.
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -62,10 +65,10 @@ _PREDICTION_COLUMNS = (
 )
 _INSERT_READINGS = f"""
 INSERT INTO sensor_data ({_READING_COLUMNS}) SELECT {_READING_COLUMNS} FROM ingest_readings
-ON CONFLICT (id) DO NOTHING"""
+ON CONFLICT (id, "timestamp") DO NOTHING"""
 _INSERT_PREDICTIONS = f"""
 INSERT INTO predictions ({_PREDICTION_COLUMNS}) SELECT {_PREDICTION_COLUMNS} FROM ingest_predictions
-ON CONFLICT (id) DO NOTHING"""
+ON CONFLICT (id, "timestamp") DO NOTHING"""
 
 # A status older than the one stored (a late retained copy, a replay) must not roll the gateway back.
 _UPSERT_GATEWAY = """
@@ -83,6 +86,7 @@ ON CONFLICT (id) DO UPDATE SET
     gateway_id = EXCLUDED.gateway_id, registered = true"""
 
 _NULL = "\\N"
+_MIN_COPY_CHUNK = 8192
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -91,7 +95,10 @@ def _text(value: str) -> str:
 
 
 def _copy(cursor: Any, target: str, text: str) -> None:
-    cursor.copy_expert(f"COPY {target} FROM STDIN", io.StringIO(text))
+    # One read of the whole batch: psycopg2's default 8 kB chunks cost a Python round trip each, and
+    # PostgreSQL sits waiting for the client between them.
+    data = text.encode()
+    cursor.copy_expert(f"COPY {target} FROM STDIN", io.BytesIO(data), size=max(len(data), _MIN_COPY_CHUNK))
 
 
 def _insert_once(
@@ -126,28 +133,53 @@ def _ensure_machines(cursor: Any, items: Sequence[Accepted], stats: WriteStats) 
     stats.placeholders += cursor.rowcount
 
 
-def _reading_lines(batches: Sequence[Accepted]) -> Iterable[str]:
-    for item in batches:
-        assert isinstance(item.body, TelemetryBatch)
-        gw = item.gateway_id
-        for r in item.body.readings:
-            yield (
-                f"{r.id}\t{r.machine_id}\t{r.ts.isoformat()}\t{r.temperature!r}\t{r.vibration!r}\t{r.rpm!r}"
-                f"\t{gw}\t{r.seq}\n"
-            )
+def reading_text(item: Accepted) -> str:
+    """COPY text (tab-separated lines) of the readings of one telemetry message."""
+    body = item.body
+    assert isinstance(body, TelemetryBatch)
+    gw = item.gateway_id
+    # The hot loop of ingestion. A message names each machine and time about once per reading, but often
+    # shares one time across readings; ids go as bare hex (PostgreSQL reads a uuid with or without hyphens).
+    stamps: dict[object, str] = {}
+    lines = []
+    for r in body.readings:
+        ts = stamps.get(r.ts)
+        if ts is None:
+            ts = stamps[r.ts] = r.ts.isoformat()
+        lines.append(
+            f"{r.id.hex}\t{r.machine_id.hex}\t{ts}\t{r.temperature!r}\t{r.vibration!r}\t{r.rpm!r}\t{gw}\t{r.seq}\n"
+        )
+    return "".join(lines)
 
 
-def _prediction_lines(batches: Sequence[Accepted]) -> Iterable[str]:
-    for item in batches:
-        assert isinstance(item.body, PredictionBatch)
-        gw = item.gateway_id
-        for p in item.body.predictions:
-            features = _NULL if p.features is None else _text(msgspec.json.encode(p.features).decode())
-            yield (
-                f"{p.id}\t{p.machine_id}\t{p.ts.isoformat()}\t{p.failure_prob!r}"
-                f"\t{'t' if p.is_anomaly else 'f'}"
-                f"\t{p.anomaly_score!r}\t{_text(p.model_version)}\t{gw}\t{p.seq}\t{features}\n"
-            )
+def prediction_text(item: Accepted) -> str:
+    """COPY text (tab-separated lines) of the predictions of one prediction message."""
+    body = item.body
+    assert isinstance(body, PredictionBatch)
+    gw = item.gateway_id
+    lines = []
+    for p in body.predictions:
+        features = _NULL if p.features is None else _text(msgspec.json.encode(p.features).decode())
+        lines.append(
+            f"{p.id.hex}\t{p.machine_id.hex}\t{p.ts.isoformat()}\t{p.failure_prob!r}"
+            f"\t{'t' if p.is_anomaly else 'f'}"
+            f"\t{p.anomaly_score!r}\t{_text(p.model_version)}\t{gw}\t{p.seq}\t{features}\n"
+        )
+    return "".join(lines)
+
+
+def prepare(routed: Routed) -> Routed:
+    """``routed`` with its COPY text made now: on the MQTT thread, while the writer waits on PostgreSQL."""
+    if isinstance(routed, Accepted) and routed.copy_text is None:
+        if isinstance(routed.body, TelemetryBatch):
+            return replace(routed, copy_text=reading_text(routed))
+        if isinstance(routed.body, PredictionBatch):
+            return replace(routed, copy_text=prediction_text(routed))
+    return routed
+
+
+def _copy_text(items: Sequence[Accepted], make: Callable[[Accepted], str]) -> str:
+    return "".join(make(i) if i.copy_text is None else i.copy_text for i in items)
 
 
 def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
@@ -160,7 +192,7 @@ def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -
         stage="ingest_readings",
         stage_ddl=_STAGE_READINGS,
         insert=_INSERT_READINGS,
-        text="".join(_reading_lines(items)),
+        text=_copy_text(items, reading_text),
     )
     stats.readings += inserted
     stats.readings_duplicate += total - inserted
@@ -178,7 +210,7 @@ def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats
         stage="ingest_predictions",
         stage_ddl=_STAGE_PREDICTIONS,
         insert=_INSERT_PREDICTIONS,
-        text="".join(_prediction_lines(items)),
+        text=_copy_text(items, prediction_text),
     )
     stats.predictions += inserted
     stats.predictions_duplicate += total - inserted

@@ -1,11 +1,12 @@
-"""What the API says about machines."""
+"""What the API says about sites, lines and machines, and what engineers may send."""
 
 from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from cloud.api.text import Text
 from cloud.api.timerange import UtcDatetime
 
 
@@ -41,3 +42,90 @@ class MachineRead(BaseModel):
     latest_reading: LatestReading | None
     latest_prediction: LatestPrediction | None
     open_tickets: int
+    line_id: uuid.UUID | None
+    line_name: str | None
+    site_id: uuid.UUID | None
+    site_name: str | None
+
+
+MAX_NAME = 200
+
+
+class MachineCreate(BaseModel):
+    """A machine registered by hand (gateways also register theirs from their status)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(min_length=1, max_length=MAX_NAME)
+    type: Text = Field(min_length=1, max_length=MAX_NAME)
+    location: Text | None = Field(default=None, max_length=200)
+    line_id: uuid.UUID | None = None
+    gateway_id: Text | None = Field(default=None, min_length=1, max_length=200)
+
+
+class MachineUpdate(BaseModel):
+    """Changes to a machine; only the fields sent change (location and line_id may be set to null)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    type: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    location: Text | None = Field(default=None, max_length=200)
+    line_id: uuid.UUID | None = None
+
+
+class SiteRead(BaseModel):
+    """A plant or building."""
+
+    id: uuid.UUID
+    name: str
+    description: str | None
+    created_at: UtcDatetime
+    line_count: int
+
+
+class SiteCreate(BaseModel):
+    """A new site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(min_length=1, max_length=MAX_NAME)
+    description: Text | None = Field(default=None, max_length=2000)
+
+
+class SiteUpdate(BaseModel):
+    """Changes to a site; only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    description: Text | None = Field(default=None, max_length=2000)
+
+
+class LineRead(BaseModel):
+    """A production line of a site."""
+
+    id: uuid.UUID
+    site_id: uuid.UUID
+    site_name: str
+    name: str
+    created_at: UtcDatetime
+    machine_count: int
+
+
+class LineCreate(BaseModel):
+    """A new line of a site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_id: uuid.UUID
+    name: Text = Field(min_length=1, max_length=MAX_NAME)
+
+
+class LineUpdate(BaseModel):
+    """Changes to a line (rename, or move to another site); only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_id: uuid.UUID | None = None
+    name: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)

@@ -1,4 +1,4 @@
-"""Reading machines with their live state in one query per request."""
+"""Machines: reading them with their live state in one query per request, and registering them by hand."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloud.errors import NotFoundError
+from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.gateways.models import Gateway
-from cloud.machines.models import Machine
-from cloud.machines.schemas import LatestPrediction, LatestReading, MachineRead
+from cloud.machines.models import Line, Machine, Site
+from cloud.machines.schemas import LatestPrediction, LatestReading, MachineCreate, MachineRead, MachineUpdate
 from cloud.predictions.models import Prediction
 from cloud.telemetry.models import SensorData
 from cloud.tickets.models import MaintenanceTicket, TicketStatus
@@ -59,8 +60,13 @@ def _machines_query() -> sa.Select[Any]:
             prediction.c.is_anomaly,
             prediction.c.model_version,
             sa.func.coalesce(open_tickets.c.n, 0).label("open_tickets"),
+            Line.name.label("line_name"),
+            Site.id.label("site_id"),
+            Site.name.label("site_name"),
         )
         .outerjoin(Gateway, Gateway.id == Machine.gateway_id)
+        .outerjoin(Line, Line.id == Machine.line_id)
+        .outerjoin(Site, Site.id == Line.site_id)
         .outerjoin(reading, sa.true())
         .outerjoin(prediction, sa.true())
         .outerjoin(open_tickets, open_tickets.c.machine_id == Machine.id)
@@ -97,12 +103,23 @@ def _to_schema(row: sa.Row[Any]) -> MachineRead:
         latest_reading=reading,
         latest_prediction=prediction,
         open_tickets=row.open_tickets,
+        line_id=machine.line_id,
+        line_name=row.line_name,
+        site_id=row.site_id,
+        site_name=row.site_name,
     )
 
 
-def get_all(*, db_session: Session) -> list[MachineRead]:
-    """Every machine with its live state, sorted by name."""
-    return [_to_schema(row) for row in db_session.execute(_machines_query())]
+def get_all(
+    *, db_session: Session, site_id: uuid.UUID | None = None, line_id: uuid.UUID | None = None
+) -> list[MachineRead]:
+    """Machines with their live state, sorted by name, optionally of one site and/or line."""
+    query = _machines_query()
+    if site_id is not None:
+        query = query.where(Site.id == site_id)
+    if line_id is not None:
+        query = query.where(Machine.line_id == line_id)
+    return [_to_schema(row) for row in db_session.execute(query)]
 
 
 def get(*, db_session: Session, machine_id: uuid.UUID) -> MachineRead:
@@ -119,3 +136,45 @@ def require(*, db_session: Session, machine_id: uuid.UUID) -> Machine:
     if machine is None:
         raise NotFoundError(f"machine {machine_id} does not exist")
     return machine
+
+
+def _check_line(db_session: Session, line_id: uuid.UUID | None) -> None:
+    if line_id is not None and db_session.get(Line, line_id) is None:
+        raise InvalidRequestError(f"line {line_id} does not exist", ("body", "line_id"))
+
+
+def create(*, db_session: Session, machine_in: MachineCreate) -> MachineRead:
+    """Register a machine by hand."""
+    _check_line(db_session, machine_in.line_id)
+    if machine_in.gateway_id is not None and db_session.get(Gateway, machine_in.gateway_id) is None:
+        raise InvalidRequestError(f"gateway {machine_in.gateway_id} does not exist", ("body", "gateway_id"))
+    machine = Machine(**machine_in.model_dump())
+    db_session.add(machine)
+    db_session.commit()
+    return get(db_session=db_session, machine_id=machine.id)
+
+
+def update(*, db_session: Session, machine_id: uuid.UUID, changes: MachineUpdate) -> MachineRead:
+    """Rename, retype, relocate or (re)place a machine on a line; only the fields sent change."""
+    machine = require(db_session=db_session, machine_id=machine_id)
+    fields = changes.model_dump(exclude_unset=True)
+    _check_line(db_session, fields.get("line_id"))
+    for name, value in fields.items():
+        if value is None and name in ("name", "type"):
+            continue  # these cannot be cleared; null means "unchanged"
+        setattr(machine, name, value)
+    db_session.commit()
+    return get(db_session=db_session, machine_id=machine_id)
+
+
+def delete(*, db_session: Session, machine_id: uuid.UUID) -> None:
+    """Remove a machine without history; ConflictError when readings, predictions or tickets refer to it."""
+    machine = require(db_session=db_session, machine_id=machine_id)
+    db_session.delete(machine)
+    try:
+        db_session.commit()
+    except IntegrityError as exc:
+        db_session.rollback()
+        raise ConflictError(
+            f"machine {machine_id} has readings, predictions or tickets; its history is kept, so it stays"
+        ) from exc

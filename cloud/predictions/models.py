@@ -13,7 +13,11 @@ from cloud.machines.models import Machine
 
 
 class Prediction(Base):
-    """One model verdict on one machine's window ending at ``timestamp``."""
+    """One model verdict on one machine's window ending at ``timestamp``.
+
+    Range-partitioned by ``timestamp`` (one partition per UTC day, see ``cloud.storage``), keyed by
+    (id, timestamp) since a partitioned table's keys must hold the partition key.
+    """
 
     __tablename__ = "predictions"
     __table_args__ = (
@@ -21,11 +25,12 @@ class Prediction(Base):
         sa.Index(None, "machine_id", "timestamp"),
         # The ticket engine reads new predictions by ingestion time (its watermark).
         sa.Index(None, "ingested_at"),
+        {"postgresql_partition_by": 'RANGE ("timestamp")'},
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     machine_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(Machine.id))
-    timestamp: Mapped[datetime]
+    timestamp: Mapped[datetime] = mapped_column(primary_key=True)
     failure_prob: Mapped[float]
     is_anomaly: Mapped[bool]
     anomaly_score: Mapped[float]

@@ -1,40 +1,95 @@
-"""HTTP routes of maintenance tickets."""
+"""HTTP routes of maintenance tickets; who may change what is decided in the service."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 
-from cloud.api.deps import CommandsDep, SessionDep
-from cloud.tickets import service
-from cloud.tickets.models import TicketStatus
-from cloud.tickets.schemas import TicketRead, TicketUpdate
+from cloud.api.deps import CommandsDep, CurrentUser, EngineerUser, SessionDep
+from cloud.api.text import Text
+from cloud.tickets import queries, service
+from cloud.tickets.models import TicketPriority, TicketStatus
+from cloud.tickets.schemas import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    CommentCreate,
+    TicketCreate,
+    TicketEventRead,
+    TicketPage,
+    TicketRead,
+    TicketSort,
+    TicketUpdate,
+)
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 
-@router.get("", response_model=list[TicketRead])
+@router.get("", response_model=TicketPage)
 def list_tickets(
     db_session: SessionDep,
+    user: CurrentUser,
     status: TicketStatus | None = None,
     machine_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = service.DEFAULT_LIMIT,
-) -> list[TicketRead]:
-    """Tickets, newest first."""
-    return service.get_all(db_session=db_session, status=status, machine_id=machine_id, limit=limit)
+    priority: TicketPriority | None = None,
+    technician_id: uuid.UUID | None = None,
+    assigned: bool | None = None,
+    fault: Annotated[Text | None, Query(max_length=100)] = None,
+    sort: TicketSort = TicketSort.CREATED_AT_DESC,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> TicketPage:
+    """A page of tickets matching the filters (newest first unless ``sort`` says otherwise)."""
+    return queries.get_page(
+        db_session=db_session,
+        status=status,
+        machine_id=machine_id,
+        priority=priority,
+        technician_id=technician_id,
+        assigned=assigned,
+        fault=fault,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post("", response_model=TicketRead, status_code=status.HTTP_201_CREATED)
+def create_ticket(body: TicketCreate, db_session: SessionDep, user: EngineerUser) -> TicketRead:
+    """Open a ticket by hand (engineers and admins)."""
+    return service.create(db_session=db_session, ticket_in=body, actor=user)
 
 
 @router.get("/{ticket_id}", response_model=TicketRead)
-def get_ticket(ticket_id: uuid.UUID, db_session: SessionDep) -> TicketRead:
+def get_ticket(ticket_id: uuid.UUID, db_session: SessionDep, user: CurrentUser) -> TicketRead:
     """One ticket."""
-    return service.get(db_session=db_session, ticket_id=ticket_id)
+    return queries.get(db_session=db_session, ticket_id=ticket_id)
 
 
 @router.patch("/{ticket_id}", response_model=TicketRead)
 def update_ticket(
-    ticket_id: uuid.UUID, changes: TicketUpdate, db_session: SessionDep, commands: CommandsDep
+    ticket_id: uuid.UUID,
+    changes: TicketUpdate,
+    db_session: SessionDep,
+    commands: CommandsDep,
+    user: CurrentUser,
 ) -> TicketRead:
-    """Move a ticket one step forward (OPEN -> IN_PROGRESS -> RESOLVED) and/or assign a technician."""
-    return service.update(db_session=db_session, ticket_id=ticket_id, changes=changes, commands=commands)
+    """Move a ticket one step (resolving with its outcome), assign it or change its priority."""
+    return service.update(
+        db_session=db_session, ticket_id=ticket_id, changes=changes, actor=user, commands=commands
+    )
+
+
+@router.post("/{ticket_id}/comments", response_model=TicketEventRead, status_code=status.HTTP_201_CREATED)
+def comment_ticket(
+    ticket_id: uuid.UUID, body: CommentCreate, db_session: SessionDep, user: CurrentUser
+) -> TicketEventRead:
+    """Add a note to a ticket."""
+    return service.comment(db_session=db_session, ticket_id=ticket_id, comment_in=body, actor=user)
+
+
+@router.get("/{ticket_id}/events", response_model=list[TicketEventRead])
+def ticket_events(ticket_id: uuid.UUID, db_session: SessionDep, user: CurrentUser) -> list[TicketEventRead]:
+    """The ticket's audit trail, oldest first."""
+    return queries.get_events(db_session=db_session, ticket_id=ticket_id)

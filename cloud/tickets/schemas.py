@@ -1,13 +1,22 @@
-"""What the API says about maintenance tickets, and what a client may change."""
+"""What the API says about maintenance tickets, and what a client may send."""
 
 from __future__ import annotations
 
+import enum
 import uuid
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from cloud.api.text import Text
 from cloud.api.timerange import UtcDatetime
-from cloud.tickets.models import TicketPriority, TicketStatus
+from cloud.tickets.models import TicketOutcome, TicketPriority, TicketStatus
+
+# The page size is capped so one request cannot make the API serialise the whole history.
+MAX_PAGE = 200
+DEFAULT_PAGE = 100
+MAX_COMMENT_CHARS = 4000
+MAX_TEXT_CHARS = 500
 
 
 class TicketReason(BaseModel):
@@ -21,7 +30,7 @@ class TicketReason(BaseModel):
 
 
 class TicketRead(BaseModel):
-    """A maintenance ticket."""
+    """A maintenance ticket; ``reason`` is null for a ticket made by hand."""
 
     id: uuid.UUID
     machine_id: uuid.UUID
@@ -30,16 +39,75 @@ class TicketRead(BaseModel):
     status: TicketStatus
     priority: TicketPriority
     technician_id: uuid.UUID | None
+    technician_name: str | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
     resolved_at: UtcDatetime | None
-    reason: TicketReason
+    reason: TicketReason | None
+    fault: str
+    outcome: TicketOutcome | None
+    root_cause: str | None
+
+
+class TicketPage(BaseModel):
+    """One page of tickets and how many match in all."""
+
+    items: list[TicketRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class TicketSort(enum.StrEnum):
+    """Orders of the ticket list; a leading '-' means descending."""
+
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"
+    UPDATED_AT = "updated_at"
+    UPDATED_AT_DESC = "-updated_at"
+    PRIORITY = "priority"
+    PRIORITY_DESC = "-priority"
+
+
+class TicketCreate(BaseModel):
+    """A ticket made by hand (engineers and admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    machine_id: uuid.UUID
+    title: Text = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    priority: TicketPriority
+    fault: Text = Field(default="manual", min_length=1, max_length=100)
+    technician_id: uuid.UUID | None = None
 
 
 class TicketUpdate(BaseModel):
-    """A change to a ticket: move it one step forward and/or (un)assign a technician."""
+    """A change: one lifecycle step (with the outcome when resolving), assignment and/or priority."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: TicketStatus | None = None
     technician_id: uuid.UUID | None = None
+    priority: TicketPriority | None = None
+    outcome: TicketOutcome | None = None
+    root_cause: Text | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+
+
+class CommentCreate(BaseModel):
+    """A note on a ticket."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
+
+
+class TicketEventRead(BaseModel):
+    """One entry of a ticket's audit trail; ``actor_id`` null means the ticket engine."""
+
+    id: int
+    ticket_id: uuid.UUID
+    at: UtcDatetime
+    actor_id: uuid.UUID | None
+    actor_name: str | None
+    kind: str
+    data: dict[str, Any]

@@ -1,19 +1,27 @@
-"""Tickets as technicians work them: listing, reading, and the OPEN -> IN_PROGRESS -> RESOLVED lifecycle."""
+"""Tickets as people work them: the lifecycle, assignment, outcomes, comments and the audit trail.
+
+Reading (filters, sorting, pages, history) lives in ``cloud.tickets.queries``. Every change here writes a
+``ticket_events`` row with its actor in the same transaction, so the trail cannot miss a change.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cloud.auth.errors import PermissionDeniedError
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
-from cloud.tickets.models import MaintenanceTicket, TicketStatus
-from cloud.tickets.schemas import TicketRead, TicketUpdate
+from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketOutcome, TicketStatus
+from cloud.tickets.queries import get, get_event
+from cloud.tickets.schemas import CommentCreate, TicketCreate, TicketEventRead, TicketRead, TicketUpdate
 from cloud.users.models import User, UserRole
 from contract import MaintenanceCommand
 
@@ -21,54 +29,41 @@ logger = logging.getLogger(__name__)
 
 # The only step each status may take; there is no skipping and no going back.
 NEXT_STATUS = {TicketStatus.OPEN: TicketStatus.IN_PROGRESS, TicketStatus.IN_PROGRESS: TicketStatus.RESOLVED}
-DEFAULT_LIMIT = 100
 
 
-def _to_schema(ticket: MaintenanceTicket, machine_name: str) -> TicketRead:
-    return TicketRead(
-        id=ticket.id,
-        machine_id=ticket.machine_id,
-        machine_name=machine_name,
-        title=ticket.title,
-        status=ticket.status,
-        priority=ticket.priority,
-        technician_id=ticket.technician_id,
-        created_at=ticket.created_at,
-        updated_at=ticket.updated_at,
-        resolved_at=ticket.resolved_at,
-        reason=ticket.reason,  # type: ignore[arg-type]  # validated into TicketReason
-    )
+def _event(
+    db_session: Session, ticket: MaintenanceTicket, actor: User, kind: str, **data: Any
+) -> TicketEvent:
+    event = TicketEvent(ticket_id=ticket.id, actor_id=actor.id, kind=kind, data=data)
+    db_session.add(event)
+    return event
 
 
-def _query() -> sa.Select[MaintenanceTicket, str]:
-    return sa.select(MaintenanceTicket, Machine.name).join(
-        Machine, Machine.id == MaintenanceTicket.machine_id
-    )
-
-
-def get_all(
-    *,
-    db_session: Session,
-    status: TicketStatus | None = None,
-    machine_id: uuid.UUID | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> list[TicketRead]:
-    """Tickets, newest first, optionally of one status and/or one machine."""
-    query = _query()
-    if status is not None:
-        query = query.where(MaintenanceTicket.status == status)
-    if machine_id is not None:
-        query = query.where(MaintenanceTicket.machine_id == machine_id)
-    query = query.order_by(MaintenanceTicket.created_at.desc(), MaintenanceTicket.id.desc()).limit(limit)
-    return [_to_schema(ticket, name) for ticket, name in db_session.execute(query)]
-
-
-def get(*, db_session: Session, ticket_id: uuid.UUID) -> TicketRead:
-    """One ticket; NotFoundError when there is none with this id."""
-    row = db_session.execute(_query().where(MaintenanceTicket.id == ticket_id)).first()
-    if row is None:
+def _locked(db_session: Session, ticket_id: uuid.UUID) -> MaintenanceTicket:
+    ticket = db_session.scalars(
+        sa.select(MaintenanceTicket).where(MaintenanceTicket.id == ticket_id).with_for_update()
+    ).first()
+    if ticket is None:
         raise NotFoundError(f"ticket {ticket_id} does not exist")
-    return _to_schema(row[0], row[1])
+    return ticket
+
+
+def _is_manager(user: User) -> bool:
+    return user.role in (UserRole.ADMIN, UserRole.ENGINEER)
+
+
+def _check_may_change(user: User, ticket: MaintenanceTicket, changes: TicketUpdate) -> None:
+    """Technicians change only their own tickets; they may take an unassigned one for themselves."""
+    if _is_manager(user):
+        return
+    sent = changes.model_fields_set
+    if "priority" in sent:
+        raise PermissionDeniedError("technicians cannot reassign or reprioritise tickets")
+    claims = "technician_id" in sent and changes.technician_id == user.id and ticket.technician_id is None
+    if "technician_id" in sent and not claims and changes.technician_id != ticket.technician_id:
+        raise PermissionDeniedError("technicians cannot reassign or reprioritise tickets")
+    if ticket.technician_id != user.id and not claims:
+        raise PermissionDeniedError(f"ticket {ticket.id} is not assigned to you")
 
 
 def _check_transition(current: TicketStatus, wanted: TicketStatus) -> None:
@@ -79,48 +74,137 @@ def _check_transition(current: TicketStatus, wanted: TicketStatus) -> None:
         raise ConflictError(f"ticket can go from {current.value} to {allowed.value} only")
 
 
-def update(
-    *, db_session: Session, ticket_id: uuid.UUID, changes: TicketUpdate, commands: CommandSink
-) -> TicketRead:
-    """Apply ``changes``; resolving tells the machine's gateway that the machine was repaired."""
-    row = db_session.execute(
-        _query().where(MaintenanceTicket.id == ticket_id).with_for_update(of=MaintenanceTicket)
-    ).first()
-    if row is None:
-        raise NotFoundError(f"ticket {ticket_id} does not exist")
-    ticket: MaintenanceTicket = row[0]
-    machine_name: str = row[1]
-    now = datetime.now(UTC)
-    if changes.status is not None:
-        _check_transition(ticket.status, changes.status)
-        ticket.status = changes.status
-        if changes.status is TicketStatus.RESOLVED:
-            ticket.resolved_at = now
-    if "technician_id" in changes.model_fields_set:
-        if changes.technician_id is not None:
-            _check_technician(db_session=db_session, user_id=changes.technician_id)
-        ticket.technician_id = changes.technician_id
-    ticket.updated_at = now
-    gateway_id = db_session.execute(
-        sa.select(Machine.gateway_id).where(Machine.id == ticket.machine_id)
-    ).scalar()
-    db_session.commit()
-    if changes.status is TicketStatus.RESOLVED:
-        # After the commit: the gateway hears of a repair only once the resolution is stored.
-        if gateway_id is None:
-            logger.warning(
-                "ticket %s resolved, but machine %s has no gateway to tell", ticket.id, ticket.machine_id
-            )
-        else:
-            command = MaintenanceCommand(machine_id=ticket.machine_id, ticket_id=ticket.id, ts=now)
-            commands.send_maintenance(gateway_id, command)
-    return _to_schema(ticket, machine_name)
+def _check_outcome(changes: TicketUpdate) -> None:
+    """Resolving needs an outcome, and a confirmed fault its root cause; neither is sent otherwise."""
+    resolving = changes.status is TicketStatus.RESOLVED
+    if not resolving:
+        for name in ("outcome", "root_cause"):
+            if getattr(changes, name) is not None:
+                raise InvalidRequestError(f"{name} is recorded only when resolving", ("body", name))
+        return
+    if changes.outcome is None:
+        raise InvalidRequestError(
+            "resolving needs an outcome: CONFIRMED_FAULT (with root_cause) or FALSE_ALARM",
+            ("body", "outcome"),
+        )
+    if changes.outcome is TicketOutcome.CONFIRMED_FAULT and not (changes.root_cause or "").strip():
+        raise InvalidRequestError("a confirmed fault needs its root_cause", ("body", "root_cause"))
 
 
-def _check_technician(*, db_session: Session, user_id: uuid.UUID) -> None:
+def _check_technician(db_session: Session, user_id: uuid.UUID) -> None:
     """Refuse to assign a ticket to someone who is not an active technician."""
     user = db_session.get(User, user_id)
     if user is None:
         raise InvalidRequestError(f"technician {user_id} does not exist", ("body", "technician_id"))
     if user.role is not UserRole.TECHNICIAN or not user.is_active:
         raise InvalidRequestError(f"user {user_id} is not an active technician", ("body", "technician_id"))
+
+
+def update(
+    *, db_session: Session, ticket_id: uuid.UUID, changes: TicketUpdate, actor: User, commands: CommandSink
+) -> TicketRead:
+    """Apply ``changes`` as ``actor``; resolving tells the machine's gateway that the machine was repaired."""
+    ticket = _locked(db_session, ticket_id)
+    _check_may_change(actor, ticket, changes)
+    _check_outcome(changes)
+    now = datetime.now(UTC)
+    if changes.status is not None:
+        _check_transition(ticket.status, changes.status)
+    if "technician_id" in changes.model_fields_set and changes.technician_id != ticket.technician_id:
+        if changes.technician_id is not None:
+            _check_technician(db_session, changes.technician_id)
+        _event(db_session, ticket, actor, "assigned", **{"from": _str(ticket.technician_id)},
+               to=_str(changes.technician_id))  # fmt: skip
+        ticket.technician_id = changes.technician_id
+    if changes.priority is not None and changes.priority != ticket.priority:
+        _event(
+            db_session,
+            ticket,
+            actor,
+            "priority",
+            **{"from": ticket.priority.value},
+            to=changes.priority.value,
+        )
+        ticket.priority = changes.priority
+    if changes.status is not None:
+        _event(db_session, ticket, actor, "status", **{"from": ticket.status.value}, to=changes.status.value)
+        ticket.status = changes.status
+    if changes.status is TicketStatus.RESOLVED:
+        assert changes.outcome is not None  # _check_outcome made sure
+        ticket.resolved_at = now
+        ticket.outcome = changes.outcome
+        ticket.root_cause = (changes.root_cause or "").strip() or None
+        _event(
+            db_session, ticket, actor, "outcome", outcome=changes.outcome.value, root_cause=ticket.root_cause
+        )
+    ticket.updated_at = now
+    gateway_id = db_session.execute(
+        sa.select(Machine.gateway_id).where(Machine.id == ticket.machine_id)
+    ).scalar()
+    db_session.commit()
+    if changes.status is TicketStatus.RESOLVED:
+        _tell_gateway(commands, ticket, gateway_id, now)
+    return get(db_session=db_session, ticket_id=ticket.id)
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _tell_gateway(
+    commands: CommandSink, ticket: MaintenanceTicket, gateway_id: str | None, now: datetime
+) -> None:
+    # After the commit: the gateway hears of a repair only once the resolution is stored.
+    if gateway_id is None:
+        logger.warning(
+            "ticket %s resolved, but machine %s has no gateway to tell", ticket.id, ticket.machine_id
+        )
+        return
+    command = MaintenanceCommand(machine_id=ticket.machine_id, ticket_id=ticket.id, ts=now)
+    commands.send_maintenance(gateway_id, command)
+
+
+def create(*, db_session: Session, ticket_in: TicketCreate, actor: User) -> TicketRead:
+    """A ticket made by hand; ConflictError when the machine already has an open one for this fault."""
+    if db_session.get(Machine, ticket_in.machine_id) is None:
+        raise InvalidRequestError(f"machine {ticket_in.machine_id} does not exist", ("body", "machine_id"))
+    if ticket_in.technician_id is not None:
+        _check_technician(db_session, ticket_in.technician_id)
+    now = datetime.now(UTC)
+    ticket = MaintenanceTicket(
+        machine_id=ticket_in.machine_id,
+        title=ticket_in.title,
+        priority=ticket_in.priority,
+        fault=ticket_in.fault,
+        technician_id=ticket_in.technician_id,
+        reason={},
+        created_at=now,
+        updated_at=now,
+    )
+    db_session.add(ticket)
+    try:
+        db_session.flush()
+    except IntegrityError as exc:
+        db_session.rollback()
+        raise ConflictError(
+            f"machine {ticket_in.machine_id} already has an open ticket for fault {ticket_in.fault}"
+        ) from exc
+    _event(db_session, ticket, actor, "created", fault=ticket.fault, priority=ticket.priority.value)
+    if ticket.technician_id is not None:
+        _event(db_session, ticket, actor, "assigned", **{"from": None}, to=str(ticket.technician_id))
+    db_session.commit()
+    return get(db_session=db_session, ticket_id=ticket.id)
+
+
+def comment(
+    *, db_session: Session, ticket_id: uuid.UUID, comment_in: CommentCreate, actor: User
+) -> TicketEventRead:
+    """Add a note to a ticket (technicians: only to their own tickets)."""
+    ticket = _locked(db_session, ticket_id)
+    if not _is_manager(actor) and ticket.technician_id != actor.id:
+        raise PermissionDeniedError(f"ticket {ticket.id} is not assigned to you")
+    event = _event(db_session, ticket, actor, "comment", text=comment_in.text)
+    # A comment is a change people watching the ticket want to see (the live stream follows updated_at).
+    ticket.updated_at = datetime.now(UTC)
+    db_session.commit()
+    return get_event(db_session=db_session, event_id=event.id)

@@ -13,9 +13,12 @@ from model_registry.evaluation.errors import EvaluationError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``eval nab`` and ``eval ai4i`` to the ``maintainx`` parser."""
+    """Add ``eval fleet``, ``eval nab`` and ``eval ai4i`` to the ``maintainx`` parser."""
     evaluate = subparsers.add_parser("eval", help="evaluate the models on public datasets")
     sub = evaluate.add_subparsers(dest="eval_command", required=True)
+    from maintainx.commands.fleet_eval import add_fleet_parser
+
+    add_fleet_parser(sub)
     nab = sub.add_parser("nab", help="NAB realKnownCause, standard profile, threshold 0.5")
     nab.add_argument("--data-dir", type=Path, help="the NAB folder (default: <datasets>/nab)")
     nab.add_argument("--json", action="store_true", help="print one JSON object")

@@ -1,8 +1,9 @@
 """Fixtures for the dashboard's browser tests: the real cloud API in a subprocess and a seeded fleet.
 
 The API runs as ``python -m cloud api`` against the per-test PostgreSQL database and a private Mosquitto,
-serving the built dashboard from ``dashboard/dist``. The fleet is written straight into the database with
-SQL, so each test knows exactly what the dashboard must show.
+serving the built dashboard from ``dashboard/dist``. The fleet and its people (an admin, an engineer and two
+technicians) are written straight into the database with SQL, so each test knows exactly what the dashboard
+must show and who may do what.
 """
 
 from __future__ import annotations
@@ -34,6 +35,27 @@ API_START_TIMEOUT_S = 60
 READING_STEP_S = 10
 PREDICTION_STEP_S = 30
 WINDOW = timedelta(hours=1)
+# A test-only signing key for access tokens (the API refuses to start without one outside the demo).
+AUTH_SECRET = "e2e-signing-key-0123456789abcdefghijklmnopqrstuvwxyz"
+PASSWORD = "e2e-password-1"
+
+
+@dataclass(frozen=True)
+class SeededUser:
+    """A person who can sign in with ``PASSWORD``."""
+
+    id: str
+    email: str
+    full_name: str
+    role: str
+
+
+USERS = {
+    "admin": SeededUser(str(uuid.uuid4()), "admin@e2e.test", "Ada Admin", "admin"),
+    "engineer": SeededUser(str(uuid.uuid4()), "engineer@e2e.test", "Erin Engineer", "engineer"),
+    "tech": SeededUser(str(uuid.uuid4()), "tech@e2e.test", "Tess Tech", "technician"),
+    "tech2": SeededUser(str(uuid.uuid4()), "tom@e2e.test", "Tom Tech", "technician"),
+}
 
 
 @dataclass
@@ -52,8 +74,54 @@ class SeededFleet:
     """What was seeded: machines (riskiest first) and the tickets by status."""
 
     machines: list[SeededMachine]
+    # Unassigned, on the riskiest machine.
     open_ticket_id: str
+    # Assigned to USERS["tech2"].
     in_progress_ticket_id: str
+    users: dict[str, SeededUser]
+
+
+def api_data_dir(tmp_path: Path) -> Path:
+    """The data folder the test's API runs with."""
+    return tmp_path / "cloud-data"
+
+
+@pytest.fixture
+def registered_models(database_url: str, tmp_path: Path) -> list[str]:
+    """Two signed model versions in the API's blob store, m-old the champion, m-new not yet promoted;
+    gateways gw-01 and gw-02 in group hall-a. Returns the versions, oldest first."""
+    from cloud.db import make_engine, session_factory
+    from edge_agent.tiny_model import write_model_dir
+    from model_registry.registry import rollout, service, signing
+    from model_registry.registry.router import store_for
+
+    signing.generate_key(tmp_path / "model.key", tmp_path / "model.pub")
+    key = signing.load_private_key(tmp_path / "model.key")
+    versions = ["m-old", "m-new"]
+    engine = make_engine(database_url)
+    with session_factory(engine).begin() as s:
+        for k, version in enumerate(versions):
+            folder = write_model_dir(tmp_path / "models" / version, version=version, window=10)
+            # Held-out figures as training writes them (the tiny model has none); m-new is the better one.
+            manifest = json.loads((folder / "manifest.json").read_text())
+            manifest["metrics"] = {
+                "failure": {
+                    "f1": 0.71 + 0.1 * k,
+                    "precision": 0.8,
+                    "recall": 0.64 + 0.15 * k,
+                    "roc_auc": 0.93,
+                },
+                "train_seconds": 41.5,
+            }
+            manifest["parity"] = {"failure_prob_max_abs_diff": 3e-7, "rows": 2048}
+            (folder / "manifest.json").write_text(json.dumps(manifest))
+            service.register(db_session=s, store=store_for(api_data_dir(tmp_path)), model_dir=folder)
+            service.sign(db_session=s, ref=version, key=key)
+        service.set_alias(db_session=s, alias="champion", ref="m-old")
+        for gateway_id in ("gw-01", "gw-02"):
+            rollout.label(db_session=s, gateway_id=gateway_id, key="group", value="hall-a")
+    engine.dispose()
+    return versions
 
 
 @pytest.fixture
@@ -71,6 +139,9 @@ def cloud_api(database_url: str, broker: Broker, tmp_path: Path) -> Iterator[str
         "MQTT_URL": broker.url,
         "MAINTAINX_API_PORT": str(port),
         "MAINTAINX_DASHBOARD_DIR": str(DASHBOARD_DIST),
+        "MAINTAINX_AUTH_SECRET": AUTH_SECRET,
+        # Its own data folder (model blobs live under it), not the checkout's .maintainx/.
+        "MAINTAINX_DATA_DIR": str(api_data_dir(tmp_path)),
     }
     log_path = tmp_path / "api.log"
     with log_path.open("wb") as log:
@@ -118,7 +189,9 @@ def _risk_curve(final: float, fraction: float) -> float:
 
 @pytest.fixture
 def seeded_fleet(database_url: str) -> SeededFleet:
-    """Two gateways, four machines with an hour of readings and predictions, and two tickets."""
+    """Two gateways, four machines with an hour of readings and predictions, two tickets and four users."""
+    from cloud.auth.passwords import hash_password
+
     now = datetime.now(UTC)
     machines = [
         SeededMachine(str(uuid.uuid4()), "Pump 01", "pump", "gw-01", 0.92),
@@ -127,7 +200,15 @@ def seeded_fleet(database_url: str) -> SeededFleet:
         SeededMachine(str(uuid.uuid4()), "Mill 04", "mill", "gw-02", None),
     ]
     engine = sa.create_engine(database_url)
+    password_hash = hash_password(PASSWORD)
     with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (id, email, full_name, role, password_hash, location)"
+                " VALUES (:id, :email, :full_name, :role, :hash, 'Hall A')"
+            ),
+            [{**vars(u), "hash": password_hash} for u in USERS.values()],
+        )
         conn.execute(
             sa.text(
                 "INSERT INTO gateways"
@@ -160,17 +241,26 @@ def seeded_fleet(database_url: str) -> SeededFleet:
         conn.execute(
             sa.text(
                 "INSERT INTO maintenance_tickets"
-                " (id, machine_id, title, status, priority, created_at, updated_at, reason)"
+                " (id, machine_id, title, status, priority, created_at, updated_at, reason, technician_id)"
                 " VALUES (:id, :machine_id, :title, :status, :priority, :created, :created,"
-                " CAST(:reason AS jsonb))"
+                " CAST(:reason AS jsonb), :technician_id)"
             ),
             [
-                _ticket(open_id, machines[0], "OPEN", "CRITICAL", now - timedelta(minutes=4)),
-                _ticket(in_progress_id, machines[1], "IN_PROGRESS", "LOW", now - timedelta(minutes=50)),
+                _ticket(open_id, machines[0], "OPEN", "CRITICAL", now - timedelta(minutes=4), None),
+                _ticket(
+                    in_progress_id,
+                    machines[1],
+                    "IN_PROGRESS",
+                    "LOW",
+                    now - timedelta(minutes=50),
+                    USERS["tech2"].id,
+                ),
             ],
         )
     engine.dispose()
-    return SeededFleet(machines=machines, open_ticket_id=open_id, in_progress_ticket_id=in_progress_id)
+    return SeededFleet(
+        machines=machines, open_ticket_id=open_id, in_progress_ticket_id=in_progress_id, users=USERS
+    )
 
 
 _READING_SQL = (
@@ -229,7 +319,12 @@ def _predictions(m: SeededMachine, now: datetime) -> list[dict[str, object]]:
 
 
 def _ticket(
-    ticket_id: str, m: SeededMachine, status: str, priority: str, created: datetime
+    ticket_id: str,
+    m: SeededMachine,
+    status: str,
+    priority: str,
+    created: datetime,
+    technician_id: str | None,
 ) -> dict[str, object]:
     risk = m.risk or 0.0
     reason = {
@@ -247,4 +342,5 @@ def _ticket(
         "priority": priority,
         "created": created,
         "reason": json.dumps(reason),
+        "technician_id": technician_id,
     }

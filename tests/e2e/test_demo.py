@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any, TypeVar
 import psutil
 import pytest
 
+from maintainx.demo import DEMO_PASSWORD
 from maintainx.services import free_port
 from simulator.fleet import demo_fleet
 
@@ -48,9 +51,33 @@ def wait_for(what: str, check: Callable[[], T | None], timeout: float, every: fl
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last_error})")
 
 
+# The demo's documented login (README): the API needs a token for everything but /api/health.
+DEMO_LOGIN = {"email": "engineer@demo", "password": DEMO_PASSWORD}
+
+
+def login(api: str) -> str:
+    """An access token for the demo engineer."""
+    request = urllib.request.Request(
+        api + "/api/auth/login",
+        data=json.dumps(DEMO_LOGIN).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        token: str = json.load(resp)["access_token"]
+    return token
+
+
 def get(api: str, path: str) -> Any:
-    with urllib.request.urlopen(api + path, timeout=5) as resp:
+    """GET an API path as the demo engineer (logging in each time: the demo may have restarted)."""
+    request = urllib.request.Request(api + path, headers={"Authorization": f"Bearer {login(api)}"})
+    with urllib.request.urlopen(request, timeout=5) as resp:
         return json.load(resp)
+
+
+def ticket_list(api: str) -> list[dict[str, Any]]:
+    """The newest tickets (one page of the largest size)."""
+    items: list[dict[str, Any]] = get(api, "/api/tickets?limit=200")["items"]
+    return items
 
 
 class Demo:
@@ -131,6 +158,17 @@ def failing_machine_ids() -> set[str]:
     return {str(m.id) for g in fleet for m in g.machines if m.failure}
 
 
+def test_the_demo_prints_its_login_and_refuses_anonymous_api_calls(first_run: Demo) -> None:
+    assert (
+        "log in as admin@demo, engineer@demo or tech@demo with the password maintainx-demo"
+        in first_run.output()
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(first_run.api + "/api/machines", timeout=5)
+    refused.value.close()  # an HTTPError holds the response open
+    assert refused.value.code == 401
+
+
 def test_demo_lists_every_simulated_machine(first_run: Demo) -> None:
     fleet = demo_fleet(gateways=GATEWAYS, machines_per_gateway=PER_GATEWAY, seed=SEED)
     expected = {str(m.id): m.name for g in fleet for m in g.machines}
@@ -165,7 +203,7 @@ def test_a_ticket_opens_for_the_machine_the_simulator_is_failing(first_run: Demo
     assert failing, "the demo fleet must include a machine with a developing fault"
     tickets = wait_for(
         "a ticket for a failing machine",
-        lambda: [t for t in get(first_run.api, "/api/tickets") if t["machine_id"] in failing],
+        lambda: [t for t in ticket_list(first_run.api) if t["machine_id"] in failing],
         timeout=240,
         every=3,
     )
@@ -173,27 +211,62 @@ def test_a_ticket_opens_for_the_machine_the_simulator_is_failing(first_run: Demo
     assert ticket["status"] == "OPEN"
     assert ticket["reason"]["failure_prob"] >= 0.5
     assert ticket["reason"]["model_version"]
-    healthy_tickets = [t for t in get(first_run.api, "/api/tickets") if t["machine_id"] not in failing]
+    healthy_tickets = [t for t in ticket_list(first_run.api) if t["machine_id"] not in failing]
     assert healthy_tickets == []
 
 
-def test_the_dashboard_shows_the_fleet_in_a_real_browser(first_run: Demo, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+def test_a_technician_signs_in_resolves_the_failing_machines_ticket_and_sees_it_recover(
+    first_run: Demo,
+) -> None:
+    """Issue 7's walk-through on the live system: the ticket the engine opened and assigned, end to end."""
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.e2e.browser import launch_chromium
 
+    failing = failing_machine_ids()
+    wait_for(
+        "a ticket for a failing machine",
+        lambda: [t for t in ticket_list(first_run.api) if t["machine_id"] in failing],
+        timeout=240,
+        every=3,
+    )
+    artifacts = Path("test-artifacts")
+    artifacts.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page()
+        page.set_default_timeout(30_000)
         page.goto(first_run.api + "/")
-        page.wait_for_selector("[data-testid=machine-card]", timeout=30_000)
-        page.wait_for_function(
-            f"document.querySelectorAll('[data-testid=machine-card]').length === {GATEWAYS * PER_GATEWAY}",
-            timeout=30_000,
-        )
-        artifacts = Path("test-artifacts")
-        artifacts.mkdir(exist_ok=True)
+        page.get_by_label("Email").fill("tech@demo")
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        cards = page.get_by_test_id("machine-card")
+        expect(cards).to_have_count(GATEWAYS * PER_GATEWAY)
         page.screenshot(path=str(artifacts / "demo-fleet.png"), full_page=True)
+
+        # The riskiest machine comes first: the one the simulator is failing.
+        first = cards.first
+        machine_id = first.get_attribute("data-machine-id")
+        assert machine_id in failing
+        first.get_by_role("link").first.click()
+        page.get_by_test_id("machine-ticket").first.get_by_role("link").click()
+        detail = page.get_by_test_id("ticket-detail")
+        expect(detail).to_have_attribute("data-status", "OPEN")
+        # The engine assigned it to the demo's only technician, so they can start it straight away.
+        detail.get_by_test_id("advance-ticket").click()
+        expect(detail).to_have_attribute("data-status", "IN_PROGRESS")
+        detail.get_by_test_id("resolve-ticket").click()
+        form = detail.get_by_test_id("resolve-form")
+        form.get_by_label("Real fault").check()
+        form.get_by_label("Root cause").fill("Drive-end bearing worn; replaced")
+        form.get_by_role("button", name="Resolve ticket").click()
+        expect(detail).to_have_attribute("data-status", "RESOLVED")
+        page.screenshot(path=str(artifacts / "demo-ticket-resolved.png"), full_page=True)
+
+        # Resolving told the gateway; the simulator repaired the machine and its risk falls back.
+        page.goto(f"{first_run.api}/machines/{machine_id}")
+        expect(page.get_by_test_id("risk-value")).to_have_text(re.compile(r"^[0-2]?\d\s?%$"), timeout=120_000)
+        page.screenshot(path=str(artifacts / "demo-machine-recovered.png"), full_page=True)
         browser.close()
 
 
@@ -201,7 +274,7 @@ def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
     first_run: Demo, data_dir: Path
 ) -> None:
     machines_before = get(first_run.api, "/api/machines")
-    tickets_before = {t["id"] for t in get(first_run.api, "/api/tickets")}
+    tickets_before = {t["id"] for t in ticket_list(first_run.api)}
     children = first_run.descendants()
     assert len(children) >= 3 + GATEWAYS  # api, ingest, engine and one agent per gateway at least
 
@@ -220,7 +293,7 @@ def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
         wait_for("the API again", lambda: get(second.api, "/api/health"), timeout=120)
         machines_after = get(second.api, "/api/machines")
         assert {m["id"] for m in machines_after} == {m["id"] for m in machines_before}
-        assert tickets_before <= {t["id"] for t in get(second.api, "/api/tickets")}
+        assert tickets_before <= {t["id"] for t in ticket_list(second.api)}
         assert "Training the first model" not in second.output()
         second.ctrl_c()
     finally:

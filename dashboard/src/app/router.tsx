@@ -8,8 +8,13 @@ import { FleetRoute } from "./routes/fleet";
 import { GatewaysRoute } from "./routes/gateways";
 import { Layout } from "./routes/layout";
 import { MachineRoute } from "./routes/machine";
+import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
+import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
+
+// Not in config/paths.ts (outside this change's files); the lead may move it there.
+const MODELS_PATH = "/models";
 
 const router = createBrowserRouter([
   {
@@ -18,7 +23,9 @@ const router = createBrowserRouter([
       { path: paths.fleet.path, Component: FleetRoute },
       { path: paths.machine.path, Component: MachineRoute },
       { path: paths.tickets.path, Component: TicketsRoute },
+      { path: paths.ticket.path, Component: TicketRoute },
       { path: paths.gateways.path, Component: GatewaysRoute },
+      { path: MODELS_PATH, Component: ModelsRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

@@ -3,12 +3,14 @@ import { formatDateTime, formatFeatureName, formatNumber, formatPercent, keyFeat
 import type { TicketReason as Reason } from "@/types/api";
 
 interface TicketReasonProps {
-  reason: Reason;
+  /** Null for a ticket someone opened by hand. */
+  reason: Reason | null;
   /** How many features to list; all of them when omitted. */
   featureCount?: number;
 }
 
 export function TicketReason({ reason, featureCount }: TicketReasonProps) {
+  if (reason === null) return <p className="reason small muted">Opened by hand.</p>;
   const total = reason.features ? Object.keys(reason.features).length : 0;
   const features = keyFeatures(reason.features, featureCount ?? total);
   return (

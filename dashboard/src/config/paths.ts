@@ -4,5 +4,6 @@ export const paths = {
   fleet: { path: "/", href: () => "/" },
   machine: { path: "/machines/:machineId", href: (id: string) => `/machines/${encodeURIComponent(id)}` },
   tickets: { path: "/tickets", href: () => "/tickets" },
+  ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
 } as const;

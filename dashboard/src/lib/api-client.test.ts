@@ -2,6 +2,21 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError, apiRequest, buildUrl, errorMessage, parseProblem } from "./api-client";
+import { sessionStore } from "./session";
+
+const SIGNED_IN = {
+  token: "token-1",
+  expiresAt: "2999-01-01T00:00:00Z",
+  user: {
+    id: "u1",
+    email: "engineer@demo",
+    full_name: "Eve Engineer",
+    role: "engineer" as const,
+    location: null,
+    is_active: true,
+    created_at: "2026-11-01T00:00:00Z",
+  },
+};
 
 describe("parseProblem", () => {
   it("reads an RFC 9457 problem", () => {
@@ -126,5 +141,40 @@ describe("apiRequest", () => {
   it("rejects a successful answer that is not JSON", async () => {
     stubFetch(new Response("<html></html>", { status: 200 }));
     await expect(apiRequest("/machines")).rejects.toThrow("GET /machines did not return JSON");
+  });
+
+  it("sends the session's bearer token", async () => {
+    sessionStore.set(SIGNED_IN);
+    const fetchMock = stubFetch(new Response("[]", { status: 200 }));
+    await apiRequest("/machines");
+    const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
+    expect(init.headers).toMatchObject({ Authorization: "Bearer token-1" });
+    sessionStore.clear();
+  });
+
+  it("ends the session on a 401, so the app shows the login page", async () => {
+    sessionStore.set(SIGNED_IN);
+    const problem = {
+      type: "about:blank",
+      title: "Unauthorized",
+      status: 401,
+      detail: "the token has expired",
+    };
+    stubFetch(new Response(JSON.stringify(problem), { status: 401 }));
+    await expect(apiRequest("/machines")).rejects.toBeInstanceOf(ApiError);
+    expect(sessionStore.get()).toBeNull();
+  });
+
+  it("keeps the session on a 403: signed in, just not allowed", async () => {
+    sessionStore.set(SIGNED_IN);
+    stubFetch(new Response(JSON.stringify({ title: "Forbidden", status: 403 }), { status: 403 }));
+    await expect(apiRequest("/tickets/1", { method: "PATCH", body: {} })).rejects.toBeInstanceOf(ApiError);
+    expect(sessionStore.get()?.token).toBe("token-1");
+    sessionStore.clear();
+  });
+
+  it("returns nothing for a 204", async () => {
+    stubFetch(new Response(null, { status: 204 }));
+    await expect(apiRequest("/auth/service-tokens/1", { method: "DELETE" })).resolves.toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 // The typed HTTP client for the MaintainX API: JSON in and out, every failure turned into an ApiError
 // that carries the server's RFC 9457 problem details, so views can show the API's own message.
+// Every call carries the session's bearer token; a 401 ends the session, which sends the user to login.
 import { env } from "@/config/env";
+import { sessionStore } from "@/lib/session";
 import type { Problem } from "@/types/api";
 
 /** An API call that failed: a problem+json answer, an unexpected body, or no answer at all (status 0). */
@@ -96,7 +98,10 @@ interface RequestOptions {
 /** Call the API and return its JSON answer typed as T; throws ApiError on any failure. */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = "GET", params, body, signal } = options;
-  const init: RequestInit = { method, headers: { Accept: "application/json, application/problem+json" } };
+  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+  const session = sessionStore.get();
+  if (session) headers.Authorization = `Bearer ${session.token}`;
+  const init: RequestInit = { method, headers };
   if (signal) init.signal = signal;
   if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -117,8 +122,12 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const text = await response.text();
   if (!response.ok) {
     const { problem, body: errorBody } = parseProblem(response.status, response.statusText, text);
+    // The token expired or was revoked: sign out (only if it is still the token this call used).
+    if (response.status === 401 && session && sessionStore.get()?.token === session.token)
+      sessionStore.clear();
     throw new ApiError(problem, errorBody);
   }
+  if (response.status === 204 || text === "") return undefined as T;
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -135,4 +144,5 @@ export const api = {
   get: <T>(path: string, params?: QueryParams, signal?: AbortSignal) =>
     apiRequest<T>(path, { params: params ?? {}, ...(signal ? { signal } : {}) }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PATCH", body }),
+  post: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "POST", body }),
 };

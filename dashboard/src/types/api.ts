@@ -1,4 +1,4 @@
-// Types of every MaintainX HTTP API v1 response the dashboard reads (see the API description in api.md).
+// Types of every MaintainX HTTP API response the dashboard reads (api.md, and api_v2.md for issue 7).
 // Times are RFC 3339 UTC strings; ids are UUID strings except gateway ids, which are slugs like "gw-01".
 
 export type IsoTime = string;
@@ -58,6 +58,8 @@ export interface TicketReason {
   features: Record<string, number> | null;
 }
 
+export type Outcome = "CONFIRMED_FAULT" | "FALSE_ALARM";
+
 export interface Ticket {
   id: string;
   machine_id: string;
@@ -66,15 +68,68 @@ export interface Ticket {
   status: TicketStatus;
   priority: TicketPriority;
   technician_id: string | null;
+  technician_name: string | null;
   created_at: IsoTime;
   updated_at: IsoTime;
   resolved_at: IsoTime | null;
-  reason: TicketReason;
+  /** Null for a ticket made by hand. */
+  reason: TicketReason | null;
+  fault: string;
+  outcome: Outcome | null;
+  root_cause: string | null;
+}
+
+/** One page of GET /api/tickets. */
+export interface TicketPage {
+  items: Ticket[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 export interface TicketUpdate {
   status?: "IN_PROGRESS" | "RESOLVED";
   technician_id?: string | null;
+  priority?: TicketPriority;
+  outcome?: Outcome;
+  root_cause?: string;
+}
+
+export type TicketEventKind = "created" | "status" | "assigned" | "priority" | "comment" | "outcome";
+
+/** One line of a ticket's audit trail; actor null means the ticket engine. */
+export interface TicketEvent {
+  id: number;
+  ticket_id: string;
+  at: IsoTime;
+  actor_id: string | null;
+  actor_name: string | null;
+  kind: TicketEventKind;
+  data: Record<string, unknown>;
+}
+
+export type Role = "admin" | "engineer" | "technician";
+
+export interface User {
+  id: string;
+  email: string;
+  full_name: string;
+  role: Role;
+  location: string | null;
+  is_active: boolean;
+  created_at: IsoTime;
+}
+
+export interface LoginResponse {
+  access_token: string;
+  token_type: "bearer";
+  expires_at: IsoTime;
+  user: User;
+}
+
+/** What the live stream (GET /api/stream) sends as a "prediction" event. */
+export interface PredictionEvent extends PredictionPoint {
+  machine_id: string;
 }
 
 export interface Gateway {
@@ -92,6 +147,7 @@ export interface Gateway {
 
 export interface Health {
   status: "ok" | "degraded";
+  /** The rest is sent to a signed-in caller only; the dashboard always asks signed in. */
   database: { ok: boolean; error: string | null };
   broker: { connected: boolean };
   ingestion: { workers: number; last_commit_at: IsoTime | null; lag_s: number | null };
@@ -105,4 +161,74 @@ export interface Problem {
   detail?: string;
   /** Present on validation errors (422). */
   errors?: { loc: (string | number)[]; msg: string }[];
+}
+
+/** GET /api/registry/models: a registered model version and the aliases pointing at it. */
+export interface ModelVersion {
+  serial: number;
+  version: string;
+  name: string;
+  sha256: string;
+  size: number;
+  /** From the training manifest: f1, precision, recall, roc_auc, … (numbers or nested objects). */
+  metrics: Record<string, unknown>;
+  parity: Record<string, unknown>;
+  training_data: Record<string, unknown>;
+  signed: boolean;
+  key_id: string | null;
+  expires_at: IsoTime | null;
+  created_at: IsoTime;
+  aliases: string[];
+}
+
+export type RolloutMode = "deploy" | "shadow";
+export type RolloutState = "active" | "completed" | "rolled_back";
+
+/** One gateway a rollout reached and what it last reported. */
+export interface RolloutGateway {
+  gateway_id: string;
+  stage: number;
+  state: string;
+  serving: string | null;
+  detail: string | null;
+  /** Shadow figures: agreement, challenger_latency_ms_p95, score_drift, windows. */
+  shadow: Record<string, number> | null;
+  updated_at: IsoTime;
+}
+
+interface RolloutBase {
+  id: string;
+  version: string;
+  mode: RolloutMode;
+  /** "all", "group=<name>" or "tag=<name>". */
+  target: string;
+  stages: number[];
+  stage: number;
+  state: RolloutState;
+  created_at: IsoTime;
+}
+
+/** GET /api/registry/rollouts/{id}. */
+export interface Rollout extends RolloutBase {
+  gateways: RolloutGateway[];
+}
+
+/** An item of GET /api/registry/rollouts: gateways counted by reported state. */
+export interface RolloutSummary extends RolloutBase {
+  counts: Record<string, number>;
+}
+
+export interface RolloutPage {
+  items: RolloutSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** POST /api/registry/rollouts. */
+export interface RolloutStart {
+  ref: string;
+  target: { key: "group" | "tag" | "all"; value?: string };
+  stages?: number[];
+  mode: RolloutMode;
 }

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.app import create_app
+from cloud.auth.passwords import hash_password
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
 from cloud.gateways.models import Gateway
@@ -24,6 +26,10 @@ from cloud.tickets.models import MaintenanceTicket, TicketPriority, TicketStatus
 from cloud.users.models import User, UserRole
 from contract import new_id
 from maintainx.services import Broker
+
+# A signing key for the tests' API (random enough to pass the settings' checks, never used elsewhere).
+TEST_AUTH_SECRET = "test-only-signing-key-0123456789abcdef"
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -104,11 +110,19 @@ class Seeder:
         return times
 
     def user(
-        self, name: str = "Tess Technician", *, role: UserRole = UserRole.TECHNICIAN, **fields: Any
+        self,
+        name: str = "Tess Technician",
+        *,
+        role: UserRole = UserRole.TECHNICIAN,
+        password: str | None = None,
+        email: str | None = None,
+        **fields: Any,
     ) -> uuid.UUID:
         """Insert a person (a technician unless ``role`` says otherwise) and return their id."""
+        email = email or f"{uuid.uuid4().hex[:8]}@example.com"
+        password_hash = hash_password(password) if password is not None else None
         with self.sessions.begin() as db:
-            user = User(email=f"{uuid.uuid4().hex[:8]}@example.com", full_name=name, role=role, **fields)
+            user = User(email=email, full_name=name, role=role, password_hash=password_hash, **fields)
             db.add(user)
             db.flush()
             return user.id
@@ -121,6 +135,8 @@ class Seeder:
         priority: TicketPriority = TicketPriority.HIGH,
         created_at: datetime | None = None,
         resolved_at: datetime | None = None,
+        technician_id: uuid.UUID | None = None,
+        fault: str = "failure_risk",
     ) -> uuid.UUID:
         """A ticket row; returns its id."""
         created_at = created_at or datetime.now(UTC)
@@ -144,6 +160,8 @@ class Seeder:
                     updated_at=created_at,
                     resolved_at=resolved_at,
                     reason=reason,
+                    technician_id=technician_id,
+                    fault=fault,
                 )
             )
         return ticket_id
@@ -158,15 +176,68 @@ def seed(sessions: sessionmaker[Session]) -> Seeder:
 @pytest.fixture
 def settings(database_url: str, broker: Broker, tmp_path: Path) -> Settings:
     """Settings pointing at the test's database and broker, with no built dashboard."""
-    return Settings(database_url=database_url, mqtt_url=broker.url, dashboard_dir=tmp_path / "no-dashboard")
+    return Settings(
+        database_url=database_url,
+        mqtt_url=broker.url,
+        dashboard_dir=tmp_path / "no-dashboard",
+        auth_secret=SecretStr(TEST_AUTH_SECRET),
+        stream_poll_s=0.2,
+    )
+
+
+class Caller:
+    """A signed-in person: their id, role and the headers that carry their token."""
+
+    def __init__(self, user_id: uuid.UUID, role: UserRole, token: str) -> None:
+        self.id = user_id
+        self.role = role
+        self.token = token
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+
+class Login:
+    """Makes people with passwords and signs them in through POST /api/auth/login."""
+
+    def __init__(self, client: TestClient, seed: Seeder) -> None:
+        self.client = client
+        self.seed = seed
+
+    def __call__(self, role: UserRole = UserRole.ADMIN, name: str | None = None, **fields: Any) -> Caller:
+        """A new user of ``role``, signed in."""
+        email = f"{role.value}-{uuid.uuid4().hex[:6]}@example.com"
+        user_id = self.seed.user(
+            name or f"Test {role.value}", role=role, email=email, password=PASSWORD, **fields
+        )
+        response = self.client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        return Caller(user_id, role, response.json()["access_token"])
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    """A client of the real app, lifespan included (database engine, MQTT publisher)."""
+def anonymous(settings: Settings) -> Iterator[TestClient]:
+    """A client of the real app (lifespan included) that sends no token."""
     with TestClient(create_app(settings)) as c:
         assert c.app.state.commands.wait_connected(10), "the API's MQTT publisher did not connect"  # type: ignore[attr-defined]
         yield c
+
+
+@pytest.fixture
+def login(anonymous: TestClient, seed: Seeder) -> Login:
+    """Sign in a new user of a role: ``login(UserRole.TECHNICIAN).headers``."""
+    return Login(anonymous, seed)
+
+
+@pytest.fixture
+def admin(login: Login) -> Caller:
+    """A signed-in admin."""
+    return login(UserRole.ADMIN, "Ada Admin")
+
+
+@pytest.fixture
+def client(anonymous: TestClient, admin: Caller) -> TestClient:
+    """The same client, sending an admin's token with every request (for tests not about permissions)."""
+    anonymous.headers.update(admin.headers)
+    return anonymous
 
 
 def assert_problem(response: Any, status: int, detail_contains: str = "") -> dict[str, Any]:

@@ -64,6 +64,7 @@ def test_a_wrong_method_is_a_405_problem(
         settings = settings.model_copy(update={"dashboard_dir": built_dashboard})
     with TestClient(create_app(settings)) as client:
         expect_problem(client.delete("/api/machines"), 405)
+        expect_problem(client.put("/api/tickets"), 405)
         expect_problem(client.post("/api/tickets/3f2c9a4e-0000-0000-0000-000000000000"), 405)
 
 
@@ -86,11 +87,25 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     assert paths == {
         "/api/health",
+        "/api/auth/login",
+        "/api/auth/me",
+        "/api/auth/service-tokens",
+        "/api/auth/service-tokens/{token_id}",
+        "/api/users",
+        "/api/users/{user_id}",
+        "/api/sites",
+        "/api/sites/{site_id}",
+        "/api/lines",
+        "/api/lines/{line_id}",
         "/api/machines",
         "/api/machines/{machine_id}",
         "/api/machines/{machine_id}/readings",
         "/api/machines/{machine_id}/predictions",
         "/api/tickets",
         "/api/tickets/{ticket_id}",
+        "/api/tickets/{ticket_id}/comments",
+        "/api/tickets/{ticket_id}/events",
         "/api/gateways",
+        "/api/gateways/{gateway_id}",
+        "/api/stream",
     }

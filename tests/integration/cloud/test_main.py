@@ -15,6 +15,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from cloud.auth.tokens import issue_access_token
 from maintainx.services import Broker, free_port, wait_for_port
 
 pytestmark = pytest.mark.integration
@@ -46,10 +47,16 @@ def stop(proc: subprocess.Popen[str]) -> tuple[int, list[dict[str, object]]]:
 
 def test_api_serves_health_logs_json_and_stops_on_sigterm(database_url: str, broker: Broker) -> None:
     port = free_port()
-    proc = cloud_process("api", database_url, broker, MAINTAINX_API_PORT=str(port))
+    secret = "main-test-signing-key-0123456789abcdef"
+    proc = cloud_process(
+        "api", database_url, broker, MAINTAINX_API_PORT=str(port), MAINTAINX_AUTH_SECRET=secret
+    )
+    token = issue_access_token(user_id=uuid.uuid4(), role="admin", key=secret, ttl_s=60).token
     try:
         wait_for_port(port, timeout=30)
-        response = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10)
+        response = httpx.get(
+            f"http://127.0.0.1:{port}/api/health", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
     finally:
         code, logs = stop(proc)
     assert response.status_code == 200

@@ -49,6 +49,8 @@ class Watcher:
         self.predictions: list[Prediction] = []
         self.statuses: list[GatewayStatus] = []
         self.other: list[object] = []
+        # (kind, seq, monotonic time) of every record in arrival order, across both streams.
+        self.arrivals: list[tuple[Kind, int, float]] = []
         # With a client id: a persistent session, so messages queued across a broker restart still arrive.
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
@@ -66,11 +68,14 @@ class Watcher:
         if parse(message.topic).kind is Kind.COMMANDS:
             return  # what the test itself sends, possibly malformed on purpose
         decoded = decode_any(bytes(message.payload))  # raises (and fails the test) on a contract breach
+        now = time.monotonic()
         with self.lock:
             if isinstance(decoded, TelemetryBatch):
                 self.readings += decoded.readings
+                self.arrivals += [(Kind.TELEMETRY, r.seq, now) for r in decoded.readings]
             elif isinstance(decoded, PredictionBatch):
                 self.predictions += decoded.predictions
+                self.arrivals += [(Kind.PREDICTIONS, p.seq, now) for p in decoded.predictions]
             elif isinstance(decoded, GatewayStatus):
                 self.statuses.append(decoded)
             else:
@@ -128,12 +133,16 @@ class AgentProcess:
         return self.proc.wait(timeout)
 
     def counters(self) -> dict[str, int]:
-        """The outbox's counters (seqs, drops) and depth, read from its SQLite file."""
+        """The outbox's counters (seqs, drops) and depth, read from its SQLite file ({} before it exists)."""
+        if not (self.data_dir / "outbox.sqlite3").exists():
+            return {}
         db = sqlite3.connect(f"file:{self.data_dir / 'outbox.sqlite3'}?mode=ro", uri=True)
         try:
             out = dict(db.execute("SELECT name, value FROM counters").fetchall())
             out["depth"] = db.execute("SELECT count(*) FROM records").fetchone()[0]
             return out
+        except sqlite3.OperationalError:  # the agent is creating its tables right now
+            return {}
         finally:
             db.close()
 

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
+import numpy as np
 import pytest
 
 from contract import MaintenanceCommand, Prediction, Reading
 from edge_agent.agent import Agent
 from edge_agent.config import load_config
-from edge_agent.features import FEATURE_NAMES
+from edge_agent.features import FEATURE_NAMES, batch_features
 from edge_agent.inference import load_model
 from edge_agent.outbox import Outbox, Stream
 from edge_agent.sources.base import Sample
@@ -120,3 +121,33 @@ def test_status_reports_machines_depth_and_model(tmp_path: Path, model_dir: Path
     assert status.online and status.model_version == "tiny-1" and status.outbox_depth == 6
     assert [m.id for m in status.machines] == MACHINE_IDS[:2]
     assert status.dropped == {"predictions": 0, "readings": 0, "invalid": 0}
+
+
+def test_a_tick_with_several_samples_per_machine_scores_each_window_like_batch_features(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    # A replayed file delivers many rows per tick, the same machine several times, in file order.
+    a, b = MACHINE_IDS[:2]
+    rows = [
+        (a if i % 3 else b, 60.0 + i * 0.5, 2.0 + (i % 7) * 0.1, 1400.0 + (i * 37) % 200) for i in range(60)
+    ]
+    ticks = [
+        [Sample(m, t, v, r) for m, t, v, r in rows[:25]],
+        [Sample(m, t, v, r) for m, t, v, r in rows[25:]],
+    ]
+    agent = make_agent(tmp_path, model_dir, ListSource(ticks))
+    agent.tick()
+    agent.tick()
+    predictions = stored(agent, Stream.PREDICTIONS, Prediction)
+    expected = []
+    for machine in (a, b):
+        mine = [(t, v, r) for m, t, v, r in rows if m == machine]
+        expected += [
+            (machine, batch_features(np.array([mine[i - 9 : i + 1]]))[0]) for i in range(9, len(mine))
+        ]
+    assert len(predictions) == len(expected) == (40 - 9) + (20 - 9)
+    got = {machine: [p for p in predictions if p.machine_id == machine] for machine in (a, b)}
+    for machine, features in expected:
+        p = got[machine].pop(0)
+        assert p.features is not None
+        np.testing.assert_allclose(list(p.features.values()), features, rtol=4e-7, atol=1e-6)

@@ -41,3 +41,20 @@ def test_agent_modules_import_no_heavy_or_cloud_packages() -> None:
     loaded = set(json.loads(out))
     assert "onnxruntime" in loaded and "paho" in loaded  # the check itself works
     assert loaded.isdisjoint(FORBIDDEN), sorted(loaded & set(FORBIDDEN))
+
+
+def test_a_default_agent_loads_neither_importlib_metadata_nor_the_http_server() -> None:
+    # importlib.metadata came with the uuid6 package (~1 MB resident); http.server only with metrics_port.
+    script = (
+        "import json, sys\n"
+        "import edge_agent.__main__\n"
+        "from contract import new_id\n"
+        "new_id()\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout
+    loaded = set(json.loads(out))
+    assert "edge_agent.mqtt" in loaded  # the check itself works
+    assert loaded.isdisjoint({"importlib.metadata", "uuid6", "http.server", "edge_agent.metrics"})

@@ -95,3 +95,54 @@ def test_journal_is_wal(tmp_path: Path) -> None:
     box = Outbox(tmp_path, max_records=10)
     box.add(Stream.READINGS, [b"x"])
     assert (tmp_path / "outbox.sqlite3-wal").exists()
+
+
+def test_rows_stored_before_the_mark_are_backlog_and_rows_after_are_live(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=100)
+    box.add(Stream.READINGS, payloads("old", 5))
+    assert box.mark_backlog() == 5  # e.g. the broker came back
+    box.add(Stream.READINGS, payloads("new", 3))
+    assert box.waiting(Stream.READINGS, backlog=True) == 5
+    assert box.waiting(Stream.READINGS, backlog=False) == 3
+    assert [p for _, p in box.claim(Stream.READINGS, 10, backlog=False)] == payloads("new", 3)
+    backlog = box.claim(Stream.READINGS, 2, backlog=True)
+    assert [p for _, p in backlog] == payloads("old", 2)
+    assert box.waiting(Stream.READINGS, backlog=True) == 3
+    box.release(i for i, _ in backlog)  # not acknowledged: back to the backlog, in order
+    assert box.waiting(Stream.READINGS, backlog=True) == 5
+    assert [p for _, p in box.claim(Stream.READINGS, 10, backlog=True)] == payloads("old", 5)
+    assert box.claim(Stream.READINGS, 10, backlog=False) == []
+
+
+def test_a_reopened_outbox_treats_everything_stored_as_backlog(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=100)
+    box.add(Stream.PREDICTIONS, payloads("p", 2))
+    box.add(Stream.READINGS, payloads("r", 4))
+    box.close()
+    box = Outbox(tmp_path, max_records=100)
+    box.add(Stream.READINGS, payloads("live", 1))
+    assert box.waiting(Stream.READINGS, backlog=True) == 4
+    assert box.waiting(Stream.PREDICTIONS, backlog=True) == 2
+    assert [p for _, p in box.claim(Stream.READINGS, 10, backlog=False)] == [b"live0"]
+
+
+def test_rows_in_flight_at_the_mark_are_not_counted_as_backlog_again(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=100)
+    box.add(Stream.READINGS, payloads("r", 6))
+    box.mark_backlog()
+    flying = box.claim(Stream.READINGS, 4, backlog=True)
+    assert box.mark_backlog() == 2  # reconnect while 4 rows await their PUBACK
+    assert [p for _, p in box.claim(Stream.READINGS, 10, backlog=True)] == payloads("r", 6)[4:]
+    box.ack(i for i, _ in flying)
+    assert box.depth() == 2 and box.waiting(Stream.READINGS) == 0
+
+
+def test_dropping_for_room_takes_the_oldest_backlog_and_keeps_the_counts_right(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=6)
+    box.add(Stream.READINGS, payloads("old", 5))
+    box.mark_backlog()
+    box.add(Stream.READINGS, payloads("new", 3))  # 8 > 6: two oldest (backlog) readings go
+    assert box.dropped()["readings"] == 2
+    assert box.waiting(Stream.READINGS, backlog=True) == 3
+    assert box.waiting(Stream.READINGS, backlog=False) == 3
+    assert [p for _, p in box.claim(Stream.READINGS, 10)] == payloads("old", 5)[2:] + payloads("new", 3)

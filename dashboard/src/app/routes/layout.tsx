@@ -1,16 +1,37 @@
-// The frame around every view: nav bar with the health light, then the routed page.
+// The frame around every view: nav bar with the live and health lights and the signed-in person, then the
+// routed page. Signed out, every address shows the login form instead (and the same page after signing in).
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { NavLink, Outlet } from "react-router";
 
 import { paths } from "@/config/paths";
+import { logout } from "@/features/auth/api/login";
+import { LoginForm } from "@/features/auth/components/login-form";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
+import { useLiveStream } from "@/features/live/api/live-stream";
+import { LiveIndicator } from "@/features/live/components/live-indicator";
+import { useSession } from "@/lib/session";
 
 const NAV = [
   { to: paths.fleet.href(), label: "Fleet", end: true },
   { to: paths.tickets.href(), label: "Tickets", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
+  { to: "/models", label: "Models", end: false },
 ];
 
+const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;
+
 export function Layout() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  useLiveStream(session?.token ?? null);
+  // Nothing cached for one person may show for the next.
+  useEffect(() => {
+    if (!session) queryClient.clear();
+  }, [session, queryClient]);
+
+  if (!session) return <LoginForm />;
+  const { user } = session;
   return (
     <>
       <header className="topbar">
@@ -26,7 +47,16 @@ export function Layout() {
               </NavLink>
             ))}
           </nav>
-          <HealthIndicator />
+          <div className="topbar__status">
+            <LiveIndicator />
+            <HealthIndicator />
+            <span className="user" data-testid="current-user" data-role={user.role} title={user.email}>
+              {user.full_name} <span className="muted small">{ROLE_LABELS[user.role]}</span>
+            </span>
+            <button type="button" className="button button--ghost" onClick={logout}>
+              Sign out
+            </button>
+          </div>
         </div>
       </header>
       <main className="page">

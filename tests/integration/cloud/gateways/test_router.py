@@ -45,3 +45,11 @@ def test_gateways_are_listed_with_their_status_and_machine_count(client: TestCli
 
 def test_no_gateways_is_an_empty_list(client: TestClient) -> None:
     assert client.get("/api/gateways").json() == []
+
+
+def test_gateways_are_read_one_by_one(client: TestClient, seed: Any, expect_problem: Any) -> None:
+    seed.gateway("gw-07", agent_version="1.2.0")
+    seed.machine("Pump 03", gateway_id="gw-07")
+    body = client.get("/api/gateways/gw-07").json()
+    assert body["agent_version"] == "1.2.0" and body["machine_count"] == 1
+    expect_problem(client.get("/api/gateways/gw-08"), 404, "gateway gw-08 does not exist")

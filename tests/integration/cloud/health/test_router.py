@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,9 +12,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.app import create_app
+from cloud.auth.tokens import issue_access_token
 from cloud.config import Settings
 from cloud.ingestion.models import IngestionWorker
 from maintainx.services import free_port
+
+SECRET = "health-test-signing-key-0123456789abcdef"
+
+
+def _token_headers() -> dict[str, str]:
+    # A signed access token needs no database: health details stay readable while the database is down.
+    token = issue_access_token(user_id=uuid.uuid4(), role="admin", key=SECRET, ttl_s=60).token
+    return {"Authorization": f"Bearer {token}"}
+
 
 pytestmark = pytest.mark.integration
 
@@ -54,9 +65,11 @@ def test_health_is_degraded_without_ingestion_workers(client: TestClient) -> Non
 
 
 def test_health_reports_a_broker_that_is_not_there(database_url: str, tmp_path: Path) -> None:
-    settings = Settings(database_url=database_url, mqtt_url=f"mqtt://127.0.0.1:{free_port()}")
+    settings = Settings(
+        database_url=database_url, mqtt_url=f"mqtt://127.0.0.1:{free_port()}", auth_secret=SECRET
+    )
     with TestClient(create_app(settings.model_copy(update={"dashboard_dir": tmp_path}))) as client:
-        body = client.get("/api/health").json()
+        body = client.get("/api/health", headers=_token_headers()).json()
     assert body["status"] == "degraded"
     assert body["broker"] == {"connected": False}
     assert body["database"]["ok"] is True
@@ -67,13 +80,31 @@ def test_health_is_503_with_the_same_body_when_the_database_is_unreachable(
 ) -> None:
     missing = make_url(pg_admin_url).set(database="no_such_database").render_as_string(hide_password=False)
     settings = Settings(
-        database_url=missing, mqtt_url=f"mqtt://127.0.0.1:{free_port()}", dashboard_dir=tmp_path
+        database_url=missing,
+        mqtt_url=f"mqtt://127.0.0.1:{free_port()}",
+        dashboard_dir=tmp_path,
+        auth_secret=SECRET,
     )
     with TestClient(create_app(settings)) as client:
-        response = client.get("/api/health")
+        response = client.get("/api/health", headers=_token_headers())
+        anonymous = client.get("/api/health")
+    assert anonymous.status_code == 503
+    assert anonymous.json() == {"status": "degraded"}  # no database error text for strangers
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "degraded"
     assert body["database"]["ok"] is False
     assert "no_such_database" in body["database"]["error"]
     assert body["ingestion"] == {"workers": 0, "last_commit_at": None, "lag_s": None}
+
+
+def test_without_a_token_health_says_only_its_status(anonymous: TestClient) -> None:
+    response = anonymous.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded"}  # no ingestion worker in this test
+
+
+def test_a_bad_token_gets_the_short_health_answer_not_a_401(anonymous: TestClient) -> None:
+    response = anonymous.get("/api/health", headers={"Authorization": "Bearer not-a-token"})
+    assert response.status_code == 200
+    assert set(response.json()) == {"status"}

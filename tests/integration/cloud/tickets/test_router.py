@@ -30,8 +30,10 @@ def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: T
     )
     new = seed.ticket(fan, created_at=now - timedelta(minutes=1))
 
-    body = client.get("/api/tickets").json()
+    page = client.get("/api/tickets").json()
+    body = page["items"]
 
+    assert page["total"] == 2 and page["limit"] == 100 and page["offset"] == 0
     assert [t["id"] for t in body] == [str(new), str(old)]
     assert body[0]["machine_name"] == "Fan 01"
     assert body[0]["status"] == "OPEN" and body[0]["priority"] == "HIGH"
@@ -41,7 +43,8 @@ def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: T
     assert body[1]["resolved_at"] is not None
     assert set(body[0]) == {
         "id", "machine_id", "machine_name", "title", "status", "priority", "technician_id",
-        "created_at", "updated_at", "resolved_at", "reason",
+        "technician_name", "created_at", "updated_at", "resolved_at", "reason", "fault", "outcome",
+        "root_cause",
     }  # fmt: skip
 
 
@@ -56,15 +59,30 @@ def test_tickets_filter_by_status_machine_and_limit(client: TestClient, seed: An
     open_pump = seed.ticket(pump, created_at=now - timedelta(minutes=5))
     seed.ticket(fan, status=TicketStatus.IN_PROGRESS)
 
-    assert [t["id"] for t in client.get("/api/tickets", params={"status": "OPEN"}).json()] == [str(open_pump)]
-    assert len(client.get("/api/tickets", params={"machine_id": str(pump)}).json()) == 3
-    resolved = client.get(
-        "/api/tickets", params={"status": "RESOLVED", "machine_id": str(pump), "limit": 1}
-    ).json()
-    assert len(resolved) == 1 and resolved[0]["status"] == "RESOLVED"
+    def items(**params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = client.get("/api/tickets", params=params).json()["items"]
+        return items
+
+    assert [t["id"] for t in items(status="OPEN")] == [str(open_pump)]
+    assert len(items(machine_id=str(pump))) == 3
+    resolved = client.get("/api/tickets", params={"status": "RESOLVED", "machine_id": str(pump), "limit": 1})
+    assert len(resolved.json()["items"]) == 1 and resolved.json()["items"][0]["status"] == "RESOLVED"
+    assert resolved.json()["total"] == 2  # the total counts every match, not just the page
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"status": "DONE"}, {"machine_id": "pump"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 201},
+        {"offset": -1},
+        {"status": "DONE"},
+        {"machine_id": "pump"},
+        {"priority": "URGENT"},
+        {"sort": "title"},
+        {"technician_id": "me"},
+    ],
+)
 def test_bad_ticket_filters_are_422_problems(
     client: TestClient, expect_problem: Any, params: dict[str, Any]
 ) -> None:
@@ -94,8 +112,12 @@ def test_a_ticket_moves_open_to_in_progress_to_resolved(client: TestClient, seed
     assert started.json()["technician_id"] == str(technician)
     assert started.json()["resolved_at"] is None
 
-    resolved = client.patch(f"/api/tickets/{ticket}", json={"status": "RESOLVED"})
+    resolved = client.patch(
+        f"/api/tickets/{ticket}",
+        json={"status": "RESOLVED", "outcome": "CONFIRMED_FAULT", "root_cause": "worn bearing"},
+    )
     assert resolved.status_code == 200, resolved.text
+    assert resolved.json()["outcome"] == "CONFIRMED_FAULT" and resolved.json()["root_cause"] == "worn bearing"
     assert resolved.json()["status"] == "RESOLVED"
     assert resolved.json()["resolved_at"] is not None
     assert resolved.json()["technician_id"] == str(technician)  # untouched when not in the body
@@ -117,7 +139,8 @@ def test_skipping_or_going_back_is_a_409_problem_and_changes_nothing(
 ) -> None:
     resolved_at = datetime.now(UTC) if current is TicketStatus.RESOLVED else None
     ticket = seed.ticket(seed.machine("Pump 03"), status=current, resolved_at=resolved_at)
-    body = expect_problem(client.patch(f"/api/tickets/{ticket}", json={"status": wanted}), 409)
+    change = {"status": wanted} | ({"outcome": "FALSE_ALARM"} if wanted == "RESOLVED" else {})
+    body = expect_problem(client.patch(f"/api/tickets/{ticket}", json=change), 409)
     assert body["detail"] == message
     assert client.get(f"/api/tickets/{ticket}").json()["status"] == current.value
 
@@ -152,8 +175,8 @@ def test_unknown_fields_in_a_ticket_change_are_a_422_problem(
     client: TestClient, seed: Any, expect_problem: Any
 ) -> None:
     ticket = seed.ticket(seed.machine("Pump 03"))
-    body = expect_problem(client.patch(f"/api/tickets/{ticket}", json={"priority": "LOW"}), 422)
-    assert body["errors"][0]["loc"] == ["body", "priority"]
+    body = expect_problem(client.patch(f"/api/tickets/{ticket}", json={"title": "renamed"}), 422)
+    assert body["errors"][0]["loc"] == ["body", "title"]
 
 
 def test_resolving_a_ticket_sends_a_maintenance_command_to_the_machines_gateway(
@@ -173,7 +196,8 @@ def test_resolving_a_ticket_sends_a_maintenance_command_to_the_machines_gateway(
         gateway.subscribe(command_topic("gw-07", Command.MAINTENANCE), qos=1)
         subscribed.get(timeout=5)
 
-        assert client.patch(f"/api/tickets/{ticket}", json={"status": "RESOLVED"}).status_code == 200
+        resolve = {"status": "RESOLVED", "outcome": "FALSE_ALARM"}
+        assert client.patch(f"/api/tickets/{ticket}", json=resolve).status_code == 200
 
         message = received.get(timeout=5)
     finally:

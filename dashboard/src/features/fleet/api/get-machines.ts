@@ -1,8 +1,9 @@
 // GET /api/machines: every machine with its latest reading, prediction and open-ticket count.
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { env } from "@/config/env";
+import { pollInterval } from "@/lib/live-status";
 import { api } from "@/lib/api-client";
+import { queryKeys } from "@/lib/query-keys";
 import type { Machine } from "@/types/api";
 
 export function getMachines(signal?: AbortSignal): Promise<Machine[]> {
@@ -11,9 +12,9 @@ export function getMachines(signal?: AbortSignal): Promise<Machine[]> {
 
 export function getMachinesQueryOptions() {
   return queryOptions({
-    queryKey: ["machines"],
+    queryKey: queryKeys.machines(),
     queryFn: ({ signal }) => getMachines(signal),
-    refetchInterval: env.pollIntervalMs,
+    refetchInterval: pollInterval,
   });
 }
 

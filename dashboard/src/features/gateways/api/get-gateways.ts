@@ -1,8 +1,9 @@
 // GET /api/gateways: every gateway with its last status report.
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { env } from "@/config/env";
+import { pollInterval } from "@/lib/live-status";
 import { api } from "@/lib/api-client";
+import { queryKeys } from "@/lib/query-keys";
 import type { Gateway } from "@/types/api";
 
 export function getGateways(signal?: AbortSignal): Promise<Gateway[]> {
@@ -11,9 +12,9 @@ export function getGateways(signal?: AbortSignal): Promise<Gateway[]> {
 
 export function getGatewaysQueryOptions() {
   return queryOptions({
-    queryKey: ["gateways"],
+    queryKey: queryKeys.gateways(),
     queryFn: ({ signal }) => getGateways(signal),
-    refetchInterval: env.pollIntervalMs,
+    refetchInterval: pollInterval,
   });
 }
 

@@ -1,8 +1,9 @@
 // GET /api/machines/{id}: one machine with its latest reading, prediction and open-ticket count.
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { env } from "@/config/env";
+import { pollInterval } from "@/lib/live-status";
 import { api } from "@/lib/api-client";
+import { queryKeys } from "@/lib/query-keys";
 import type { Machine } from "@/types/api";
 
 export function getMachine(machineId: string, signal?: AbortSignal): Promise<Machine> {
@@ -11,9 +12,9 @@ export function getMachine(machineId: string, signal?: AbortSignal): Promise<Mac
 
 export function getMachineQueryOptions(machineId: string) {
   return queryOptions({
-    queryKey: ["machines", machineId],
+    queryKey: queryKeys.machine(machineId),
     queryFn: ({ signal }) => getMachine(machineId, signal),
-    refetchInterval: env.pollIntervalMs,
+    refetchInterval: pollInterval,
   });
 }
 

@@ -1,4 +1,5 @@
-// The machine page: who it is and how it is now, live charts of the last hour, and its tickets.
+// The machine page: who it is and how it is now, live charts over a chosen range, and its tickets.
+import { useState } from "react";
 import { Link } from "react-router";
 
 import { OnlineBadge } from "@/components/badges";
@@ -9,12 +10,14 @@ import { ApiError } from "@/lib/api-client";
 import { formatAge, formatNumber } from "@/lib/format";
 
 import { useMachine } from "../api/get-machine";
+import { DEFAULT_RANGE_MS, RANGES, rangeTitle } from "../api/time-window";
 import { MachineTickets } from "./machine-tickets";
 import { RiskChart } from "./risk-chart";
 import { TelemetryCharts } from "./telemetry-charts";
 
 export function MachineDetail({ machineId }: { machineId: string }) {
   const machine = useMachine(machineId);
+  const [rangeMs, setRangeMs] = useState<number>(DEFAULT_RANGE_MS);
   if (machine.isPending) return <Loading what="machine" />;
   if (machine.isError && !machine.data) {
     const missing = machine.error instanceof ApiError && machine.error.status === 404;
@@ -79,10 +82,26 @@ export function MachineDetail({ machineId }: { machineId: string }) {
         </div>
       </section>
 
-      <section className="card charts" aria-label="Last hour">
-        <h2 className="card-title">Last hour</h2>
-        <RiskChart machineId={m.id} syncKey={syncKey} />
-        <TelemetryCharts machineId={m.id} syncKey={syncKey} />
+      <section className="card charts" aria-label="Charts">
+        <div className="charts__head">
+          <h2 className="card-title">{rangeTitle(rangeMs)}</h2>
+          <div className="segmented" role="group" aria-label="Time range">
+            {RANGES.map((r) => (
+              <button
+                key={r.ms}
+                type="button"
+                className={`segmented__item${r.ms === rangeMs ? " segmented__item--active" : ""}`}
+                aria-pressed={r.ms === rangeMs}
+                data-testid={`range-${r.label.replace(" ", "")}`}
+                onClick={() => setRangeMs(r.ms)}
+              >
+                {r.label}
+              </button>
+            ))}
+          </div>
+        </div>
+        <RiskChart machineId={m.id} syncKey={syncKey} rangeMs={rangeMs} />
+        <TelemetryCharts machineId={m.id} syncKey={syncKey} rangeMs={rangeMs} />
       </section>
 
       <section aria-label="Tickets">

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 
 import { PriorityBadge, StatusBadge } from "@/components/badges";
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
+import { TicketOutcome } from "@/components/ticket-outcome";
 import { TicketReason } from "@/components/ticket-reason";
 import { paths } from "@/config/paths";
 import { formatAge } from "@/lib/format";
@@ -17,13 +18,15 @@ export function MachineTickets({ machineId }: { machineId: string }) {
   if (tickets.isPending) return <Loading what="tickets" />;
   if (tickets.isError && !tickets.data)
     return <ErrorBanner error={tickets.error} title="Could not load tickets" />;
-  if (tickets.data.length === 0) return <Empty>No tickets for this machine.</Empty>;
+  if (tickets.data.items.length === 0) return <Empty>No tickets for this machine.</Empty>;
   return (
     <ul className="ticket-list">
-      {tickets.data.map((t) => (
+      {tickets.data.items.map((t) => (
         <li key={t.id} className="card ticket-list__item" data-testid="machine-ticket" data-ticket-id={t.id}>
           <div className="ticket-list__head">
-            <strong>{t.title}</strong>
+            <Link to={paths.ticket.href(t.id)}>
+              <strong>{t.title}</strong>
+            </Link>
             <span className="badges">
               <PriorityBadge priority={t.priority} />
               <StatusBadge status={t.status} />
@@ -31,9 +34,10 @@ export function MachineTickets({ machineId }: { machineId: string }) {
           </div>
           <p className="muted small">
             Opened {formatAge(t.created_at)}
-            {t.resolved_at ? ` · resolved ${formatAge(t.resolved_at)}` : ""} ·{" "}
-            <Link to={paths.tickets.href()}>ticket board</Link>
+            {t.resolved_at ? ` · resolved ${formatAge(t.resolved_at)}` : ""}
+            {t.technician_name ? ` · ${t.technician_name}` : ""}
           </p>
+          <TicketOutcome ticket={t} />
           <TicketReason reason={t.reason} featureCount={REASON_FEATURES} />
         </li>
       ))}

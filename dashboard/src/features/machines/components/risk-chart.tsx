@@ -79,8 +79,16 @@ function riskOptions(syncKey: string): Omit<uPlot.Options, "width"> {
   };
 }
 
-export function RiskChart({ machineId, syncKey }: { machineId: string; syncKey: string }) {
-  const predictions = usePredictions(machineId);
+export function RiskChart({
+  machineId,
+  syncKey,
+  rangeMs,
+}: {
+  machineId: string;
+  syncKey: string;
+  rangeMs: number;
+}) {
+  const predictions = usePredictions(machineId, rangeMs);
   const options = useMemo(() => riskOptions(syncKey), [syncKey]);
   const data = useMemo(() => predictionColumns(predictions.data?.points ?? []), [predictions.data]);
   const xRange = useMemo(() => windowSeconds(predictions.data), [predictions.data]);

@@ -61,8 +61,16 @@ function SignalChart({ spec, syncKey, series }: SignalChartProps) {
   );
 }
 
-export function TelemetryCharts({ machineId, syncKey }: { machineId: string; syncKey: string }) {
-  const readings = useReadings(machineId);
+export function TelemetryCharts({
+  machineId,
+  syncKey,
+  rangeMs,
+}: {
+  machineId: string;
+  syncKey: string;
+  rangeMs: number;
+}) {
+  const readings = useReadings(machineId, rangeMs);
   if (readings.isPending) return <Loading what="readings" />;
   if (readings.isError && !readings.data)
     return <ErrorBanner error={readings.error} title="Could not load readings" />;

@@ -1,25 +1,44 @@
-// GET /api/tickets?status=…: the tickets in one lifecycle state, newest first.
+// GET /api/tickets: one page of tickets matching the board's filters, newest first (or most urgent).
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { env } from "@/config/env";
-import { api } from "@/lib/api-client";
-import type { Ticket, TicketStatus } from "@/types/api";
+import { api, type QueryParams } from "@/lib/api-client";
+import { pollInterval } from "@/lib/live-status";
+import { queryKeys, type TicketFilters } from "@/lib/query-keys";
+import type { TicketPage } from "@/types/api";
 
-/** The API's maximum page; a column shows this many tickets at most. */
+/** The API's maximum page; a column shows this many tickets at most (and says how many there are). */
 export const TICKETS_PER_COLUMN = 200;
 
-export function getTickets(status: TicketStatus, signal?: AbortSignal): Promise<Ticket[]> {
-  return api.get<Ticket[]>("/tickets", { status, limit: TICKETS_PER_COLUMN }, signal);
+/** The query parameters for ``filters``; ``userId`` resolves "assigned to me". */
+export function ticketParams(filters: TicketFilters, userId: string): QueryParams {
+  return {
+    status: filters.status,
+    priority: filters.priority,
+    fault: filters.fault,
+    technician_id: filters.assignee === "me" ? userId : undefined,
+    assigned: filters.assignee === "none" ? false : undefined,
+    // Open work is ranked by urgency; resolved tickets by when they last changed.
+    sort: filters.status === "RESOLVED" ? "-updated_at" : "-priority",
+    limit: TICKETS_PER_COLUMN,
+  };
 }
 
-export function getTicketsQueryOptions(status: TicketStatus) {
+export function getTickets(
+  filters: TicketFilters,
+  userId: string,
+  signal?: AbortSignal,
+): Promise<TicketPage> {
+  return api.get<TicketPage>("/tickets", ticketParams(filters, userId), signal);
+}
+
+export function getTicketsQueryOptions(filters: TicketFilters, userId: string) {
   return queryOptions({
-    queryKey: ["tickets", { status }],
-    queryFn: ({ signal }) => getTickets(status, signal),
-    refetchInterval: env.pollIntervalMs,
+    queryKey: queryKeys.ticketList(filters),
+    queryFn: ({ signal }) => getTickets(filters, userId, signal),
+    refetchInterval: pollInterval,
   });
 }
 
-export function useTickets(status: TicketStatus) {
-  return useQuery(getTicketsQueryOptions(status));
+export function useTickets(filters: TicketFilters, userId: string) {
+  return useQuery(getTicketsQueryOptions(filters, userId));
 }

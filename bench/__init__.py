@@ -1,0 +1,1 @@
+"""Benchmarks: each prints details, then its figures as one JSON object on the last line."""

@@ -1,0 +1,67 @@
+// The sign-in page: email and password; says plainly when they are wrong or when to try again.
+import { type FormEvent, useState } from "react";
+
+import { ApiError, errorMessage } from "@/lib/api-client";
+
+import { useLogin } from "../api/login";
+
+function loginError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401) return "Wrong email or password.";
+  if (error instanceof ApiError && error.status === 429) {
+    const body = error.body as { retry_after?: number } | undefined;
+    const wait = body?.retry_after ? ` in ${body.retry_after} s` : " later";
+    return `Too many attempts. Try again${wait}.`;
+  }
+  return errorMessage(error);
+}
+
+export function LoginForm() {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const loginMutation = useLogin();
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    loginMutation.mutate({ email: email.trim(), password });
+  };
+
+  return (
+    <div className="login">
+      <form className="card login__form" onSubmit={submit} aria-label="Sign in">
+        <h1 className="login__title">
+          <img src="/favicon.svg" alt="" width={28} height={28} /> MaintainX
+        </h1>
+        <label className="field">
+          <span>Email</span>
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {loginMutation.isError && (
+          <p className="error-banner" role="alert">
+            {loginError(loginMutation.error)}
+          </p>
+        )}
+        <button type="submit" className="button button--primary" disabled={loginMutation.isPending}>
+          {loginMutation.isPending ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+// Every query key in one place: the views that fetch and the live stream that patches must agree.
+import type { TicketStatus } from "@/types/api";
+
+/** Filters of the ticket board; part of the key so each filter combination caches on its own. */
+export interface TicketFilters {
+  status: TicketStatus;
+  priority?: string | undefined;
+  fault?: string | undefined;
+  /** "me" = assigned to the signed-in person, "none" = unassigned. */
+  assignee?: "me" | "none" | undefined;
+}
+
+export const queryKeys = {
+  machines: () => ["machines"] as const,
+  machine: (id: string) => ["machines", id] as const,
+  predictions: (id: string, rangeMs?: number) =>
+    rangeMs === undefined
+      ? (["machines", id, "predictions"] as const)
+      : (["machines", id, "predictions", rangeMs] as const),
+  readings: (id: string, rangeMs?: number) =>
+    rangeMs === undefined
+      ? (["machines", id, "readings"] as const)
+      : (["machines", id, "readings", rangeMs] as const),
+  tickets: () => ["tickets"] as const,
+  ticketLists: () => ["tickets", "list"] as const,
+  ticketList: (filters: TicketFilters) => ["tickets", "list", filters] as const,
+  machineTickets: (machineId: string) => ["tickets", "machine", machineId] as const,
+  ticket: (id: string) => ["tickets", "detail", id] as const,
+  ticketEvents: (id: string) => ["tickets", "events", id] as const,
+  technicians: () => ["users", "technicians"] as const,
+  gateways: () => ["gateways"] as const,
+};

@@ -1,0 +1,1 @@
+"""Model registry: versions, aliases, the artifact store, signing and rollouts."""

@@ -1,0 +1,108 @@
+"""Telling gateways about model updates over MQTT: one retained QoS 1 message per gateway.
+
+Retained, because a model update is desired state rather than an event: a gateway that is offline when the
+rollout reaches it gets the message when it reconnects, and a newer update simply replaces it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import ssl
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import unquote, urlsplit
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from contract import encode
+from contract.payloads import ModelUpdateCommand
+from contract.topics import Command, command_topic
+from model_registry.registry.errors import RolloutError
+
+if TYPE_CHECKING:
+    from cloud.config import Settings
+
+logger = logging.getLogger(__name__)
+
+QOS = 1
+KEEPALIVE_S = 30
+# How long to wait for the broker to accept the connection and each PUBACK before calling it a failure.
+CONNECT_TIMEOUT_S = 10.0
+PUBLISH_TIMEOUT_S = 10.0
+
+
+class UpdatePublisher(Protocol):
+    """Where rollouts send model updates."""
+
+    def publish_update(self, gateway_id: str, command: ModelUpdateCommand) -> None:
+        """Deliver ``command`` to ``gateway_id`` (retained until replaced)."""
+        ...
+
+
+class MqttUpdatePublisher:
+    """A short-lived paho client: connect, publish the updates with PUBACK awaited, disconnect."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        tls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        client_id: str | None = None,
+    ) -> None:
+        self._host, self._port = host, port
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id or f"maintainx-rollout-{os.getpid()}",
+            protocol=mqtt.MQTTv311,
+            clean_session=True,
+        )
+        if username:
+            self._client.username_pw_set(username, password)
+        if tls:
+            self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+
+    @classmethod
+    def from_url(cls, mqtt_url: str) -> MqttUpdatePublisher:
+        """A publisher for ``mqtt://user:pass@host:port`` (or ``mqtts://``)."""
+        parts = urlsplit(mqtt_url)
+        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+            raise RolloutError(f"mqtt url must be mqtt://host:port or mqtts://host:port, got {mqtt_url!r}")
+        return cls(
+            parts.hostname,
+            parts.port or (8883 if parts.scheme == "mqtts" else 1883),
+            tls=parts.scheme == "mqtts",
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MqttUpdatePublisher:
+        """A publisher with the cloud settings' broker address and credentials."""
+        ep = settings.mqtt_endpoint()
+        return cls(ep.host, ep.port, tls=ep.tls, username=ep.username, password=ep.password)
+
+    def __enter__(self) -> MqttUpdatePublisher:
+        try:
+            self._client.connect(self._host, self._port, KEEPALIVE_S)
+        except OSError as exc:
+            raise RolloutError(f"cannot reach the MQTT broker at {self._host}:{self._port}: {exc}") from exc
+        self._client.loop_start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def publish_update(self, gateway_id: str, command: ModelUpdateCommand) -> None:
+        """Publish ``command`` retained on the gateway's model-update topic and wait for the PUBACK."""
+        info = self._client.publish(
+            command_topic(gateway_id, Command.MODEL_UPDATE), encode(command), qos=QOS, retain=True
+        )
+        info.wait_for_publish(PUBLISH_TIMEOUT_S)
+        if not info.is_published():
+            raise RolloutError(f"the broker did not acknowledge the update for gateway {gateway_id}")
+        logger.info("model update %s (%s) sent to %s", command.version, command.mode, gateway_id)

@@ -1,0 +1,150 @@
+"""Deployment reports from the agents into ``rollout_targets``: a small MQTT consumer.
+
+Reports are idempotent facts ("gateway g is in state s for rollout r"), so a duplicate or a replayed
+retained report simply writes the same row again; the one with the later ``ts`` wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import ssl
+import threading
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+import msgspec
+import paho.mqtt.client as mqtt
+import sqlalchemy as sa
+from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from contract.codec import ContractError, decode
+from contract.payloads import DeploymentReport
+from contract.topics import Kind, TopicError, fleet_filter, parse
+from model_registry.registry.models import Rollout, RolloutTarget
+
+if TYPE_CHECKING:
+    from cloud.config import Settings
+
+logger = logging.getLogger(__name__)
+
+QOS = 1
+KEEPALIVE_S = 30
+
+
+def record_report(*, db_session: Session, report: DeploymentReport) -> bool:
+    """Store one report against its rollout; False when it names no rollout this registry knows."""
+    if report.rollout_id is None or db_session.get(Rollout, report.rollout_id) is None:
+        logger.info(
+            "report from %s for no known rollout: %s %s", report.gateway_id, report.version, report.state
+        )
+        return False
+    values = {
+        "state": report.state,
+        "serving": report.serving,
+        "detail": report.detail or None,
+        "shadow": msgspec.to_builtins(report.shadow) if report.shadow is not None else None,
+        "updated_at": report.ts,
+    }
+    stmt = (
+        pg_insert(RolloutTarget)
+        .values(rollout_id=report.rollout_id, gateway_id=report.gateway_id, stage=0, **values)
+        .on_conflict_do_update(
+            index_elements=["rollout_id", "gateway_id"],
+            set_=values,
+            where=RolloutTarget.updated_at <= report.ts,
+        )
+    )
+    db_session.execute(stmt)
+    return True
+
+
+class ReportConsumer:
+    """Subscribes to every gateway's deployment topic and records what arrives."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        factory: sessionmaker[Session],
+        *,
+        tls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        client_id: str | None = None,
+    ) -> None:
+        self._host, self._port = host, port
+        self._factory = factory
+        self.recorded = 0
+        self.refused = 0
+        self._subscribed = threading.Event()
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id or f"maintainx-registry-{os.getpid()}",
+            protocol=mqtt.MQTTv311,
+            clean_session=True,
+        )
+        if username:
+            self._client.username_pw_set(username, password)
+        if tls:
+            self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+        self._client.on_connect = self._on_connect
+        self._client.on_subscribe = lambda *_a: self._subscribed.set()
+        self._client.on_message = self._on_message
+
+    @classmethod
+    def from_url(cls, mqtt_url: str, factory: sessionmaker[Session]) -> ReportConsumer:
+        """A consumer for ``mqtt://user:pass@host:port`` (or ``mqtts://``)."""
+        parts = urlsplit(mqtt_url)
+        return cls(
+            parts.hostname or "127.0.0.1",
+            parts.port or (8883 if parts.scheme == "mqtts" else 1883),
+            factory,
+            tls=parts.scheme == "mqtts",
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, factory: sessionmaker[Session]) -> ReportConsumer:
+        """A consumer with the cloud settings' broker address and credentials."""
+        ep = settings.mqtt_endpoint()
+        return cls(ep.host, ep.port, factory, tls=ep.tls, username=ep.username, password=ep.password)
+
+    def start(self, timeout: float = 10.0) -> ReportConsumer:
+        """Connect and subscribe; return once the broker confirmed the subscription."""
+        self._client.connect_async(self._host, self._port, KEEPALIVE_S)
+        self._client.loop_start()
+        if not self._subscribed.wait(timeout):
+            raise TimeoutError(f"no subscription at {self._host}:{self._port} within {timeout} s")
+        return self
+
+    def stop(self) -> None:
+        """Disconnect and stop the network thread."""
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def _on_connect(self, client: mqtt.Client, _u: object, _f: object, reason: object, _p: object) -> None:
+        if getattr(reason, "is_failure", False):
+            logger.warning("broker refused the registry's report consumer: %s", reason)
+            return
+        client.subscribe(fleet_filter(Kind.DEPLOYMENT), qos=QOS)
+
+    def _on_message(self, _c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
+        try:
+            topic = parse(message.topic)
+            report = decode(bytes(message.payload), DeploymentReport)
+            if report.gateway_id != topic.gateway_id:
+                raise TopicError(f"report for {report.gateway_id} on {topic.gateway_id}'s topic")
+        except (ContractError, TopicError) as exc:
+            self.refused += 1
+            logger.warning("deployment report on %s refused: %s", message.topic, exc)
+            return
+        try:
+            with self._factory() as session, session.begin():
+                record_report(db_session=session, report=report)
+            self.recorded += 1
+        except sa.exc.SQLAlchemyError:
+            logger.exception("deployment report from %s not stored", report.gateway_id)

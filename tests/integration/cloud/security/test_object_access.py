@@ -1,0 +1,198 @@
+"""Object-level authorisation (OWASP API1): every route that takes an object id, tried by the wrong person.
+
+Reads are open to every signed-in role (a technician sees the whole board); changes are not: technicians
+change only tickets assigned to them, engineers the floor plan, admins people and service tokens.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cloud.tickets.models import TicketStatus
+from cloud.users.models import UserRole
+
+from .conftest import api_routes, fill
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class World:
+    """Two technicians, an engineer, an admin, and one of every object, some owned by technician A."""
+
+    a: Any
+    b: Any
+    engineer: Any
+    admin: Any
+    ids: dict[str, Any]
+    tickets: dict[str, uuid.UUID]
+
+
+@pytest.fixture
+def world(anonymous: TestClient, login: Any, admin: Any, seed: Any) -> World:
+    a = login(UserRole.TECHNICIAN, "Tech A")
+    b = login(UserRole.TECHNICIAN, "Tech B")
+    engineer = login(UserRole.ENGINEER, "Erin Engineer")
+    seed.gateway("gw-01")
+    machine = seed.machine("Pump 03", gateway_id="gw-01")
+    site = anonymous.post("/api/sites", json={"name": "Lyon"}, headers=admin.headers).json()["id"]
+    line = anonymous.post("/api/lines", json={"site_id": site, "name": "L1"}, headers=admin.headers).json()[
+        "id"
+    ]
+    token = anonymous.post("/api/auth/service-tokens", json={"name": "ci"}, headers=admin.headers).json()[
+        "id"
+    ]
+    tickets = {
+        "of_a": seed.ticket(machine, fault="f-a", technician_id=a.id, status=TicketStatus.IN_PROGRESS),
+        "of_b": seed.ticket(machine, fault="f-b", technician_id=b.id, status=TicketStatus.IN_PROGRESS),
+        "unassigned": seed.ticket(machine, fault="f-none"),
+    }
+    ids = {
+        "ticket_id": tickets["of_b"],
+        "machine_id": machine,
+        "site_id": site,
+        "line_id": line,
+        "gateway_id": "gw-01",
+        "user_id": b.id,
+        "token_id": token,
+    }
+    return World(a, b, engineer, admin, ids, tickets)
+
+
+# What a technician (A) sends to change another's object, and the status it must get. Bodies are valid,
+# so a 403 can only come from the permission check.
+TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
+    ("PATCH", "/api/tickets/{ticket_id}"): ({"status": "RESOLVED", "outcome": "FALSE_ALARM"}, 403),
+    ("POST", "/api/tickets/{ticket_id}/comments"): ({"text": "not mine"}, 403),
+    ("PATCH", "/api/users/{user_id}"): ({"full_name": "Hijacked"}, 403),
+    ("DELETE", "/api/auth/service-tokens/{token_id}"): (None, 403),
+    ("PATCH", "/api/machines/{machine_id}"): ({"name": "Renamed"}, 403),
+    ("DELETE", "/api/machines/{machine_id}"): (None, 403),
+    ("PATCH", "/api/sites/{site_id}"): ({"name": "Renamed"}, 403),
+    ("DELETE", "/api/sites/{site_id}"): (None, 403),
+    ("PATCH", "/api/lines/{line_id}"): ({"name": "Renamed"}, 403),
+    ("DELETE", "/api/lines/{line_id}"): (None, 403),
+}
+
+
+def _id_routes() -> list[tuple[str, str]]:
+    return [(method, path) for method, path in api_routes() if "{" in path]
+
+
+def test_every_route_with_an_object_id_is_in_the_matrix() -> None:
+    # A new route that takes an id must get a row here (or be a read, checked below).
+    changes = {route for route in _id_routes() if route[0] != "GET"}
+    assert changes == set(TECHNICIAN_CHANGES)
+
+
+def test_a_technician_cannot_change_anyone_elses_objects(
+    anonymous: TestClient, world: World, expect_problem: Any
+) -> None:
+    for (method, path), (body, status) in TECHNICIAN_CHANGES.items():
+        response = anonymous.request(method, fill(path, **world.ids), json=body, headers=world.a.headers)
+        expect_problem(response, status)
+    # Nothing changed.
+    ticket = anonymous.get(f"/api/tickets/{world.tickets['of_b']}", headers=world.admin.headers).json()
+    assert ticket["status"] == "IN_PROGRESS"
+    events = anonymous.get(f"/api/tickets/{world.tickets['of_b']}/events", headers=world.admin.headers).json()
+    assert events == []
+    assert (
+        anonymous.get(f"/api/users/{world.b.id}", headers=world.admin.headers).json()["full_name"] == "Tech B"
+    )
+
+
+def test_every_read_with_an_object_id_is_open_to_every_role(anonymous: TestClient, world: World) -> None:
+    reads = [(m, p) for m, p in _id_routes() if m == "GET"]
+    assert len(reads) >= 8
+    for caller in (world.a, world.engineer, world.admin):
+        for _, path in reads:
+            response = anonymous.get(fill(path, **world.ids), headers=caller.headers)
+            assert response.status_code == 200, (caller.role, path, response.text)
+
+
+def test_a_technician_works_their_own_ticket_and_may_take_an_unassigned_one(
+    anonymous: TestClient, world: World
+) -> None:
+    own = world.tickets["of_a"]
+    resolve = {"status": "RESOLVED", "outcome": "CONFIRMED_FAULT", "root_cause": "seal"}
+    assert (
+        anonymous.post(
+            f"/api/tickets/{own}/comments", json={"text": "on it"}, headers=world.a.headers
+        ).status_code
+        == 201
+    )
+    assert anonymous.patch(f"/api/tickets/{own}", json=resolve, headers=world.a.headers).status_code == 200
+
+    free = world.tickets["unassigned"]
+    claim = {"technician_id": str(world.a.id), "status": "IN_PROGRESS"}
+    taken = anonymous.patch(f"/api/tickets/{free}", json=claim, headers=world.a.headers)
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["technician_id"] == str(world.a.id) and taken.json()["technician_name"] == "Tech A"
+
+
+@pytest.mark.parametrize(
+    ("ticket", "change", "message"),
+    [
+        ("unassigned", {"status": "IN_PROGRESS"}, "is not assigned to you"),
+        ("of_b", {"technician_id": "A"}, "cannot reassign"),
+        ("of_a", {"technician_id": "B"}, "cannot reassign"),
+        ("of_a", {"technician_id": None}, "cannot reassign"),
+        ("of_a", {"priority": "LOW"}, "cannot reassign or reprioritise"),
+    ],
+)
+def test_a_technician_cannot_touch_unassigned_work_reassign_or_reprioritise(
+    anonymous: TestClient,
+    world: World,
+    expect_problem: Any,
+    ticket: str,
+    change: dict[str, Any],
+    message: str,
+) -> None:
+    people = {"A": str(world.a.id), "B": str(world.b.id)}
+    body = {k: people.get(v, v) if isinstance(v, str) else v for k, v in change.items()}
+    response = anonymous.patch(f"/api/tickets/{world.tickets[ticket]}", json=body, headers=world.a.headers)
+    expect_problem(response, 403, message)
+
+
+def test_engineers_assign_and_create_tickets_but_cannot_manage_people(
+    anonymous: TestClient, world: World, expect_problem: Any
+) -> None:
+    headers = world.engineer.headers
+    moved = anonymous.patch(
+        f"/api/tickets/{world.tickets['of_b']}", json={"technician_id": str(world.a.id)}, headers=headers
+    )
+    assert moved.status_code == 200, moved.text
+    new = {"machine_id": str(world.ids["machine_id"]), "title": "Check belt", "priority": "LOW"}
+    assert anonymous.post("/api/tickets", json=new, headers=headers).status_code == 201
+    person = {"email": "x@example.com", "full_name": "X", "role": "admin", "password": "12345678"}
+    expect_problem(anonymous.post("/api/users", json=person, headers=headers), 403, "needs the role admin")
+    expect_problem(
+        anonymous.patch(f"/api/users/{world.engineer.id}", json={"role": "admin"}, headers=headers), 403
+    )
+    expect_problem(anonymous.post("/api/auth/service-tokens", json={"name": "x"}, headers=headers), 403)
+    expect_problem(anonymous.get("/api/auth/service-tokens", headers=headers), 403)
+
+
+def test_technicians_cannot_create_tickets_or_floor_plan_objects(
+    anonymous: TestClient, world: World, expect_problem: Any
+) -> None:
+    headers = world.a.headers
+    creations = {
+        "/api/tickets": {"machine_id": str(world.ids["machine_id"]), "title": "x", "priority": "LOW"},
+        "/api/machines": {"name": "x", "type": "pump"},
+        "/api/sites": {"name": "x"},
+        "/api/lines": {"site_id": str(world.ids["site_id"]), "name": "x"},
+        "/api/users": {
+            "email": "y@example.com",
+            "full_name": "Y",
+            "role": "technician",
+            "password": "12345678",
+        },
+    }
+    for path, body in creations.items():
+        expect_problem(anonymous.post(path, json=body, headers=headers), 403)
