@@ -13,9 +13,6 @@ import { NotFoundRoute } from "./routes/not-found";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
 
-// Not in config/paths.ts (outside this change's files); the lead may move it there.
-const MODELS_PATH = "/models";
-
 const router = createBrowserRouter([
   {
     Component: Layout,
@@ -25,7 +22,7 @@ const router = createBrowserRouter([
       { path: paths.tickets.path, Component: TicketsRoute },
       { path: paths.ticket.path, Component: TicketRoute },
       { path: paths.gateways.path, Component: GatewaysRoute },
-      { path: MODELS_PATH, Component: ModelsRoute },
+      { path: paths.models.path, Component: ModelsRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

@@ -6,4 +6,5 @@ export const paths = {
   tickets: { path: "/tickets", href: () => "/tickets" },
   ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
+  models: { path: "/models", href: () => "/models" },
 } as const;

@@ -89,7 +89,7 @@ export function buildUrl(base: string, path: string, params: QueryParams = {}): 
 }
 
 interface RequestOptions {
-  method?: "GET" | "PATCH" | "POST" | "DELETE";
+  method?: "GET" | "PATCH" | "POST" | "PUT" | "DELETE";
   params?: QueryParams;
   body?: unknown;
   signal?: AbortSignal;
@@ -145,4 +145,5 @@ export const api = {
     apiRequest<T>(path, { params: params ?? {}, ...(signal ? { signal } : {}) }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PATCH", body }),
   post: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "POST", body }),
+  put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PUT", body }),
 };

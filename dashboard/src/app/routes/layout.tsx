@@ -16,7 +16,7 @@ const NAV = [
   { to: paths.fleet.href(), label: "Fleet", end: true },
   { to: paths.tickets.href(), label: "Tickets", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
-  { to: "/models", label: "Models", end: false },
+  { to: paths.models.href(), label: "Models", end: false },
 ];
 
 const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;

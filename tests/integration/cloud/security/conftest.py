@@ -13,7 +13,8 @@ from cloud.app import create_app
 from cloud.config import Settings
 
 # Routes anyone may call without a token.
-OPEN_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/login")}
+# Agents fetch model artifacts by hash with no API token: the signed manifest is what they trust.
+OPEN_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/registry/blobs/{sha256}")}
 
 
 def api_routes() -> list[tuple[str, str]]:

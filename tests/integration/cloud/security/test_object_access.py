@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from cloud.config import Settings
+from cloud.db import make_engine, session_factory
 from cloud.tickets.models import TicketStatus
 from cloud.users.models import UserRole
+from model_registry.registry.models import ModelVersion, Rollout
+from model_registry.registry.router import store_for
 
 from .conftest import api_routes, fill
 
@@ -33,8 +38,40 @@ class World:
     tickets: dict[str, uuid.UUID]
 
 
+def _registry_objects(settings: Settings, database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """A stored model version (with its artifact bytes) and a rollout of it, for the registry's id routes."""
+    artifact = tmp_path / "model.onnx"
+    artifact.write_bytes(b"not a real model: the blob route serves bytes by hash")
+    sha256, size = store_for(settings.data_dir).put_file(artifact)
+    engine = make_engine(database_url)
+    with session_factory(engine).begin() as db:
+        version = ModelVersion(
+            version="v-test", name="maintainx-failure", sha256=sha256, size=size, manifest={}
+        )
+        db.add(version)
+        db.flush()
+        rollout = Rollout(
+            id=uuid.uuid4(),
+            version_id=version.id,
+            target_key="all",
+            stages=[1.0],
+            latency_budget_ms=50.0,
+        )
+        db.add(rollout)
+    engine.dispose()
+    return {"ref": "v-test", "sha256": sha256, "rollout_id": rollout.id, "alias": "champion"}
+
+
 @pytest.fixture
-def world(anonymous: TestClient, login: Any, admin: Any, seed: Any) -> World:
+def world(
+    anonymous: TestClient,
+    login: Any,
+    admin: Any,
+    seed: Any,
+    settings: Settings,
+    database_url: str,
+    tmp_path: Path,
+) -> World:
     a = login(UserRole.TECHNICIAN, "Tech A")
     b = login(UserRole.TECHNICIAN, "Tech B")
     engineer = login(UserRole.ENGINEER, "Erin Engineer")
@@ -60,6 +97,7 @@ def world(anonymous: TestClient, login: Any, admin: Any, seed: Any) -> World:
         "gateway_id": "gw-01",
         "user_id": b.id,
         "token_id": token,
+        **_registry_objects(settings, database_url, tmp_path),
     }
     return World(a, b, engineer, admin, ids, tickets)
 
@@ -77,6 +115,10 @@ TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("DELETE", "/api/sites/{site_id}"): (None, 403),
     ("PATCH", "/api/lines/{line_id}"): ({"name": "Renamed"}, 403),
     ("DELETE", "/api/lines/{line_id}"): (None, 403),
+    # Engineers manage models; a technician is refused before anything is looked up or published.
+    ("PUT", "/api/registry/aliases/{alias}"): ({"version": "v-test"}, 403),
+    ("POST", "/api/registry/rollouts/{rollout_id}/advance"): ({"force": True}, 403),
+    ("POST", "/api/registry/rollouts/{rollout_id}/rollback"): ({}, 403),
 }
 
 

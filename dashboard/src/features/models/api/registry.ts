@@ -2,7 +2,7 @@
 // advance, roll back). Every change refetches the registry, so all views show the server's state.
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { apiRequest, api } from "@/lib/api-client";
+import { api } from "@/lib/api-client";
 import { pollInterval } from "@/lib/live-status";
 import type { ModelVersion, Rollout, RolloutPage, RolloutStart } from "@/types/api";
 
@@ -49,8 +49,7 @@ export function useRollout(id: string | null) {
 
 /** PUT /registry/aliases/{alias}. api-client offers no put(); its request type lacks "PUT" (see report). */
 export function setAlias(alias: string, version: string): Promise<ModelVersion> {
-  const options = { method: "PUT", body: { version } } as unknown as Parameters<typeof apiRequest>[1];
-  return apiRequest<ModelVersion>(`/registry/aliases/${encodeURIComponent(alias)}`, options);
+  return api.put<ModelVersion>(`/registry/aliases/${encodeURIComponent(alias)}`, { version });
 }
 
 function useRegistryMutation<V, R>(mutationFn: (variables: V) => Promise<R>) {
