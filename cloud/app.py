@@ -13,10 +13,12 @@ from cloud.api.dashboard import mount_dashboard
 from cloud.api.deps import get_current_user
 from cloud.api.errors import install_error_handlers
 from cloud.api.limits import BodySizeLimit
+from cloud.api.text import refuse_nul_in_url
 from cloud.auth.ratelimit import LoginLimiter
 from cloud.auth.router import router as auth_router
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
+from cloud.engine.router import router as policy_router
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
 from cloud.machines.router import lines_router, sites_router
@@ -57,6 +59,7 @@ def _api_router() -> APIRouter:
         tickets_router,
         gateways_router,
         registry_router,
+        policy_router,
     ):
         protected.include_router(router)
     api.include_router(protected)
@@ -92,7 +95,10 @@ def create_app(settings: Settings) -> FastAPI:
             commands.stop()
             engine.dispose()
 
-    app = FastAPI(title="MaintainX", version="2", lifespan=lifespan)
+    # Path and query strings reach SQL as text too; PostgreSQL cannot take NUL, so refuse it up front.
+    app = FastAPI(
+        title="MaintainX", version="2", lifespan=lifespan, dependencies=[Depends(refuse_nul_in_url)]
+    )
     install_error_handlers(app)
     app.include_router(_api_router())
     mount_dashboard(app, settings.dashboard_dir)

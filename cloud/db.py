@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "cloud.telemetry.models",
     "cloud.predictions.models",
     "cloud.tickets.models",
+    "cloud.engine.models",
     "cloud.ingestion.models",
     "cloud.users.models",
     "cloud.auth.models",

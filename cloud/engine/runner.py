@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from cloud.engine.explain import deviations, type_baseline
 from cloud.engine.policy import Escalate, MachineTickets, Observation, OpenTicket, TicketPolicy, fault_of
 from cloud.engine.settings import policy_config
 from cloud.engine.state import read_ticket_state, record_event
+from cloud.engine.store import effective_config
 from cloud.machines.models import Machine
 from cloud.predictions.models import Prediction
 from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
@@ -47,6 +49,8 @@ TICK_S = 1.0
 OVERLAP = timedelta(seconds=5)
 # After a database error, wait before trying again instead of spinning.
 ERROR_BACKOFF_S = 5.0
+# How stale the policy may be: a change made through the API takes effect within this long, no restart.
+POLICY_RELOAD_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +74,34 @@ class TicketEngine:
         sessions: sessionmaker[Session],
         policy: TicketPolicy | None = None,
         clock: Callable[[], datetime] = _now,
+        policy_reload_s: float | None = None,
     ) -> None:
+        """``policy_reload_s``: re-read the policy stored through the API this often (None: never)."""
         self._sessions = sessions
         self.policy = policy or TicketPolicy()
         self._clock = clock
+        # The settings' policy: what applies while no policy is stored in the database.
+        self._defaults = self.policy.config
+        self._reload_s = policy_reload_s
+        self._loaded_at: float | None = None
+
+    def _reload_policy(self, session: Session) -> None:
+        if self._reload_s is None:
+            return
+        now = time.monotonic()
+        if self._loaded_at is not None and now - self._loaded_at < self._reload_s:
+            return
+        self._loaded_at = now
+        config = effective_config(session, self._defaults)
+        if config != self.policy.config:
+            logger.info("ticket policy now %s", config)
+            self.policy = TicketPolicy(config)
 
     def tick(self) -> TickResult:
         """Evaluate every machine with new predictions and apply the decisions; one transaction."""
         now = self._clock()
         with self._sessions.begin() as session:
+            self._reload_policy(session)
             watermark = session.execute(
                 sa.select(EngineState.watermark).where(EngineState.name == ENGINE_NAME)
             ).scalar()
@@ -254,7 +277,9 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.resolved_database_url())
-    ticket_engine = TicketEngine(session_factory(engine), TicketPolicy(policy_config(settings)))
+    ticket_engine = TicketEngine(
+        session_factory(engine), TicketPolicy(policy_config(settings)), policy_reload_s=POLICY_RELOAD_S
+    )
     logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
     try:
         while not stop.is_set():

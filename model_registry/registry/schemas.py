@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cloud.api.text import Text
+
 
 class ModelVersionOut(BaseModel):
     """A registered model version."""
@@ -34,7 +36,7 @@ class ModelVersionOut(BaseModel):
 class AliasIn(BaseModel):
     """Point an alias at a version."""
 
-    version: str = Field(min_length=1, max_length=200)
+    version: Text = Field(min_length=1, max_length=200)
 
 
 class RolloutTargetOut(BaseModel):
@@ -112,7 +114,7 @@ class TargetIn(BaseModel):
     """Which gateways a rollout goes to: a group, a tag, or all of them."""
 
     key: Literal["group", "tag", "all"]
-    value: str | None = Field(default=None, min_length=1, max_length=200)
+    value: Text | None = Field(default=None, min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _value_matches_key(self) -> TargetIn:
@@ -124,7 +126,7 @@ class TargetIn(BaseModel):
 class RolloutIn(BaseModel):
     """Start a rollout of a signed version."""
 
-    ref: str = Field(min_length=1, max_length=200, description="a version or an alias")
+    ref: Text = Field(min_length=1, max_length=200, description="a version or an alias")
     target: TargetIn
     stages: list[float] | None = Field(
         default=None, min_length=1, max_length=10, description="rising shares in (0, 1], ending at 1"
@@ -142,4 +144,4 @@ class AdvanceIn(BaseModel):
 class RollbackIn(BaseModel):
     """Stop a rollout and send its gateways back to ``to`` (default: the champion)."""
 
-    to: str | None = Field(default=None, min_length=1, max_length=200)
+    to: Text | None = Field(default=None, min_length=1, max_length=200)

@@ -204,6 +204,12 @@ def test_machine_view_draws_charts_and_asks_for_the_picked_range(
         page.wait_for_function(
             f"([t, c]) => ({COUNT_SERIES_PIXELS})([t, c]) >= {MIN_SERIES_PIXELS}", arg=[test_id, list(rgb)]
         )
+    # The failure risk is overlaid, in the risk chart's colour, on each signal's chart too.
+    for test_id in ("chart-temperature", "chart-vibration", "chart-rpm"):
+        page.wait_for_function(
+            f"([t, c]) => ({COUNT_SERIES_PIXELS})([t, c]) >= {MIN_SERIES_PIXELS}",
+            arg=[test_id, list(SERIES_RGB["chart-risk"])],
+        )
     # Hovering one chart moves the cursor on the others: the risk legend shows the risk at that instant.
     risk_legend = page.get_by_test_id("chart-risk").locator(".u-legend .u-series").nth(1)
     expect(risk_legend).to_contain_text("—")

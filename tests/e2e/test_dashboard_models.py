@@ -3,7 +3,8 @@
 An engineer promotes a version to champion (the badge moves), starts a rollout to a group and sees it
 listed with the gateways it reached, sees the API's refusals (gate not met; rolling back to the version
 being rolled out) and rolls it back to the old champion; a
-technician, on a phone, sees the same page without a single write button.
+technician, on a phone, sees the same page without a single write button. An engineer changes the ticket
+policy (an inconsistent value is refused on its field first); a technician sees it without an Edit button.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ pytestmark = pytest.mark.e2e
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 DOCS_SHOT = REPO_ROOT / "docs" / "screenshots" / "models.png"
-WRITE_BUTTONS = ("promote-model", "set-challenger", "start-rollout", "advance-rollout", "rollback-rollout")
+WRITE_BUTTONS = (
+    "promote-model",
+    "set-challenger",
+    "start-rollout",
+    "advance-rollout",
+    "rollback-rollout",
+    "edit-policy",
+)
 
 
 @pytest.fixture
@@ -111,3 +119,34 @@ def test_a_technician_sees_models_and_rollouts_read_only_on_a_phone(
     expect(page.get_by_test_id("rollout-form")).to_have_count(0)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "models-technician-phone.png"), full_page=True)
+
+
+def test_an_engineer_changes_the_ticket_policy_and_a_technician_reads_it(
+    browser: Browser, cloud_api: str, seeded_fleet: SeededFleet
+) -> None:
+    page = new_page(browser, DESKTOP)
+    sign_in(page, cloud_api, seeded_fleet.users["engineer"], "/models")
+    card = page.get_by_test_id("policy-card")
+    expect(card.get_by_test_id("policy-enter_threshold")).to_have_text("70 %")
+    expect(card).to_contain_text("default settings")
+
+    card.get_by_test_id("edit-policy").click()
+    form = page.get_by_test_id("policy-form")
+    form.get_by_label("Re-arm below risk").fill("75")
+    form.get_by_role("button", name="Save policy").click()
+    expect(form.get_by_role("alert").filter(has_text="must be below the opening risk")).to_be_visible()
+
+    form.get_by_label("Re-arm below risk").fill("40")
+    form.get_by_label("Open a ticket at risk").fill("80")
+    form.get_by_label("HIGH priority at risk").fill("85")
+    form.get_by_role("button", name="Save policy").click()
+    expect(page.get_by_test_id("policy-form")).to_have_count(0)
+    expect(card.get_by_test_id("policy-enter_threshold")).to_have_text("80 %")
+    expect(card).to_contain_text("through the dashboard")
+    ARTIFACTS.mkdir(exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS / "models-policy.png"))
+
+    tech = new_page(browser, PHONE)
+    sign_in(tech, cloud_api, seeded_fleet.users["tech"], "/models")
+    expect(tech.get_by_test_id("policy-high_threshold")).to_have_text("85 %")
+    expect(tech.get_by_test_id("edit-policy")).to_have_count(0)

@@ -118,4 +118,5 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/registry/rollouts/{rollout_id}/rollback",
         "/api/registry/gateways/{gateway_id}/runs",
         "/api/registry/gateways/{gateway_id}/deployments",
+        "/api/policy",
     }

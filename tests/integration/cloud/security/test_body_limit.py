@@ -56,3 +56,10 @@ def test_nul_characters_are_a_422_not_a_database_error(
     expect_problem(client.get("/api/tickets", params={"fault": "a\x00"}), 422, "NUL")
     expect_problem(client.get("/api/gateways/gw%00"), 422, "NUL")
     expect_problem(client.post("/api/auth/login", json={"email": "a\x00@x", "password": "p"}), 422, "NUL")
+    # Every route, present and future, through the app-wide check: the registry's paths and bodies too.
+    expect_problem(client.get("/api/registry/models/v%00"), 422, "NUL")
+    expect_problem(client.get("/api/registry/gateways/gw%00/runs"), 422, "NUL")
+    expect_problem(client.get("/api/machines", params={"x\x00": "1"}), 422, "NUL")
+    expect_problem(client.put("/api/registry/aliases/champion", json={"version": "v\x00"}), 422, "NUL")
+    rollout = {"ref": "v\x00", "target": {"key": "all"}}
+    expect_problem(client.post("/api/registry/rollouts", json=rollout), 422, "NUL")

@@ -238,3 +238,17 @@ def test_technicians_cannot_create_tickets_or_floor_plan_objects(
     }
     for path, body in creations.items():
         expect_problem(anonymous.post(path, json=body, headers=headers), 403)
+
+
+def test_technicians_read_the_ticket_policy_but_only_engineers_and_admins_change_it(
+    anonymous: TestClient, world: World, expect_problem: Any
+) -> None:
+    policy = anonymous.get("/api/policy", headers=world.a.headers).json()
+    values = {k: v for k, v in policy.items() if k not in {"source", "updated_at", "updated_by"}}
+
+    expect_problem(
+        anonymous.put("/api/policy", json=values, headers=world.a.headers),
+        403,
+        "needs the role admin, engineer",
+    )
+    assert anonymous.put("/api/policy", json=values, headers=world.engineer.headers).status_code == 200

@@ -1,7 +1,7 @@
 // API series to uPlot columns: seconds on x, gaps kept as null.
 import { describe, expect, it } from "vitest";
 
-import { predictionColumns, readingColumns, windowSeconds } from "./chart-data";
+import { overlayRisk, predictionColumns, readingColumns, windowSeconds } from "./chart-data";
 
 describe("chart data", () => {
   it("lays reading points out as uPlot columns in seconds, keeping gaps as null", () => {
@@ -34,5 +34,39 @@ describe("chart data", () => {
   it("gives the response's window in seconds, or nothing before data arrive", () => {
     expect(windowSeconds({ start: "1970-01-01T00:00:10Z", end: "1970-01-01T01:00:10Z" })).toEqual([10, 3610]);
     expect(windowSeconds(undefined)).toBeUndefined();
+  });
+
+  it("joins the risk onto a signal's time axis, keeping the signal's gaps and leaving the rest open", () => {
+    const joined = overlayRisk(
+      [
+        [10, 20, 30],
+        [1, null, 3],
+      ],
+      [
+        [15, 30],
+        [0.5, 0.9],
+      ],
+    );
+    expect(joined).toEqual([
+      [10, 15, 20, 30],
+      [1, undefined, null, 3],
+      [undefined, 0.5, undefined, 0.9],
+    ]);
+  });
+
+  it("gives a signal without predictions an all-empty risk series of the same length", () => {
+    expect(
+      overlayRisk(
+        [
+          [10, 20],
+          [1, 2],
+        ],
+        [[], []],
+      ),
+    ).toEqual([
+      [10, 20],
+      [1, 2],
+      [null, null],
+    ]);
   });
 });

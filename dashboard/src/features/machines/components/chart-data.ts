@@ -1,5 +1,5 @@
 // Turn API series into uPlot's column layout: x in Unix seconds, one array per series, null for gaps.
-import type uPlot from "uplot";
+import uPlot from "uplot";
 
 import type { PredictionPoint, ReadingPoint } from "@/types/api";
 
@@ -34,6 +34,19 @@ export function windowSeconds(
 ): [number, number] | undefined {
   if (!series) return undefined;
   return [toSeconds(series.start), toSeconds(series.end)];
+}
+
+/**
+ * One signal's columns with the failure risk joined on as a second series: [time, signal, risk] over the
+ * union of both time axes. Readings and predictions come at different instants, so each series gets
+ * `undefined` where only the other has a point (uPlot draws across those); the signal's own nulls stay gaps.
+ */
+export function overlayRisk(
+  signal: [number[], (number | null)[]],
+  risk: [number[], (number | null)[]],
+): uPlot.AlignedData {
+  if (risk[0].length === 0) return [signal[0], signal[1], signal[0].map(() => null)];
+  return uPlot.join([signal, risk]);
 }
 
 export type Columns = uPlot.AlignedData;

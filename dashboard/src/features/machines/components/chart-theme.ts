@@ -31,20 +31,6 @@ export const Y_AXIS_SIZE = 60;
 /** Room for an axis title ("°C", "risk"); uPlot adds it to the axis size, so it is fixed here too. */
 export const AXIS_LABEL_SIZE = 24;
 
-/**
- * An empty right-hand axis as wide as the risk chart's anomaly axis, so the plot areas of the single-axis
- * charts end where the risk chart's does and their x positions match.
- */
-export function rightSpacer(): uPlot.Axis {
-  return {
-    side: 1,
-    size: Y_AXIS_SIZE + AXIS_LABEL_SIZE,
-    grid: { show: false },
-    ticks: { show: false },
-    values: () => [],
-  };
-}
-
 /** A cursor synced by key, so hovering one chart shows the same instant on the others. */
 export function syncedCursor(syncKey: string): uPlot.Cursor {
   return { sync: { key: syncKey, setSeries: false }, drag: { x: false, y: false } };
@@ -59,4 +45,21 @@ export function line(label: string, stroke: string, digits: number, unit: string
     points: { show: false },
     value: (_u, v) => (v === null || v === undefined ? "—" : `${v.toFixed(digits)} ${unit}`),
   };
+}
+
+/** A 0–1 value as a whole percentage, "—" for a gap. */
+export function percent(v: number | null | undefined): string {
+  return v === null || v === undefined ? "—" : `${Math.round(v * 100)}%`;
+}
+
+/** The right-hand 0–100 % axis of the failure risk; as wide as the spacer, so the plots still line up. */
+export function riskAxis(): uPlot.Axis {
+  return axis({
+    scale: "risk",
+    side: 1,
+    label: "risk",
+    size: Y_AXIS_SIZE,
+    grid: { show: false },
+    values: (_u, vals) => vals.map((v) => percent(v)),
+  });
 }

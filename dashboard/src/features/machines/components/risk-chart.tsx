@@ -8,7 +8,7 @@ import { RISK_TICKET_THRESHOLD } from "@/lib/risk";
 
 import { usePredictions } from "../api/get-predictions";
 import { predictionColumns, windowSeconds } from "./chart-data";
-import { axis, CHART_HEIGHT, COLORS, syncedCursor, Y_AXIS_SIZE } from "./chart-theme";
+import { axis, CHART_HEIGHT, COLORS, percent, syncedCursor, Y_AXIS_SIZE } from "./chart-theme";
 
 /** Dash pattern of the threshold line, in CSS pixels. */
 const THRESHOLD_DASH = [6, 4];
@@ -53,7 +53,7 @@ function riskOptions(syncKey: string): Omit<uPlot.Options, "width"> {
         width: 2,
         fill: "rgba(185, 28, 28, 0.08)",
         points: { show: false },
-        value: (_u, v) => (v === null || v === undefined ? "—" : `${Math.round(v * 100)}%`),
+        value: (_u, v) => percent(v),
       },
       {
         label: "Anomaly score",
@@ -71,7 +71,7 @@ function riskOptions(syncKey: string): Omit<uPlot.Options, "width"> {
         scale: "risk",
         label: "risk",
         size: Y_AXIS_SIZE,
-        values: (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`),
+        values: (_u, vals) => vals.map((v) => percent(v)),
       }),
       axis({ scale: "anomaly", side: 1, label: "anomaly", size: Y_AXIS_SIZE, grid: { show: false } }),
     ],

@@ -1,14 +1,25 @@
-// Temperature, vibration and rpm over the last hour: three stacked uPlot charts with one synced cursor.
+// Temperature, vibration and rpm over the last hour: three stacked uPlot charts with one synced cursor,
+// each with the failure risk overlaid on a right-hand 0–100 % axis.
 import { useMemo } from "react";
 import type uPlot from "uplot";
 
 import { ErrorBanner, Loading } from "@/components/feedback";
 import { UplotChart } from "@/components/uplot-chart";
-import type { ReadingSeries } from "@/types/api";
+import type { PredictionPoint, ReadingSeries } from "@/types/api";
 
+import { usePredictions } from "../api/get-predictions";
 import { useReadings } from "../api/get-readings";
-import { readingColumns, windowSeconds } from "./chart-data";
-import { axis, CHART_HEIGHT, COLORS, line, rightSpacer, syncedCursor, Y_AXIS_SIZE } from "./chart-theme";
+import { overlayRisk, predictionColumns, readingColumns, windowSeconds } from "./chart-data";
+import {
+  axis,
+  CHART_HEIGHT,
+  COLORS,
+  line,
+  percent,
+  riskAxis,
+  syncedCursor,
+  Y_AXIS_SIZE,
+} from "./chart-theme";
 
 interface SignalSpec {
   key: "temperature" | "vibration" | "rpm";
@@ -23,12 +34,29 @@ const SIGNALS: SignalSpec[] = [
   { key: "rpm", title: "Speed", unit: "rpm", digits: 0 },
 ];
 
+/** A stable empty list, so the charts' data is not rebuilt while predictions load. */
+const NO_PREDICTIONS: PredictionPoint[] = [];
+
 function signalOptions(spec: SignalSpec, syncKey: string): Omit<uPlot.Options, "width"> {
   return {
     height: CHART_HEIGHT,
     cursor: syncedCursor(syncKey),
-    series: [{}, line(spec.title, COLORS[spec.key], spec.digits, spec.unit)],
-    axes: [axis(), axis({ label: spec.unit, size: Y_AXIS_SIZE }), rightSpacer()],
+    scales: { risk: { range: [0, 1] } },
+    series: [
+      {},
+      line(spec.title, COLORS[spec.key], spec.digits, spec.unit),
+      {
+        label: "Failure risk",
+        scale: "risk",
+        stroke: COLORS.risk,
+        width: 1.5,
+        points: { show: false },
+        // Predictions come every few seconds: draw across the instants that only have a reading.
+        spanGaps: true,
+        value: (_u, v) => percent(v),
+      },
+    ],
+    axes: [axis(), axis({ label: spec.unit, size: Y_AXIS_SIZE }), riskAxis()],
     legend: { show: true },
   };
 }
@@ -37,15 +65,17 @@ interface SignalChartProps {
   spec: SignalSpec;
   syncKey: string;
   series: ReadingSeries;
+  predictions: PredictionPoint[];
 }
 
-function SignalChart({ spec, syncKey, series }: SignalChartProps) {
+function SignalChart({ spec, syncKey, series, predictions }: SignalChartProps) {
   const options = useMemo(() => signalOptions(spec, syncKey), [spec, syncKey]);
   // Rebuilt only when a poll brings new data.
   const data = useMemo((): uPlot.AlignedData => {
     const [xs, temperature, vibration, rpm] = readingColumns(series.points);
-    return [xs, { temperature, vibration, rpm }[spec.key]];
-  }, [series, spec.key]);
+    const [ts, risk] = predictionColumns(predictions);
+    return overlayRisk([xs, { temperature, vibration, rpm }[spec.key]], [ts, risk]);
+  }, [series, predictions, spec.key]);
   const xRange = useMemo(() => windowSeconds(series), [series]);
   return (
     <figure className="chart-panel">
@@ -55,7 +85,7 @@ function SignalChart({ spec, syncKey, series }: SignalChartProps) {
         data={data}
         xRange={xRange}
         testId={`chart-${spec.key}`}
-        label={`${spec.title} over the last hour`}
+        label={`${spec.title} and failure risk over the last hour`}
       />
     </figure>
   );
@@ -71,6 +101,9 @@ export function TelemetryCharts({
   rangeMs: number;
 }) {
   const readings = useReadings(machineId, rangeMs);
+  // The same query as the risk chart's, so it is fetched once; the charts wait for neither.
+  const predictions = usePredictions(machineId, rangeMs);
+  const points = predictions.data?.points ?? NO_PREDICTIONS;
   if (readings.isPending) return <Loading what="readings" />;
   if (readings.isError && !readings.data)
     return <ErrorBanner error={readings.error} title="Could not load readings" />;
@@ -78,7 +111,13 @@ export function TelemetryCharts({
     <>
       {readings.data.points.length === 0 && <p className="muted">No readings in the last hour.</p>}
       {SIGNALS.map((spec) => (
-        <SignalChart key={spec.key} spec={spec} syncKey={syncKey} series={readings.data} />
+        <SignalChart
+          key={spec.key}
+          spec={spec}
+          syncKey={syncKey}
+          series={readings.data}
+          predictions={points}
+        />
       ))}
     </>
   );

@@ -1,5 +1,6 @@
 // The Models page: versions with their metrics and aliases, the rollouts and, for engineers and admins,
-// the start-rollout form. Technicians see everything read-only.
+// the start-rollout form, and the ticket policy. Technicians see everything read-only.
+import { PolicyCard } from "./policy-card";
 import { useSession } from "@/lib/session";
 
 import { managesModels } from "../api/model-logic";
@@ -26,6 +27,12 @@ export function ModelsPage() {
         </h2>
         {canManage && models.data && <StartRolloutForm models={models.data} />}
         <RolloutsList canManage={canManage} />
+      </section>
+      <section aria-labelledby="policy-title">
+        <h2 id="policy-title" className="card-title">
+          Ticket policy
+        </h2>
+        <PolicyCard canEdit={canManage} />
       </section>
     </>
   );
