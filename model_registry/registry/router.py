@@ -104,7 +104,8 @@ def put_alias(alias: str, body: AliasIn, db_session: SessionDep, _user: Engineer
 def list_rollouts(
     db_session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    # PostgreSQL's OFFSET is a bigint; bounded like the tickets list so a huge value is a 422, not a 500.
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> RolloutPage:
     """Rollouts newest first, with how many gateways report each state."""
     rows, total = rollout.list_rollouts(db_session=db_session, limit=limit, offset=offset)

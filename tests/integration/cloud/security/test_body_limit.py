@@ -63,3 +63,12 @@ def test_nul_characters_are_a_422_not_a_database_error(
     expect_problem(client.put("/api/registry/aliases/champion", json={"version": "v\x00"}), 422, "NUL")
     rollout = {"ref": "v\x00", "target": {"key": "all"}}
     expect_problem(client.post("/api/registry/rollouts", json=rollout), 422, "NUL")
+
+
+def test_an_offset_past_what_postgresql_can_count_is_a_422_not_a_500(
+    client: TestClient, expect_problem: Any
+) -> None:
+    # schemathesis found this one: OFFSET is a bigint in PostgreSQL.
+    for path in ("/api/tickets", "/api/registry/rollouts"):
+        body = expect_problem(client.get(path, params={"offset": 2**63}), 422)
+        assert body["errors"][0]["loc"] == ["query", "offset"]
