@@ -7,7 +7,6 @@ serving would drift), or whose ONNX input and outputs differ from what the manif
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 from pathlib import Path
@@ -19,12 +18,11 @@ import onnxruntime as ort
 
 from edge_agent.errors import ModelError
 from edge_agent.features import FEATURE_NAMES, N_FEATURES, batch_features
+from edge_agent.files import size_and_sha256
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_FILE = "manifest.json"
-# Read size while hashing a model file: the file is never held in memory whole.
-_HASH_CHUNK = 1 << 20
 ONNX_FLOAT = "tensor(float)"
 
 
@@ -171,21 +169,14 @@ def _identity(path: Path) -> tuple[int, int, int, int]:
 def _verify_file(path: Path, manifest: Manifest) -> tuple[int, int, int, int]:
     """Check size and sha256 against the manifest; return the file's identity as it was hashed."""
     before = _identity(path)
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with path.open("rb") as f:
-            while chunk := f.read(_HASH_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
+        size, sha256 = size_and_sha256(path)
     except OSError as exc:
         raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     if size != manifest.size:
         raise ModelError(f"{path}: size {size} bytes, manifest says {manifest.size}")
-    if digest.hexdigest() != manifest.sha256:
-        raise ModelError(
-            f"{path}: sha256 {digest.hexdigest()} does not match the manifest's {manifest.sha256}"
-        )
+    if sha256 != manifest.sha256:
+        raise ModelError(f"{path}: sha256 {sha256} does not match the manifest's {manifest.sha256}")
     if _identity(path) != before:
         raise ModelError(f"{path}: the file changed while it was being verified")
     return before

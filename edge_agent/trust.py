@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from edge_agent.errors import ModelError
+from edge_agent.files import size_and_sha256
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -32,7 +33,6 @@ PAYLOAD_KIND = "maintainx.model-manifest/1"
 KEY_SUFFIXES = (".pub", ".pem")
 # Hex digits of sha256(raw public key) that name a key in a signature; 16 (64 bits) cannot collide by chance.
 KEYID_HEX = 16
-_HASH_CHUNK = 1 << 20
 
 
 class TrustError(ModelError):
@@ -184,16 +184,11 @@ def admit(payload: SignedPayload, *, current_serial: int | None, pinned: bool = 
 def verify_file(path: str | Path, payload: SignedPayload) -> None:
     """Check a model file's size and sha256 against the signed manifest; raise TamperedError if not."""
     path = Path(path)
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with path.open("rb") as f:
-            while chunk := f.read(_HASH_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
+        size, sha256 = size_and_sha256(path)
     except OSError as exc:
         raise TamperedError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     if size != payload.size:
         raise TamperedError(f"{path}: {size} bytes, the signed manifest says {payload.size}")
-    if digest.hexdigest() != payload.sha256:
-        raise TamperedError(f"{path}: sha256 {digest.hexdigest()} differs from the signed {payload.sha256}")
+    if sha256 != payload.sha256:
+        raise TamperedError(f"{path}: sha256 {sha256} differs from the signed {payload.sha256}")

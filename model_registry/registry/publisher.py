@@ -7,18 +7,13 @@ rollout reaches it gets the message when it reconnects, and a newer update simpl
 from __future__ import annotations
 
 import logging
-import os
-import ssl
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import unquote, urlsplit
-
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 from contract import encode
 from contract.payloads import ModelUpdateCommand
 from contract.topics import Command, command_topic
 from model_registry.registry.errors import RolloutError
+from model_registry.registry.mqtt import make_client, parse_mqtt_url
 
 if TYPE_CHECKING:
     from cloud.config import Settings
@@ -54,30 +49,15 @@ class MqttUpdatePublisher:
         client_id: str | None = None,
     ) -> None:
         self._host, self._port = host, port
-        self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=client_id or f"maintainx-rollout-{os.getpid()}",
-            protocol=mqtt.MQTTv311,
-            clean_session=True,
+        self._client = make_client(
+            "rollout", client_id=client_id, tls=tls, username=username, password=password
         )
-        if username:
-            self._client.username_pw_set(username, password)
-        if tls:
-            self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
 
     @classmethod
     def from_url(cls, mqtt_url: str) -> MqttUpdatePublisher:
         """A publisher for ``mqtt://user:pass@host:port`` (or ``mqtts://``)."""
-        parts = urlsplit(mqtt_url)
-        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-            raise RolloutError(f"mqtt url must be mqtt://host:port or mqtts://host:port, got {mqtt_url!r}")
-        return cls(
-            parts.hostname,
-            parts.port or (8883 if parts.scheme == "mqtts" else 1883),
-            tls=parts.scheme == "mqtts",
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-        )
+        host, port, tls, username, password = parse_mqtt_url(mqtt_url)
+        return cls(host, port, tls=tls, username=username, password=password)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MqttUpdatePublisher:

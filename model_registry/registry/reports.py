@@ -7,16 +7,12 @@ retained report simply writes the same row again; the one with the later ``ts`` 
 from __future__ import annotations
 
 import logging
-import os
-import ssl
 import threading
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 import msgspec
 import paho.mqtt.client as mqtt
 import sqlalchemy as sa
-from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +20,7 @@ from contract.codec import ContractError, decode
 from contract.payloads import DeploymentReport
 from contract.topics import Kind, TopicError, fleet_filter, parse
 from model_registry.registry.models import Rollout, RolloutTarget
+from model_registry.registry.mqtt import make_client, parse_mqtt_url
 
 if TYPE_CHECKING:
     from cloud.config import Settings
@@ -80,16 +77,9 @@ class ReportConsumer:
         self.recorded = 0
         self.refused = 0
         self._subscribed = threading.Event()
-        self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=client_id or f"maintainx-registry-{os.getpid()}",
-            protocol=mqtt.MQTTv311,
-            clean_session=True,
+        self._client = make_client(
+            "registry", client_id=client_id, tls=tls, username=username, password=password
         )
-        if username:
-            self._client.username_pw_set(username, password)
-        if tls:
-            self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
         self._client.on_connect = self._on_connect
         self._client.on_subscribe = lambda *_a: self._subscribed.set()
         self._client.on_message = self._on_message
@@ -97,15 +87,8 @@ class ReportConsumer:
     @classmethod
     def from_url(cls, mqtt_url: str, factory: sessionmaker[Session]) -> ReportConsumer:
         """A consumer for ``mqtt://user:pass@host:port`` (or ``mqtts://``)."""
-        parts = urlsplit(mqtt_url)
-        return cls(
-            parts.hostname or "127.0.0.1",
-            parts.port or (8883 if parts.scheme == "mqtts" else 1883),
-            factory,
-            tls=parts.scheme == "mqtts",
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-        )
+        host, port, tls, username, password = parse_mqtt_url(mqtt_url)
+        return cls(host, port, factory, tls=tls, username=username, password=password)
 
     @classmethod
     def from_settings(cls, settings: Settings, factory: sessionmaker[Session]) -> ReportConsumer:
