@@ -37,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--sample-hz", type=_positive(float), default=1.0, help="samples per second per machine"
     )
     demo.add_argument("--seed", type=int, default=7, help="simulated fleet seed")
+    demo.add_argument(
+        "--rollout-after",
+        type=float,
+        default=None,
+        help="seconds before the second model version rolls out, canary first (default 60)",
+    )
+    demo.add_argument("--no-rollout", action="store_true", help="skip the demo's model rollout")
 
     from maintainx.commands import anomaly, evaluate, model
 
@@ -60,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             machines_per_gateway=args.machines_per_gateway,
             sample_hz=args.sample_hz,
             seed=args.seed,
+            rollout_after=args.rollout_after,
+            rollout=not args.no_rollout,
         )
     handler = getattr(args, "handler", None)
     if handler is not None:

@@ -27,6 +27,10 @@ from simulator.fleet import demo_fleet
 logger = logging.getLogger(__name__)
 
 STATUS_EVERY_S = 15.0
+# Seconds the first model serves before the demo rolls out the second; the env variable overrides it
+# (the end-to-end test uses a shorter wait) until ``maintainx demo --rollout-after`` passes it in.
+DEFAULT_ROLLOUT_AFTER_S = 60.0
+ROLLOUT_AFTER_ENV = "MAINTAINX_DEMO_ROLLOUT_AFTER"
 # The demo's documented logins (README), one per role, all with this password; made only by the demo.
 DEMO_PASSWORD = "maintainx-demo"
 DEMO_USERS = (
@@ -110,6 +114,17 @@ def _broker_kind(broker: Broker | None, credentials: Provisioned | None) -> str:
     return f"{broker.kind}, a login per gateway" if credentials else broker.kind
 
 
+def _prepare_rollout(database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> str | None:
+    """The version the demo will roll out, set up in the registry; None (logged) if that failed."""
+    from maintainx.demo_rollout import prepare_registry
+
+    try:
+        return prepare_registry(database_url=database_url, data_dir=data_dir, first=first, gateways=gateways)
+    except Exception:  # the rollout is one part of the demo; the rest runs without it
+        logger.exception("cannot prepare the demo's model rollout; running without it")
+        return None
+
+
 def run_demo(
     *,
     data_dir: Path,
@@ -118,8 +133,15 @@ def run_demo(
     machines_per_gateway: int = 4,
     sample_hz: float = 1.0,
     seed: int = 7,
+    rollout_after: float | None = None,
+    rollout: bool = True,
 ) -> int:
-    """Run the demo until SIGINT/SIGTERM; return the exit code."""
+    """Run the demo until SIGINT/SIGTERM; return the exit code.
+
+    ``rollout_after`` seconds after start (default $MAINTAINX_DEMO_ROLLOUT_AFTER or 60) a second model
+    version rolls out to one canary gateway, then the fleet; ``rollout=False`` skips that.
+    """
+    from maintainx import demo_rollout
     from maintainx.fleet_config import write_agent_configs
 
     data_dir = data_dir.resolve()
@@ -135,6 +157,9 @@ def run_demo(
     ensure_demo_users(database_url)
 
     fleet = demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed)
+    next_version = (
+        _prepare_rollout(database_url, data_dir, model_dir, [g.id for g in fleet]) if rollout else None
+    )
     broker: Broker | None = None
     credentials: Provisioned | None = None
     mqtt_url = os.environ.get("MQTT_URL")
@@ -156,6 +181,7 @@ def run_demo(
         "MAINTAINX_DEMO": "1",
     }
     supervisor = Supervisor(data_dir / "logs")
+    rolling: demo_rollout.DemoRollout | None = None
     py = sys.executable
     try:
         for role in (Role.API, Role.INGEST, Role.ENGINE):
@@ -169,6 +195,7 @@ def run_demo(
             machines_per_gateway=machines_per_gateway,
             sample_hz=sample_hz,
             seed=seed,
+            keys_dir=demo_rollout.keys_dir(data_dir),
         )
         for gateway_id, config in configs.items():
             login = credentials.gateway_env(gateway_id) if credentials else {}
@@ -183,6 +210,21 @@ def run_demo(
             f"logs in {data_dir / 'logs'}\n  Ctrl-C stops everything; data stays in {data_dir}\n",
             flush=True,
         )
+        if next_version:
+            api_login = credentials.service_env(Role.API) if credentials else {}
+            plan = demo_rollout.RolloutPlan(
+                database_url=database_url,
+                mqtt_url=mqtt_url,
+                mqtt_username=api_login.get("MAINTAINX_MQTT_USERNAME"),
+                mqtt_password=api_login.get("MAINTAINX_MQTT_PASSWORD"),
+                api_url=api,
+                version=next_version,
+                gateways=tuple(g.id for g in fleet),
+            )
+            if rollout_after is None:
+                rollout_after = float(os.environ.get(ROLLOUT_AFTER_ENV, DEFAULT_ROLLOUT_AFTER_S))
+            print(f"  model {next_version} will roll out in {rollout_after:g} s, canary first\n", flush=True)
+            rolling = demo_rollout.DemoRollout(plan, rollout_after).start()
         next_status = time.monotonic() + 5.0
         while not stop:
             supervisor.poll()
@@ -193,6 +235,8 @@ def run_demo(
         print("\nStopping...", flush=True)
         return 0
     finally:
+        if rolling:
+            rolling.stop()
         supervisor.stop()
         if broker:
             broker.stop()

@@ -22,8 +22,12 @@ def write_agent_configs(
     machines_per_gateway: int,
     sample_hz: float,
     seed: int,
+    keys_dir: Path | None = None,
 ) -> dict[str, Path]:
-    """Write ``<agents_dir>/<gateway>/agent.toml`` per simulated gateway; return the paths by gateway id."""
+    """Write ``<agents_dir>/<gateway>/agent.toml`` per simulated gateway; return the paths by gateway id.
+
+    ``keys_dir`` is the folder of trusted signing keys; without it the agents accept no model update.
+    """
     manifest = json.loads((model_dir / "manifest.json").read_text())
     paths: dict[str, Path] = {}
     for gateway in demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed):
@@ -34,6 +38,7 @@ def write_agent_configs(
             data_dir=str(folder),
             model_dir=str(model_dir),
             mqtt_url=mqtt_url,
+            keys_dir=str(keys_dir) if keys_dir else None,
             sample_hz=sample_hz,
             # Each sample covers as much machine time as the model was trained on, so its windows match.
             source=SimulatedSourceConfig(sample_period_s=float(manifest["sample_period_s"])),

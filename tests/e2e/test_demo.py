@@ -33,6 +33,8 @@ pytestmark = pytest.mark.e2e
 GATEWAYS, PER_GATEWAY, SEED = 2, 3, 7
 # Faster than the demo's 1 Hz so a fault develops within the test's patience; physics per sample is the same.
 SAMPLE_HZ = 4.0
+# Seconds the demo waits before rolling out its second model version (60 by default); shorter here.
+ROLLOUT_AFTER_S = 20
 T = TypeVar("T")
 
 
@@ -92,6 +94,8 @@ class Demo:
                 "-m",
                 "maintainx",
                 "demo",
+                "--rollout-after",
+                str(ROLLOUT_AFTER_S),
                 "--data-dir",
                 str(data_dir),
                 "--port",
@@ -192,7 +196,9 @@ def test_readings_and_predictions_keep_growing(first_run: Demo) -> None:
         predictions = get(first_run.api, f"/api/machines/{machine}/predictions")["points"]
         return len(readings), len(predictions)
 
-    first = wait_for("readings and predictions", lambda: (c := counts())[1] > 0 and c, timeout=90)
+    first: tuple[int, int] = wait_for(
+        "readings and predictions", lambda: c if (c := counts())[1] > 0 else None, timeout=90
+    )
     time.sleep(5)
     second = counts()
     assert second[0] > first[0] and second[1] > first[1]
@@ -270,6 +276,42 @@ def test_a_technician_signs_in_resolves_the_failing_machines_ticket_and_sees_it_
         browser.close()
 
 
+def test_a_second_model_version_reaches_its_canary_gateway_first_then_the_fleet(first_run: Demo) -> None:
+    """Issue 6's demo: a signed new version reaches one canary gateway, then (gate passed) all."""
+    (summary,) = wait_for(
+        "the demo's rollout to complete",
+        lambda: [
+            r for r in get(first_run.api, "/api/registry/rollouts")["items"] if r["state"] == "completed"
+        ],
+        timeout=180,
+        every=3,
+    )
+    rollout = get(first_run.api, f"/api/registry/rollouts/{summary['id']}")
+    version = rollout["version"]
+    champion = get(first_run.api, "/api/registry/models/champion")
+    assert champion["version"] == version  # completing the rollout made it champion
+    by_stage = sorted(rollout["gateways"], key=lambda t: t["stage"])
+    assert len(by_stage) == GATEWAYS and all(t["state"] == "active" for t in by_stage)
+    canary, rest = by_stage[0], by_stage[1:]
+    assert canary["stage"] == 0 and all(t["stage"] == 1 for t in rest)
+    wait_for(
+        "every gateway to report the new version",
+        lambda: (
+            (gws := get(first_run.api, "/api/gateways"))
+            and len(gws) == GATEWAYS
+            and all(g["model_version"] == version for g in gws)
+        ),
+        timeout=60,
+    )
+    # The others were told only after the canary reported the new version active.
+    output = first_run.output()
+    canary_active = output.index(f"model {version}: canary {canary['gateway_id']} active; advancing")
+    assert output.index(f"{version} (deploy) sent to {canary['gateway_id']}") < canary_active
+    for t in rest:
+        assert output.index(f"{version} (deploy) sent to {t['gateway_id']}") > canary_active
+    assert f"model {version}: {GATEWAYS}/{GATEWAYS} active" in output
+
+
 def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
     first_run: Demo, data_dir: Path
 ) -> None:
@@ -295,6 +337,7 @@ def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
         assert {m["id"] for m in machines_after} == {m["id"] for m in machines_before}
         assert tickets_before <= {t["id"] for t in ticket_list(second.api)}
         assert "Training the first model" not in second.output()
+        assert "Training a second model" not in second.output()
         second.ctrl_c()
     finally:
         if second.proc.poll() is None:

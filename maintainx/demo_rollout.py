@@ -1,0 +1,210 @@
+"""The demo's model rollout: a second, signed version reaches one canary gateway, then the whole fleet.
+
+At setup (once; later runs reuse it) the demo gets a signing key whose public half the agents trust, the
+first model registered, signed and champion, and a second version trained with another seed, registered and
+signed. Some time after start a background thread rolls the second version out through the registry, the
+same way ``maintainx model rollout`` / ``advance`` do, and logs each step. Nothing here may stop the demo.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from model_registry.registry.publisher import MqttUpdatePublisher
+
+logger = logging.getLogger(__name__)
+
+GROUP = "line-a"
+SIGNING_KEY = "demo-signing.pem"
+PUBLIC_KEY = "demo-signing.pub"
+NEXT_FILE = "NEXT"  # names the second version's folder under models/, like CURRENT names the first
+SECOND_SEED = 1
+# How long one stage may take to report active before the demo gives up on the rollout (and says so).
+STAGE_TIMEOUT_S = 240.0
+POLL_S = 2.0
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    """What the background rollout needs: where things are and which version goes out."""
+
+    database_url: str
+    mqtt_url: str
+    mqtt_username: str | None
+    mqtt_password: str | None
+    api_url: str
+    version: str
+    gateways: tuple[str, ...]
+
+
+def keys_dir(data_dir: Path) -> Path:
+    """The agents' folder of trusted public keys."""
+    return data_dir / "keys" / "trusted"
+
+
+def ensure_signing_key(data_dir: Path) -> Path:
+    """The demo's private signing key, created with its trusted public half on first use."""
+    from model_registry.registry.signing import generate_key
+
+    private = data_dir / "keys" / SIGNING_KEY
+    if not private.exists():
+        generate_key(private, keys_dir(data_dir) / PUBLIC_KEY)
+    return private
+
+
+def ensure_second_model(models_dir: Path, first: Path) -> Path:
+    """The version the demo rolls out, trained once (with the first one's settings, another seed)."""
+    marker = models_dir / NEXT_FILE
+    if marker.exists():
+        folder = models_dir / marker.read_text().strip()
+        if (folder / "manifest.json").exists():
+            return folder
+    quick = bool(json.loads((first / "manifest.json").read_text()).get("training_data", {}).get("quick"))
+    print("Training a second model version for the rollout demo (once)...", flush=True)
+    from model_registry.training.train import train_default_model
+
+    folder = train_default_model(models_dir, seed=SECOND_SEED, quick=quick)
+    marker.write_text(folder.name)
+    return folder
+
+
+def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> str:
+    """Register and sign both versions (the first as champion), group the gateways; return the second."""
+    from cloud.db import make_engine, session_factory
+    from model_registry.registry import rollout, service, signing
+    from model_registry.registry.router import store_for
+
+    key = signing.load_private_key(ensure_signing_key(data_dir))
+    second = ensure_second_model(data_dir / "models", first)
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as db, db.begin():
+            store = store_for(data_dir)
+            for folder in (first, second):  # in this order: the second gets the higher serial
+                row = service.register(db_session=db, store=store, model_dir=folder)
+                if row.envelope is None:
+                    service.sign(db_session=db, ref=row.version, key=key)
+            if "champion" not in service.aliases(db_session=db):
+                service.set_alias(db_session=db, alias="champion", ref=first.name)
+            for gw in gateways:
+                rollout.label(db_session=db, gateway_id=gw, key="group", value=GROUP)
+    finally:
+        engine.dispose()
+    return second.name
+
+
+def _publisher(plan: RolloutPlan) -> MqttUpdatePublisher:
+    from model_registry.registry.mqtt import parse_mqtt_url
+
+    host, port, tls, username, password = parse_mqtt_url(plan.mqtt_url)
+    return MqttUpdatePublisher(
+        host,
+        port,
+        tls=tls,
+        username=plan.mqtt_username or username,
+        password=plan.mqtt_password or password,
+    )
+
+
+class DemoRollout:
+    """A daemon thread that rolls ``plan.version`` out after ``after_s`` seconds, canary first."""
+
+    def __init__(self, plan: RolloutPlan, after_s: float) -> None:
+        self.plan, self.after_s = plan, after_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-rollout", daemon=True)
+
+    def start(self) -> DemoRollout:
+        """Start the thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the thread to stop and wait briefly for it."""
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        if self._stop.wait(self.after_s):
+            return
+        from cloud.db import make_engine, session_factory
+
+        engine = make_engine(self.plan.database_url)
+        try:
+            self._roll(session_factory(engine))
+        except Exception as exc:  # the demo keeps running whatever happens to its rollout
+            logger.exception("demo rollout failed")
+            print(f"model {self.plan.version} rollout stopped: {exc}", flush=True)
+        finally:
+            engine.dispose()
+
+    def _roll(self, factory: Any) -> None:
+        from model_registry.registry import rollout
+
+        plan = self.plan
+        with factory() as db:
+            done = [
+                r
+                for r, version, _ in rollout.list_rollouts(db_session=db, limit=100, offset=0)[0]
+                if version == plan.version
+            ]
+        if done and done[0].state == "completed":
+            print(f"model {plan.version} was rolled out on an earlier run; nothing to do", flush=True)
+            return
+        if done and done[0].state == "active":
+            rid = done[0].id
+            print(f"model {plan.version}: carrying on with rollout {rid}", flush=True)
+        else:
+            # Half a gateway's share: the first stage rounds up to exactly one canary gateway.
+            stages = (0.5 / len(plan.gateways), 1.0)
+            with _publisher(plan) as publisher, factory() as db, db.begin():
+                rid = rollout.start(
+                    db_session=db,
+                    publisher=publisher,
+                    ref=plan.version,
+                    base_url=plan.api_url,
+                    target_key="group",
+                    target_value=GROUP,
+                    stages=stages,
+                ).id
+        with factory() as db:
+            canary = [t.gateway_id for t in rollout.targets(db_session=db, rollout_id=rid)]
+        print(f"model {plan.version} rolling out: canary {', '.join(canary)} ...", flush=True)
+        self._wait_active(factory, rid, len(canary))
+        print(f"model {plan.version}: canary {', '.join(canary)} active; advancing to the fleet", flush=True)
+        self._advance(factory, rid)
+        self._wait_active(factory, rid, len(plan.gateways))
+        self._advance(factory, rid)  # past the last stage: completed, and the new version is champion
+        n = len(plan.gateways)
+        print(f"model {plan.version}: {n}/{n} active; rollout completed, now champion", flush=True)
+
+    def _advance(self, factory: Any, rid: uuid.UUID) -> None:
+        from model_registry.registry import rollout
+
+        with _publisher(self.plan) as publisher, factory() as db, db.begin():
+            rollout.advance(db_session=db, publisher=publisher, rollout_id=rid, base_url=self.plan.api_url)
+
+    def _wait_active(self, factory: Any, rid: uuid.UUID, wanted: int) -> None:
+        """Block until ``wanted`` gateways report active; raise on a bad report, a timeout or a stop."""
+        from model_registry.registry import rollout
+
+        deadline = time.monotonic() + STAGE_TIMEOUT_S
+        while not self._stop.wait(POLL_S):
+            with factory() as db:
+                reached = rollout.targets(db_session=db, rollout_id=rid)
+            bad = [f"{t.gateway_id} {t.state} ({t.detail})" for t in reached if t.state in rollout.BAD_STATES]
+            if bad:
+                raise RuntimeError("; ".join(bad))
+            active = sum(1 for t in reached if t.state == "active")
+            if active >= wanted:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"only {active}/{wanted} gateways active after {STAGE_TIMEOUT_S:.0f}s")
+        raise InterruptedError("the demo is stopping")
