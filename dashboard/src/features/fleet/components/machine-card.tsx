@@ -2,9 +2,10 @@
 import { Link } from "react-router";
 
 import { OnlineBadge } from "@/components/badges";
+import { ReadingsList } from "@/components/readings-list";
 import { RiskBar } from "@/components/risk-bar";
 import { paths } from "@/config/paths";
-import { formatAge, formatNumber } from "@/lib/format";
+import { formatAge } from "@/lib/format";
 import { riskLevel } from "@/lib/risk";
 import type { Machine } from "@/types/api";
 
@@ -31,20 +32,7 @@ export function MachineCard({ machine }: { machine: Machine }) {
         <OnlineBadge online={machine.online} />
       </header>
       <RiskBar value={risk} />
-      <dl className="readings">
-        <div>
-          <dt>Temperature</dt>
-          <dd>{formatNumber(reading?.temperature, 1, "°C")}</dd>
-        </div>
-        <div>
-          <dt>Vibration</dt>
-          <dd>{formatNumber(reading?.vibration, 2, "mm/s")}</dd>
-        </div>
-        <div>
-          <dt>Speed</dt>
-          <dd>{formatNumber(reading?.rpm, 0, "rpm")}</dd>
-        </div>
-      </dl>
+      <ReadingsList reading={reading} />
       <footer className="machine-card__foot small">
         <span className={machine.open_tickets > 0 ? "tickets-count tickets-count--open" : "tickets-count"}>
           {machine.open_tickets} open {machine.open_tickets === 1 ? "ticket" : "tickets"}

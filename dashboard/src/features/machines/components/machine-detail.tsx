@@ -4,10 +4,11 @@ import { Link } from "react-router";
 
 import { OnlineBadge } from "@/components/badges";
 import { ErrorBanner, Loading } from "@/components/feedback";
+import { ReadingsList } from "@/components/readings-list";
 import { RiskBar } from "@/components/risk-bar";
 import { paths } from "@/config/paths";
 import { ApiError } from "@/lib/api-client";
-import { formatAge, formatNumber } from "@/lib/format";
+import { formatAge } from "@/lib/format";
 
 import { useMachine } from "../api/get-machine";
 import { DEFAULT_RANGE_MS, RANGES, rangeTitle } from "../api/time-window";
@@ -64,20 +65,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
         </div>
         <div className="card">
           <h2 className="card-title">Latest reading</h2>
-          <dl className="readings readings--large">
-            <div>
-              <dt>Temperature</dt>
-              <dd>{formatNumber(reading?.temperature, 1, "°C")}</dd>
-            </div>
-            <div>
-              <dt>Vibration</dt>
-              <dd>{formatNumber(reading?.vibration, 2, "mm/s")}</dd>
-            </div>
-            <div>
-              <dt>Speed</dt>
-              <dd>{formatNumber(reading?.rpm, 0, "rpm")}</dd>
-            </div>
-          </dl>
+          <ReadingsList reading={reading} large />
           <p className="muted small">{reading ? formatAge(reading.ts) : "no readings yet"}</p>
         </div>
       </section>
