@@ -20,8 +20,9 @@ from contract import GatewayStatus
 from edge_agent.agent import Agent
 from edge_agent.config import AgentConfig, load_config
 from edge_agent.errors import AgentError
+from edge_agent.inference import release_loading_memory
 from edge_agent.logs import setup_logging
-from edge_agent.memory import limit_arenas, release_free_memory
+from edge_agent.memory import limit_arenas
 from edge_agent.mqtt import MqttLink
 from edge_agent.outbox import Outbox
 from edge_agent.serving import ServingModel
@@ -52,8 +53,8 @@ def run(config: AgentConfig, stop: threading.Event) -> None:
             shadow_report_s=config.shadow_report_s,
         )
         source = make_source(config)
-        # Model loading leaves tens of MB of freed temporaries mapped; hand them back before running.
-        release_free_memory()
+        # Model loading leaves tens of MB of freed temporaries and start-up code resident; hand them back.
+        release_loading_memory()
     except AgentError:
         outbox.close()
         raise

@@ -25,7 +25,7 @@ from contract.payloads import DeploymentReport, ModelUpdateCommand
 from edge_agent import fetch, trust
 from edge_agent.errors import ModelError
 from edge_agent.fetch import prepare_in_child
-from edge_agent.inference import Manifest, Model, load_model
+from edge_agent.inference import Manifest, Model, load_model, release_loading_memory
 from edge_agent.shadow import ShadowRunner
 from edge_agent.updater import DownloadError, ModelStore
 
@@ -216,6 +216,7 @@ class ServingModel:
         except ModelError as exc:
             self.store.mark_failed(command.version, str(exc))
             return self._emit(rid, command.version, "rejected", f"does not load: {exc}")
+        release_loading_memory()
         if command.pinned:
             self.store.clear_failed(prepared.version)
         if command.mode == "shadow":
@@ -260,6 +261,7 @@ class ServingModel:
                 return False
             self.store.mark_failed(failing.version, reason)
             self._model, self._serial, self._guarded = model, self.store.serial(previous), False
+        release_loading_memory()
         logger.error("model %s rolled back to %s: %s", failing.version, model.version, reason)
         self._emit(self._active_rollout, failing.version, "rolled_back", reason)
         return True
