@@ -23,6 +23,9 @@ FEATURE_NAMES: tuple[str, ...] = (
 N_FEATURES = len(FEATURE_NAMES)
 # Keeps the per-krpm ratios finite when a machine is stopped.
 _RPM_FLOOR_KRPM = 0.1
+# Planes of FleetWindows' running state.
+_SD, _SDD, _STD, _REF, _LAST = range(5)
+_N_STATE = 5
 
 
 def batch_features(windows: np.ndarray) -> np.ndarray:
@@ -47,6 +50,18 @@ def batch_features(windows: np.ndarray) -> np.ndarray:
 def window_features(window: np.ndarray) -> np.ndarray:
     """Features of one window, shape ``(W, 3)`` -> ``(N_FEATURES,)`` float32."""
     return batch_features(np.asarray(window)[None, :, :])[0]
+
+
+def _stats_matrix(size: int, tt: float) -> np.ndarray:
+    """Maps running state [sd, sdd, std, ref, last] to [mean, E(d^2), slope, last, mean d, 0] (rows)."""
+    m = np.zeros((len(_STATS), _N_STATE))
+    m[0, _REF] = 1.0
+    m[0, _SD] = m[4, _SD] = 1.0 / size  # mean = ref + sd / n; mean deviation = sd / n
+    m[1, _SDD] = 1.0 / size
+    m[2, _STD] = 1.0 / tt  # slope = (std - (n - 1) / 2 * sd) / sum((t - t_mean)^2)
+    m[2, _SD] = -(size - 1) / 2.0 / tt
+    m[3, _LAST] = 1.0
+    return m
 
 
 class RollingWindow:
@@ -100,6 +115,7 @@ class FleetWindows:
     __slots__ = (
         "_all",
         "_buf",
+        "_due",
         "_flat",
         "_last",
         "_pos",
@@ -108,8 +124,10 @@ class FleetWindows:
         "_sdd",
         "_since",
         "_slots",
+        "_state",
         "_std",
         "_t",
+        "_to_stats",
         "_tt",
         "_valid",
         "size",
@@ -127,11 +145,18 @@ class FleetWindows:
         # its sums are rebuilt, so one counter marks both the first fill and the periodic rebuild.
         self._since = np.zeros(machines, dtype=np.intp)
         self._valid = np.zeros(machines, dtype=bool)  # full, with valid sums
-        self._last = np.zeros((machines, n_signals))
-        self._ref = np.zeros((machines, n_signals))
-        self._sd = np.zeros((machines, n_signals))  # sum of (x - ref)
-        self._sdd = np.zeros((machines, n_signals))  # sum of (x - ref)^2
-        self._std = np.zeros((machines, n_signals))  # sum of t * (x - ref), t = 0 (oldest) .. size-1
+        # Pushes before any window can need a rebuild, at most size - max(_since): a Python countdown
+        # spares the whole-fleet tick a numpy reduction. Clearing or rebuilding only makes it early.
+        self._due = size
+        # The running figures of every (machine, signal), one contiguous (machines, signals) plane each,
+        # stacked so that a tick's features start with one small matrix product (_stats_matrix) instead
+        # of a dozen numpy calls: per-call overhead, not arithmetic, is what a tick of few machines costs.
+        self._state = np.zeros((_N_STATE, machines, n_signals))
+        self._sd = self._state[_SD]  # sum of (x - ref)
+        self._sdd = self._state[_SDD]  # sum of (x - ref)^2
+        self._std = self._state[_STD]  # sum of t * (x - ref), t = 0 (oldest) .. size-1
+        self._ref = self._state[_REF]
+        self._last = self._state[_LAST]
         self._all = np.arange(machines, dtype=np.intp)
         # Flat offsets of each (machine, signal) row of the buffer: a slot is offset + position, so one
         # take/put moves a whole tick's samples (cheaper than fancy indexing).
@@ -140,6 +165,7 @@ class FleetWindows:
         self._t = np.arange(size, dtype=np.float64)
         t = self._t - (size - 1) / 2.0
         self._tt = float(t @ t)
+        self._to_stats = _stats_matrix(size, self._tt)
 
     def push(self, rows: np.ndarray | None, values: np.ndarray) -> np.ndarray:
         """Add one sample ``(k, 3)`` to each of ``rows`` (distinct; None = every machine in row order).
@@ -160,8 +186,10 @@ class FleetWindows:
             self._sd += d_new - d_old
             self._sdd += d_new * d_new - d_old * d_old
             self._since += 1
-            if np.maximum.reduce(self._since) >= self.size:
+            self._due -= 1
+            if self._due <= 0:
                 self._rebuild(self._all[self._since >= self.size])
+                self._due = self.size - int(np.maximum.reduce(self._since))
             return self._valid.copy()
         pos = self._pos[rows]
         slots = self._slots[rows] + pos[:, None]
@@ -180,6 +208,7 @@ class FleetWindows:
         self._sdd[rows] += d_new * d_new - d_old * d_old
         since = self._since[rows] + 1
         self._since[rows] = since
+        self._due -= 1
         stale = since >= self.size
         if stale.any():
             self._rebuild(rows[stale])
@@ -208,24 +237,27 @@ class FleetWindows:
     def features(self, rows: np.ndarray | None) -> np.ndarray:
         """Features of the full windows of ``rows`` (None = all), equal to ``batch_features`` of them."""
         at: np.ndarray | slice = slice(None) if rows is None else rows
-        k = self._pos.shape[0] if rows is None else rows.shape[0]
-        n = self.size
-        out = np.empty((k, N_FEATURES), dtype=np.float64)
-        stats = out[:, : len(SIGNALS) * len(_STATS)].reshape(k, len(SIGNALS), len(_STATS))
-        sd = self._sd[at]
-        mean_d = sd / n
-        mean = np.add(self._ref[at], mean_d, out=stats[:, :, 0])
-        var = self._sdd[at] / n - mean_d * mean_d
-        np.sqrt(np.maximum(var, 0.0, out=var), out=stats[:, :, 1])
-        np.divide(self._std[at] - (n - 1) / 2.0 * sd, self._tt, out=stats[:, :, 2])
-        stats[:, :, 3] = self._last[at]
+        state = self._state[:, at]
+        k = state.shape[1]
+        n_signals = len(SIGNALS)
+        # Rows of _stats_matrix: mean, mean squared deviation, slope, last, mean deviation, (unused).
+        stats = self._to_stats @ state.reshape(_N_STATE, k * n_signals)
+        mean_d = np.multiply(stats[4], stats[4], out=stats[4])
+        var = np.subtract(stats[1], mean_d, out=stats[1])
+        np.sqrt(np.maximum(var, 0.0, out=var), out=var)
         # Order does not matter for min and max, so the ring buffer is read as it lies.
-        buf = self._buf[at]
-        np.minimum.reduce(buf, axis=2, out=stats[:, :, 4])
-        np.maximum.reduce(buf, axis=2, out=stats[:, :, 5])
+        buf = self._buf[at].reshape(k * n_signals, self.size)
+        np.minimum.reduce(buf, axis=1, out=stats[4])
+        np.maximum.reduce(buf, axis=1, out=stats[5])
+        out = np.empty((k, N_FEATURES), dtype=np.float32)
+        # (stat, machine, signal) -> (machine, signal, stat): FEATURE_NAMES' order.
+        out[:, : n_signals * len(_STATS)] = (
+            stats.reshape(len(_STATS), k, n_signals).transpose(1, 2, 0).reshape(k, -1)
+        )
+        mean = stats[0].reshape(k, n_signals)
         krpm = np.maximum(mean[:, 2:] / 1000.0, _RPM_FLOOR_KRPM)
-        np.divide(mean[:, :2], krpm, out=out[:, -2:])
-        return out.astype(np.float32)
+        np.divide(mean[:, :2], krpm, out=out[:, -2:], casting="same_kind")
+        return out
 
     def full(self, row: int) -> bool:
         """True once ``row`` holds ``size`` samples."""

@@ -91,3 +91,27 @@ def test_a_stopped_machine_keeps_the_per_krpm_features_finite() -> None:
 def test_windows_smaller_than_two_are_refused() -> None:
     with pytest.raises(ValueError, match="at least 2"):
         FleetWindows(3, 1)
+
+
+def test_whole_fleet_ticks_mixed_with_partial_ticks_and_clears_match_batch_features() -> None:
+    # The whole-fleet tick keeps its own countdown to the next rebuild; partial ticks and clears move
+    # the windows' ages under it, and a missed rebuild would show up as drift or a wrong "full".
+    rng = np.random.default_rng(2)
+    machines, size = 5, 7
+    fleet, history = FleetWindows(machines, size), History(machines)
+    everyone = np.arange(machines)
+    for tick in range(1_500):
+        if rng.random() < 0.05:
+            row = int(rng.integers(machines))
+            fleet.clear(row)
+            history.rows[row] = []
+        whole = rng.random() < 0.6
+        rows = everyone if whole else np.sort(rng.choice(machines, rng.integers(1, machines), replace=False))
+        values = BASE + rng.normal(0.0, 1.0, (len(rows), 3)) * SPREAD + tick * np.array([0.01, 0.001, 0.5])
+        full = fleet.push(None if whole else rows, values)
+        history.add(rows, values)
+        assert full.tolist() == [len(history.rows[r]) >= size for r in rows]
+        if full.any():
+            assert_same_features(fleet.features(rows[full]), history.windows(rows[full], size))
+        if whole and full.all():
+            assert_same_features(fleet.features(None), history.windows(everyone, size))

@@ -10,7 +10,7 @@ import pytest
 
 from edge_agent.errors import ModelError
 from edge_agent.features import FEATURE_NAMES, RollingWindow, batch_features
-from edge_agent.inference import load_model
+from edge_agent.inference import _unit_interval, load_model
 from edge_agent.tiny_model import tiny_onnx_bytes, write_model_dir
 
 pytestmark = pytest.mark.unit
@@ -98,3 +98,10 @@ def test_nan_scores_are_an_error_not_a_prediction(model_dir: Path) -> None:
     features = np.full((1, len(FEATURE_NAMES)), np.nan, dtype=np.float32)
     with pytest.raises(ModelError, match="NaN"):
         model.predict(features)
+
+
+def test_scores_a_hair_outside_zero_to_one_are_clipped_and_scores_inside_kept_as_they_are() -> None:
+    inside = [0.0, 0.25, 1.0]
+    assert _unit_interval(inside) is inside  # the common case costs no copy
+    assert _unit_interval([-1e-7, 0.5, 1.0000001]) == [0.0, 0.5, 1.0]
+    assert _unit_interval([]) == []
