@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ai4i.add_argument("--data-dir", type=Path, help="the AI4I folder (default: <datasets>/ai4i2020)")
     ai4i.add_argument("--repeats", type=int, default=5, help="CV repeats (default 5)")
     ai4i.add_argument("--folds", type=int, default=5, help="folds per repeat (default 5)")
+    ai4i.add_argument(
+        "--round-delta-t",
+        action="store_true",
+        help="test the heat limit on process - air temperature rounded to the sensors' 0.1 K",
+    )
     ai4i.add_argument("--json", action="store_true", help="print one JSON object")
     ai4i.set_defaults(handler=run_ai4i_eval)
 
@@ -61,7 +66,8 @@ def run_ai4i_eval(args: argparse.Namespace) -> int:
 
     try:
         data_dir = args.data_dir or datasets_dir() / "ai4i2020"
-        settings = Ai4iSettings(repeats=args.repeats, folds=args.folds)
+        decimals = 1 if args.round_delta_t else None
+        settings = Ai4iSettings(repeats=args.repeats, folds=args.folds, delta_t_decimals=decimals)
         result = cross_validate(data_dir / "ai4i2020.csv", settings)
     except EvaluationError as exc:
         print(f"maintainx eval ai4i: {exc}", file=sys.stderr)

@@ -104,6 +104,16 @@ def test_eval_ai4i_runs_on_a_subset(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert result["f1"] > 0.5 and "TWF" not in result["features"]  # no learning scores about 0.07
 
 
+def test_eval_ai4i_round_delta_t_reaches_the_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (datasets_dir() / "ai4i2020" / "ai4i2020.csv").read_text(encoding="utf-8-sig").splitlines()
+    (tmp_path / "ai4i2020.csv").write_text("\n".join(lines[:1001]) + "\n")
+    argv = ["eval", "ai4i", "--json", "--data-dir", str(tmp_path), "--repeats", "1", "--folds", "2"]
+    assert _run([*argv, "--round-delta-t"]) == 0
+    assert json.loads(capsys.readouterr().out)["settings"]["delta_t_decimals"] == 1
+
+
 def test_datasets_dir_override_points_eval_at_another_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
