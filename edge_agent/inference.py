@@ -17,9 +17,10 @@ import msgspec
 import numpy as np
 import onnxruntime as ort
 
+from edge_agent import ort_format
 from edge_agent.errors import ModelError
 from edge_agent.features import FEATURE_NAMES, N_FEATURES, batch_features
-from edge_agent.files import size_and_sha256
+from edge_agent.files import identity, size_and_sha256
 from edge_agent.memory import drop_clean_file_pages, release_free_memory
 
 logger = logging.getLogger(__name__)
@@ -90,8 +91,9 @@ def _session_options() -> ort.SessionOptions:
 class Model:
     """A loaded, verified model; ``score`` turns full windows into failure and anomaly scores."""
 
-    def __init__(self, manifest: Manifest, session: ort.InferenceSession) -> None:
+    def __init__(self, manifest: Manifest, session: ort.InferenceSession, source: Path | None = None) -> None:
         self.manifest = manifest
+        self.source = source  # the file the session was built from: model.onnx or its ORT form
         self._session = session
         self._input = manifest.input.name
         self._outputs = [manifest.outputs.failure_prob, manifest.outputs.anomaly_score]
@@ -146,8 +148,12 @@ def _unit_interval(values: list[float]) -> list[float]:
     return [min(max(x, 0.0), 1.0) for x in values]
 
 
-def load_model(model_dir: str | Path) -> Model:
-    """Load the model in ``model_dir`` after verifying it against its manifest, else raise ModelError."""
+def load_model(model_dir: str | Path, ort_cache: Path | None = None) -> Model:
+    """Load the model in ``model_dir`` after verifying it against its manifest, else raise ModelError.
+
+    With ``ort_cache``, the session is built from the model's ORT form (edge_agent.ort_format), derived
+    there first if needed, and from the ONNX file when that fails.
+    """
     model_dir = Path(model_dir)
     manifest = read_manifest(model_dir)
     where = f"{model_dir / MANIFEST_FILE}"
@@ -161,21 +167,27 @@ def load_model(model_dir: str | Path) -> Model:
     model_path = model_dir / manifest.model_file
     if model_path.parent.resolve() != model_dir.resolve():
         raise ModelError(f"{where}: model_file {manifest.model_file!r} must be a file in the model folder")
-    before = _verify_file(model_path, manifest)
+    source, before = model_path, _verify_file(model_path, manifest)
+    if ort_cache is not None:
+        source, before = ort_format.ensure(model_path, manifest.sha256, ort_cache) or (source, before)
     try:
         # Loaded from the path, not from the verified bytes: onnxruntime then reads the file itself and
         # the agent stays ~2 MB smaller. The file's identity is checked again after loading, so a file
         # swapped between the hash check and the load is refused.
-        session = ort.InferenceSession(
-            str(model_path), _session_options(), providers=["CPUExecutionProvider"]
-        )
+        session = ort.InferenceSession(str(source), _session_options(), providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own unexported exception types
-        raise ModelError(f"{model_path}: onnxruntime cannot load it: {exc}") from exc
-    if _identity(model_path) != before:
-        raise ModelError(f"{model_path}: the file changed while it was being loaded")
+        raise ModelError(f"{source}: onnxruntime cannot load it: {exc}") from exc
+    if _identity(source) != before:
+        raise ModelError(f"{source}: the file changed while it was being loaded")
     _check_signature(session, manifest, where)
-    logger.info("model %s %s loaded (window %d)", manifest.name, manifest.version, manifest.window)
-    return Model(manifest, session)
+    logger.info(
+        "model %s %s loaded from %s (window %d)",
+        manifest.name,
+        manifest.version,
+        source.name,
+        manifest.window,
+    )
+    return Model(manifest, session, source)
 
 
 def release_loading_memory() -> int:
@@ -189,10 +201,9 @@ def release_loading_memory() -> int:
 def _identity(path: Path) -> tuple[int, int, int, int]:
     """What changes when a file is replaced or rewritten: device, inode, size, modification time."""
     try:
-        st = path.stat()
+        return identity(path)
     except OSError as exc:
         raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _verify_file(path: Path, manifest: Manifest) -> tuple[int, int, int, int]:

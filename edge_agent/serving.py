@@ -11,6 +11,7 @@ back at once, mark the version failed on this gateway and report it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -22,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contract.payloads import DeploymentReport, ModelUpdateCommand
-from edge_agent import fetch, trust
+from edge_agent import fetch, ort_format, trust
 from edge_agent.errors import ModelError
 from edge_agent.fetch import prepare_in_child
-from edge_agent.inference import Manifest, Model, load_model, release_loading_memory
+from edge_agent.inference import Manifest, Model, load_model, read_manifest, release_loading_memory
 from edge_agent.shadow import ShadowRunner
 from edge_agent.updater import DownloadError, ModelStore
 
@@ -39,6 +40,8 @@ Reporter = Callable[[DeploymentReport], None]
 LATENCY_STRIKES = 3
 # Seconds between shadow reports; the cloud gates promotion on the latest one.
 SHADOW_REPORT_S = 30.0
+# Folder of the model store that keeps the models' ORT forms.
+ORT_CACHE = "ort"
 
 
 class ServingModel:
@@ -90,13 +93,18 @@ class ServingModel:
         keys_dir: str | Path | None,
         shadow_report_s: float = SHADOW_REPORT_S,
     ) -> ServingModel:
-        """The model to start with: the store's current one if it loads, else the installed ``model_dir``."""
+        """The model to start with: the store's current one if it loads, else the installed ``model_dir``.
+
+        Every model this agent loads, at start and after updates, is loaded in onnxruntime's own format,
+        derived and kept in the store's ``ort`` folder (edge_agent.ort_format).
+        """
         store = ModelStore(Path(data_dir) / "models")
+        loader = functools.partial(load_model, ort_cache=store.root / ORT_CACHE)
         baseline = Path(model_dir)
         current = store.pointer("current")
         if current is not None:
             try:
-                model = load_model(current)
+                model = loader(current)
                 return cls(
                     model,
                     store,
@@ -104,18 +112,20 @@ class ServingModel:
                     keys_dir=keys_dir,
                     baseline_dir=baseline,
                     serial=store.serial(current),
+                    loader=loader,
                     shadow_report_s=shadow_report_s,
                 )
             except ModelError as exc:
                 logger.error("current model %s does not load (%s); falling back", current, exc)
                 store.revert()
         return cls(
-            load_model(baseline),
+            loader(baseline),
             store,
             gateway_id=gateway_id,
             keys_dir=keys_dir,
             baseline_dir=baseline,
             serial=store.serial(baseline),
+            loader=loader,
             shadow_report_s=shadow_report_s,
         )
 
@@ -238,8 +248,22 @@ class ServingModel:
             self._active_rollout = rid
             self._shadow = None
         self.store.prune()
+        self._prune_ort()
         logger.info("model %s (serial %d) now serving", prepared.version, prepared.serial)
         return self._emit(rid, prepared.version, "active")
+
+    def _prune_ort(self) -> None:
+        """Keep the ORT forms of the models still installed (and the baseline's), delete the rest."""
+        folders = [p for p in (self.store.root / "versions").iterdir() if p.is_dir()]
+        if self._baseline is not None:
+            folders.append(self._baseline)
+        keep = set()
+        for folder in folders:
+            try:
+                keep.add(read_manifest(folder).sha256)
+            except ModelError:
+                continue  # a half-written or foreign folder holds no model of ours
+        ort_format.prune(self.store.root / ORT_CACHE, keep)
 
     def _revert(self, failing: Model, reason: str) -> bool:
         """Put the last good model back; False when there is none (the failing model keeps serving)."""

@@ -10,7 +10,7 @@ import pytest
 
 from contract.payloads import DeploymentReport
 from edge_agent.features import N_FEATURES
-from edge_agent.inference import Model, load_model
+from edge_agent.inference import Model, load_model, read_manifest
 from edge_agent.serving import LATENCY_STRIKES, ServingModel
 from edge_agent.tiny_model import tiny_onnx_bytes, write_model_dir
 from tests.unit.edge_agent.signed_kit import (
@@ -163,3 +163,19 @@ def test_the_ansible_layout_current_link_in_the_models_folder_is_taken_over(tmp_
         serving.predict(FEATURES)  # NaN: back to the bundle's model
     assert serving.version == "bundle-1"
     assert (models / "current").resolve() == (models / "bundle-1").resolve()
+
+
+def test_models_serve_from_their_ort_forms_and_forms_of_deleted_versions_go_too(harness: Harness) -> None:
+    serving = harness.serving
+    cache = serving.store.root / "ort"
+    assert serving._model.source is not None and serving._model.source.parent == cache  # the baseline's
+    for serial in range(2, 6):  # distinct bytes each: the store keeps three versions, v2 is deleted
+        onnx = tiny_onnx_bytes(failure_bias=-3.0 + serial / 10)
+        assert serving.apply(harness.command(f"v{serial}", serial, onnx=onnx)) == "active"
+        assert serving._model.source is not None and serving._model.source.parent == cache
+    installed = {p.name for p in (serving.store.root / "versions").iterdir() if p.is_dir()}
+    assert "v2" not in installed and {"v4", "v5"} <= installed
+    sha256s = {read_manifest(serving.store.root / "versions" / v).sha256 for v in installed}
+    sha256s.add(read_manifest(harness.tmp / "installed").sha256)
+    forms = {p.name.split("-")[0] for p in cache.glob("*.ort")}
+    assert forms == sha256s
