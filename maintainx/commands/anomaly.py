@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -24,14 +25,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     score.add_argument("--out", type=Path, required=True, help="output CSV")
     defaults = DetectorConfig()
     score.add_argument("--warmup", type=int, default=defaults.warmup, help="rows scored 0 at the start")
-    score.add_argument("--suppress", type=int, default=defaults.suppress, help="rows muted after a flag")
+    score.add_argument(
+        "--suppress",
+        type=int,
+        help="rows without a flag before the next may be raised (default: scaled to --warmup, 144 at 750)",
+    )
     score.set_defaults(handler=run_score)
 
 
 def run_score(args: argparse.Namespace) -> int:
     """Score the CSV row by row; exit 0, or 2 with a message on bad input."""
     try:
-        config = DetectorConfig(warmup=args.warmup, suppress=args.suppress)
+        config = DetectorConfig.for_warmup(args.warmup)
+        if args.suppress is not None:
+            config = dataclasses.replace(config, suppress=args.suppress)
         detector = StreamingDetector(len(args.value_col), config)
         flagged = rows = 0
         with args.out.open("w", newline="") as fh:

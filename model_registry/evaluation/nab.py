@@ -25,8 +25,6 @@ PROBATION_FRACTION = 0.15
 PROBATION_CAP_ROWS = 750
 # Past this many window widths after a window, a false positive costs the full weight (NAB's constant).
 FAR_PAST_WINDOW = 3.0
-# The coarse scale of the detector averages blocks of 1 % of the probationary period.
-COARSE_BLOCK_FRACTION = 0.01
 CORPUS = "realKnownCause"
 FILES = (
     "ambient_temperature_system_failure",
@@ -175,16 +173,15 @@ def run_nab(data_dir: Path, detector: Detector, threshold: float = 0.5) -> NabRe
 
 
 def streaming_detector(values: np.ndarray, probation: int) -> np.ndarray:
-    """Our detector as NAB runs it: warm-up, flag suppression and coarse block set from NAB's probation.
+    """Our detector as NAB runs it: warm-up, coarse block and suppression scaled to NAB's probation.
 
     NAB hands every detector the probationary length of the file it scores (its ``probationaryPeriod``);
-    it is the only per-file input, used by the same rule for every file (the defaults are this rule at the
-    750-row cap).
+    it is the only per-file input, used by the same rule for every file (the library defaults are this rule
+    at the 750-row cap).
     """
     from model_registry.anomaly import DetectorConfig, score_series
 
-    block = max(1, round(probation * COARSE_BLOCK_FRACTION))
-    return score_series(values, DetectorConfig(warmup=probation, suppress=probation, coarse_block=block))
+    return score_series(values, DetectorConfig.for_warmup(probation))
 
 
 def nab_summary(result: NabResult) -> dict[str, object]:
