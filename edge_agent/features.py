@@ -250,10 +250,10 @@ class FleetWindows:
         np.minimum.reduce(buf, axis=1, out=stats[4])
         np.maximum.reduce(buf, axis=1, out=stats[5])
         out = np.empty((k, N_FEATURES), dtype=np.float32)
-        # (stat, machine, signal) -> (machine, signal, stat): FEATURE_NAMES' order.
-        out[:, : n_signals * len(_STATS)] = (
-            stats.reshape(len(_STATS), k, n_signals).transpose(1, 2, 0).reshape(k, -1)
-        )
+        # (stat, machine, signal) -> (machine, signal, stat), FEATURE_NAMES' order, in one strided copy
+        # into a view of the output (splitting its row axis needs no copy).
+        block = out[:, : n_signals * len(_STATS)].reshape(k, n_signals, len(_STATS))
+        np.copyto(block, stats.reshape(len(_STATS), k, n_signals).transpose(1, 2, 0), casting="same_kind")
         mean = stats[0].reshape(k, n_signals)
         krpm = np.maximum(mean[:, 2:] / 1000.0, _RPM_FLOOR_KRPM)
         np.divide(mean[:, :2], krpm, out=out[:, -2:], casting="same_kind")
