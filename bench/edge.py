@@ -3,7 +3,9 @@
 Figures (issue 3 targets in brackets), each measured on the real agent where a process is involved:
 
 - ``agent_rss_mb`` [<= 70]: resident memory of one ``python -m edge_agent`` serving 10 simulated machines at
-  10 Hz with the default model (trained once into ``.maintainx/bench/models``), after 60 s.
+  10 Hz with the default model (trained once into ``.maintainx/bench/models``), after 60 s;
+  ``agent_private_mb`` beside it is the part no other process shares (RSS also counts library code that
+  other processes map too).
 - ``infer_overhead_ratio`` [<= 2]: the agent's per-tick scoring path (incremental window features + model
   call with its checks) divided by a bare ``onnxruntime`` ``run()`` of the same model on the same features,
   both timed in this run, tick by tick, on the same recorded samples.
@@ -138,6 +140,17 @@ def rss_mib(pid: int) -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
+def private_mib(pid: int) -> float:
+    """Memory only ``pid`` holds (private clean + dirty pages, from smaps_rollup) in MiB: RSS less the
+    pages it shares with other processes, such as library code another Python also maps."""
+    fields = {
+        line.split(":")[0]: int(line.split()[1])
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        if line.endswith(" kB")
+    }
+    return (fields["Private_Clean"] + fields["Private_Dirty"]) / 1024
+
+
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time ``pid`` has used, in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -161,8 +174,10 @@ def outbox_counts(data: Path, upto_id: int | None = None) -> tuple[int, int]:
         db.close()
 
 
-def bench_rss(work: Path, model: Path, broker: Broker, seconds: float, label: str = "rss") -> float:
-    """RSS of one agent serving 10 machines at 10 Hz, after ``seconds``."""
+def bench_rss(
+    work: Path, model: Path, broker: Broker, seconds: float, label: str = "rss"
+) -> tuple[float, float]:
+    """RSS and private memory of one agent serving 10 machines at 10 Hz, after ``seconds``."""
     folder = work / label
     folder.mkdir()
     proc = start_agent(write_config(folder, model, broker.url, sample_hz=10.0))
@@ -177,15 +192,16 @@ def bench_rss(work: Path, model: Path, broker: Broker, seconds: float, label: st
             print(f"{label}: t={at:>3}s rss={rss:.1f} MiB peak={peak:.1f} MiB", flush=True)
         time.sleep(max(0.0, started + seconds - time.monotonic()))
         rss, peak = rss_mib(proc.pid)
+        private = private_mib(proc.pid)
         sent, waiting = outbox_counts(folder / "data")
         print(
-            f"{label}: after {seconds:.0f}s rss={rss:.1f} MiB peak={peak:.1f} MiB; {sent} readings, "
-            f"{waiting} waiting",
+            f"{label}: after {seconds:.0f}s rss={rss:.1f} MiB (private {private:.1f}) peak={peak:.1f} MiB; "
+            f"{sent} readings, {waiting} waiting",
             flush=True,
         )
     finally:
         stop(proc)
-    return rss
+    return rss, private
 
 
 def model_window(model_dir: Path) -> int:
@@ -367,7 +383,7 @@ def main() -> None:
     broker = Broker(work / "broker").start()
     try:
         ratio = bench_overhead(model)
-        rss = bench_rss(work, model, broker, args.rss_seconds)
+        rss, private = bench_rss(work, model, broker, args.rss_seconds)
         # The same agent with a 2-node model: what the agent costs apart from the model's own memory.
         from edge_agent.tiny_model import write_model_dir
 
@@ -380,6 +396,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     result = {
         "agent_rss_mb": round(rss, 1),
+        "agent_private_mb": round(private, 1),
         "infer_overhead_ratio": round(ratio, 2),
         "readings_per_s_per_core": round(rate),
         "readings_per_s_wall_clock": round(wall_rate),
