@@ -145,9 +145,13 @@ export interface Gateway {
   machine_count: number;
 }
 
-export interface Health {
+/** GET /api/health as anyone gets it: a load balancer's answer. */
+export interface HealthSummary {
   status: "ok" | "degraded";
-  /** The rest is sent to a signed-in caller only; the dashboard always asks signed in. */
+}
+
+/** The details are sent to a caller whose token the API accepts; a rejected token gets the summary only. */
+export interface Health extends HealthSummary {
   database: { ok: boolean; error: string | null };
   broker: { connected: boolean };
   ingestion: { workers: number; last_commit_at: IsoTime | null; lag_s: number | null };

@@ -3,17 +3,17 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { env } from "@/config/env";
 import { api, ApiError } from "@/lib/api-client";
-import type { Health } from "@/types/api";
+import type { HealthSummary } from "@/types/api";
 
-function isHealth(body: unknown): body is Health {
-  return typeof body === "object" && body !== null && "status" in body && "database" in body;
+function isHealth(body: unknown): body is HealthSummary {
+  return typeof body === "object" && body !== null && "status" in body;
 }
 
-export async function getHealth(signal?: AbortSignal): Promise<Health> {
+export async function getHealth(signal?: AbortSignal): Promise<HealthSummary> {
   try {
-    return await api.get<Health>("/health", undefined, signal);
+    return await api.get<HealthSummary>("/health", undefined, signal);
   } catch (error) {
-    // A 503 still carries the full health report (the database is down); show it rather than a bare error.
+    // A 503 still carries the health report (the database is down); show it rather than a bare error.
     if (error instanceof ApiError && error.status === 503 && isHealth(error.body)) return error.body;
     throw error;
   }

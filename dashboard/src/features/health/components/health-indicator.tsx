@@ -1,19 +1,8 @@
 // The nav bar's health light: green when all is well, amber when degraded, red when the API is unreachable.
 import { errorMessage } from "@/lib/api-client";
-import { formatDuration } from "@/lib/format";
-import type { Health } from "@/types/api";
 
 import { useHealth } from "../api/get-health";
-
-function describe(health: Health): string {
-  const parts = [
-    health.database.ok ? "database ok" : `database down: ${health.database.error ?? "unreachable"}`,
-    health.broker.connected ? "broker connected" : "broker disconnected",
-    `${health.ingestion.workers} ingestion worker${health.ingestion.workers === 1 ? "" : "s"}`,
-    `lag ${formatDuration(health.ingestion.lag_s)}`,
-  ];
-  return parts.join(" · ");
-}
+import { describeHealth } from "./describe-health";
 
 export function HealthIndicator() {
   const health = useHealth();
@@ -23,7 +12,7 @@ export function HealthIndicator() {
   if (health.data && !health.isError) {
     state = health.data.status === "ok" ? "ok" : "degraded";
     text = health.data.status === "ok" ? "Healthy" : "Degraded";
-    title = describe(health.data);
+    title = describeHealth(health.data);
   } else if (health.isError) {
     state = "down";
     text = "API down";
