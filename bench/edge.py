@@ -21,7 +21,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import shutil
 import sqlite3
 import subprocess
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.host import cpu_seconds, machine_info
 from contract import Reading, encode, new_id
 from edge_agent.features import FleetWindows
 from edge_agent.inference import load_model
@@ -49,31 +49,6 @@ THROUGHPUT_ROWS = 200_000
 DRAIN_ROWS = 100_000
 TICKS = 2_500  # scoring ticks timed for the overhead ratio
 ROUNDS = 5  # ... in rounds; the median round's ratio is reported
-
-
-def machine() -> dict[str, object]:
-    """CPU model, cores, OS and Python of this machine."""
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    os_name = platform.platform()
-    release = Path("/etc/os-release")
-    if release.exists():
-        fields = dict(line.split("=", 1) for line in release.read_text().splitlines() if "=" in line)
-        os_name = f"{fields.get('PRETTY_NAME', '').strip(chr(34))}, Linux {platform.release()}"
-    load = os.getloadavg()[0]
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "os": os_name,
-        "python": platform.python_version(),
-        "load_avg_1m_at_start": round(load, 2),
-    }
 
 
 def default_model() -> Path:
@@ -149,12 +124,6 @@ def private_mib(pid: int) -> float:
         if line.endswith(" kB")
     }
     return (fields["Private_Clean"] + fields["Private_Dirty"]) / 1024
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time ``pid`` has used, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def outbox_counts(data: Path, upto_id: int | None = None) -> tuple[int, int]:
@@ -301,7 +270,7 @@ def bench_throughput(work: Path, model: Path, broker: Broker) -> tuple[float, fl
         while time.monotonic() < deadline:
             stored, waiting = outbox_counts(folder / "data")
             acked = stored - waiting
-            marks.append((time.monotonic(), acked, cpu_seconds(proc.pid)))
+            marks.append((time.monotonic(), acked, cpu_seconds([proc.pid])))
             if acked >= THROUGHPUT_ROWS:
                 break
             time.sleep(0.1)
@@ -375,7 +344,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rss-seconds", type=float, default=60.0, help="how long the RSS agent runs first")
     args = parser.parse_args()
-    info = machine()
+    info = machine_info()
     print("machine:", json.dumps(info), flush=True)
     model = default_model()
     print("model:", model, flush=True)

@@ -117,18 +117,23 @@ class FleetWindows:
         "_buf",
         "_due",
         "_flat",
+        "_grid",
         "_last",
+        "_new",
         "_pos",
+        "_pos_col",
         "_ref",
         "_sd",
         "_sdd",
         "_since",
         "_slots",
         "_state",
+        "_state_2d",
         "_std",
         "_t",
         "_to_stats",
         "_tt",
+        "_upd",
         "_valid",
         "size",
     )
@@ -157,11 +162,19 @@ class FleetWindows:
         self._std = self._state[_STD]  # sum of t * (x - ref), t = 0 (oldest) .. size-1
         self._ref = self._state[_REF]
         self._last = self._state[_LAST]
+        # The whole fleet's state and buffer as 2-D views, made once: a view costs a numpy call per tick.
+        self._state_2d = self._state.reshape(_N_STATE, machines * n_signals)
+        self._grid = self._buf.reshape(machines * n_signals, size)
+        # Scratch for a whole-fleet push: the increments of [sd, sdd, std] (added to the state in one call)
+        # and the new samples' deviations from the reference.
+        self._upd = np.zeros((3, machines, n_signals))
+        self._new = np.zeros((machines, n_signals))
         self._all = np.arange(machines, dtype=np.intp)
         # Flat offsets of each (machine, signal) row of the buffer: a slot is offset + position, so one
         # take/put moves a whole tick's samples (cheaper than fancy indexing).
         self._flat = self._buf.reshape(-1)
         self._slots = (self._all[:, None] * n_signals + np.arange(n_signals)) * size
+        self._pos_col = self._pos[:, None]  # a view: follows _pos, which is only ever updated in place
         self._t = np.arange(size, dtype=np.float64)
         t = self._t - (size - 1) / 2.0
         self._tt = float(t @ t)
@@ -175,16 +188,26 @@ class FleetWindows:
         values = np.asarray(values, dtype=np.float64)
         if rows is None:
             # The common tick (every machine sampled once): whole-array updates in place, no gathers.
-            slots = self._slots + self._pos[:, None]
+            slots = self._slots + self._pos_col
             old = self._flat.take(slots)
             self._flat.put(slots, values)
             np.remainder(self._pos + 1, self.size, out=self._pos)
             self._last[:] = values
-            d_new = values - self._ref
-            d_old = old - self._ref
-            self._std += (self.size - 1) * d_new + d_old - self._sd
-            self._sd += d_new - d_old
-            self._sdd += d_new * d_new - d_old * d_old
+            # The same slide as below, rewritten in the change ``diff = new - old`` so that every
+            # increment lands in one scratch block and the state takes them in a single add:
+            #   sd  += diff
+            #   sdd += d_new^2 - d_old^2            = diff * (2 d_new - diff)
+            #   std += (size-1) d_new + d_old - sd  = size d_new - diff - sd
+            upd = self._upd
+            diff = np.subtract(values, old, out=upd[_SD])
+            d_new = np.subtract(values, self._ref, out=self._new)
+            sdd = np.multiply(d_new, 2.0, out=upd[_SDD])
+            sdd -= diff
+            sdd *= diff
+            std = np.multiply(d_new, float(self.size), out=upd[_STD])
+            std -= diff
+            std -= self._sd
+            self._state[:_REF] += upd  # planes _SD, _SDD, _STD come first
             self._since += 1
             self._due -= 1
             if self._due <= 0:
@@ -236,17 +259,20 @@ class FleetWindows:
 
     def features(self, rows: np.ndarray | None) -> np.ndarray:
         """Features of the full windows of ``rows`` (None = all), equal to ``batch_features`` of them."""
-        at: np.ndarray | slice = slice(None) if rows is None else rows
-        state = self._state[:, at]
-        k = state.shape[1]
         n_signals = len(SIGNALS)
+        if rows is None:  # the common tick: the views made at construction
+            k = self._pos.shape[0]
+            state, buf = self._state_2d, self._grid
+        else:
+            k = len(rows)
+            state = self._state[:, rows].reshape(_N_STATE, k * n_signals)
+            buf = self._buf[rows].reshape(k * n_signals, self.size)
         # Rows of _stats_matrix: mean, mean squared deviation, slope, last, mean deviation, (unused).
-        stats = self._to_stats @ state.reshape(_N_STATE, k * n_signals)
+        stats = self._to_stats @ state
         mean_d = np.multiply(stats[4], stats[4], out=stats[4])
         var = np.subtract(stats[1], mean_d, out=stats[1])
         np.sqrt(np.maximum(var, 0.0, out=var), out=var)
         # Order does not matter for min and max, so the ring buffer is read as it lies.
-        buf = self._buf[at].reshape(k * n_signals, self.size)
         np.minimum.reduce(buf, axis=1, out=stats[4])
         np.maximum.reduce(buf, axis=1, out=stats[5])
         out = np.empty((k, N_FEATURES), dtype=np.float32)
