@@ -101,6 +101,42 @@ class RollingWindow:
         self._count = 0
 
 
+class _Scratch:
+    """Buffers and views for the features of ``k`` windows, made once: a tick of few machines costs numpy
+    calls, not arithmetic, so every view a tick would otherwise create is created here instead."""
+
+    __slots__ = (
+        "block",
+        "by_machine",
+        "cross",
+        "high",
+        "krpm",
+        "load_means",
+        "out",
+        "rpm_mean",
+        "spare",
+        "spread",
+        "stats",
+    )
+
+    def __init__(self, k: int) -> None:
+        n_signals, n_stats = len(SIGNALS), len(_STATS)
+        self.stats = np.zeros((n_stats, k * n_signals))  # rows as _stats_matrix makes them, then final
+        self.spread = self.stats[1]  # mean squared deviation, turned into the standard deviation
+        self.spare = self.stats[4]  # mean deviation, then the minimum
+        self.high = self.stats[5]
+        # (stat, machine, signal) -> (machine, signal, stat), FEATURE_NAMES' order, as one strided copy
+        # into a view of the output (splitting its row axis needs no copy).
+        self.by_machine = self.stats.reshape(n_stats, k, n_signals).transpose(1, 2, 0)
+        self.out = np.zeros((k, N_FEATURES), dtype=np.float32)
+        self.block = self.out[:, : n_signals * n_stats].reshape(k, n_signals, n_stats)
+        mean = self.stats[0].reshape(k, n_signals)
+        self.rpm_mean = mean[:, 2:]
+        self.load_means = mean[:, :2]  # temperature and vibration
+        self.krpm = np.zeros((k, 1))
+        self.cross = self.out[:, -2:]
+
+
 class FleetWindows:
     """Rolling windows of ``machines`` machines with running sums: a tick's features cost O(1) per sample.
 
@@ -123,6 +159,7 @@ class FleetWindows:
         "_pos",
         "_pos_col",
         "_ref",
+        "_scratch",
         "_sd",
         "_sdd",
         "_since",
@@ -169,6 +206,7 @@ class FleetWindows:
         # and the new samples' deviations from the reference.
         self._upd = np.zeros((3, machines, n_signals))
         self._new = np.zeros((machines, n_signals))
+        self._scratch: dict[int, _Scratch] = {}  # per number of windows scored at once
         self._all = np.arange(machines, dtype=np.intp)
         # Flat offsets of each (machine, signal) row of the buffer: a slot is offset + position, so one
         # take/put moves a whole tick's samples (cheaper than fancy indexing).
@@ -267,23 +305,20 @@ class FleetWindows:
             k = len(rows)
             state = self._state[:, rows].reshape(_N_STATE, k * n_signals)
             buf = self._buf[rows].reshape(k * n_signals, self.size)
+        sc = self._scratch.get(k) or self._scratch.setdefault(k, _Scratch(k))
         # Rows of _stats_matrix: mean, mean squared deviation, slope, last, mean deviation, (unused).
-        stats = self._to_stats @ state
-        mean_d = np.multiply(stats[4], stats[4], out=stats[4])
-        var = np.subtract(stats[1], mean_d, out=stats[1])
-        np.sqrt(np.maximum(var, 0.0, out=var), out=var)
+        np.matmul(self._to_stats, state, out=sc.stats)
+        np.multiply(sc.spare, sc.spare, out=sc.spare)  # squared mean deviation
+        np.subtract(sc.spread, sc.spare, out=sc.spread)  # variance
+        np.sqrt(np.maximum(sc.spread, 0.0, out=sc.spread), out=sc.spread)
         # Order does not matter for min and max, so the ring buffer is read as it lies.
-        np.minimum.reduce(buf, axis=1, out=stats[4])
-        np.maximum.reduce(buf, axis=1, out=stats[5])
-        out = np.empty((k, N_FEATURES), dtype=np.float32)
-        # (stat, machine, signal) -> (machine, signal, stat), FEATURE_NAMES' order, in one strided copy
-        # into a view of the output (splitting its row axis needs no copy).
-        block = out[:, : n_signals * len(_STATS)].reshape(k, n_signals, len(_STATS))
-        np.copyto(block, stats.reshape(len(_STATS), k, n_signals).transpose(1, 2, 0), casting="same_kind")
-        mean = stats[0].reshape(k, n_signals)
-        krpm = np.maximum(mean[:, 2:] / 1000.0, _RPM_FLOOR_KRPM)
-        np.divide(mean[:, :2], krpm, out=out[:, -2:], casting="same_kind")
-        return out
+        np.minimum.reduce(buf, axis=1, out=sc.spare)
+        np.maximum.reduce(buf, axis=1, out=sc.high)
+        np.copyto(sc.block, sc.by_machine, casting="same_kind")
+        np.divide(sc.rpm_mean, 1000.0, out=sc.krpm)
+        np.maximum(sc.krpm, _RPM_FLOOR_KRPM, out=sc.krpm)
+        np.divide(sc.load_means, sc.krpm, out=sc.cross, casting="same_kind")
+        return sc.out.copy()  # the caller owns what it gets; the scratch is overwritten next tick
 
     def full(self, row: int) -> bool:
         """True once ``row`` holds ``size`` samples."""
