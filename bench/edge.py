@@ -188,7 +188,7 @@ def bench_overhead(model_dir: Path) -> float:
     windows = FleetWindows(len(MACHINES), model.window)
     shadow = FleetWindows(len(MACHINES), model.window)  # the same features, computed untimed
     session = model._session  # the same session the agent uses: the bare baseline
-    names = [model.manifest.outputs.failure_prob, model.manifest.outputs.anomaly_score]
+    names = model.output_names
     feed = model.manifest.input.name
     for tick in range(model.window):
         windows.push(None, samples[tick])

@@ -27,6 +27,8 @@ UtcTime = Annotated[datetime, msgspec.Meta(tz=True)]
 Seq = Annotated[int, msgspec.Meta(ge=0)]
 GatewayId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+# A failure mode's name as a model's fault classifier gives it ("bearing_wear").
+FaultName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 # Batches are bounded so one message cannot ask the cloud for unbounded memory.
 MAX_BATCH = 5_000
 
@@ -72,8 +74,12 @@ class Reading(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rpm: Rpm
 
 
-class Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """One model verdict on one machine's window ending at ``ts``."""
+class Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """One model verdict on one machine's window ending at ``ts``.
+
+    Optional fields left at their default are not sent, so a payload without a fault still decodes in a
+    cloud that predates the field.
+    """
 
     id: uuid.UUID
     seq: Seq
@@ -85,6 +91,9 @@ class Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     model_version: ShortText
     # The window features the model saw, by name, so a ticket can say why.
     features: dict[str, float] | None = None
+    # The failure mode the model names for a window at risk; None when it names none (no fault
+    # classifier, or failure_prob below the model's threshold). Optional, so older agents' payloads decode.
+    fault: FaultName | None = None
 
 
 class TelemetryBatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="telemetry"):

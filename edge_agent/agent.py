@@ -170,7 +170,7 @@ class Agent:
             return 0
         batch = features[0] if len(features) == 1 else np.concatenate(features)
         try:
-            failure, anomaly = self.model.predict(batch)
+            failure, anomaly, fault = self.model.predict(batch)
         except (ModelError, ValueError) as exc:
             self._error(f"model {self.model.version}: {exc}")
             return 0
@@ -189,6 +189,7 @@ class Agent:
                 is_anomaly=bool(anomaly[i] >= threshold),
                 model_version=self.model.version,
                 features=dict(zip(FEATURE_NAMES, rows_of_features[i], strict=True)),
+                fault=fault[i],
             )
             payloads.append(encode(prediction))
             self._alert(machine_id, prediction)
@@ -200,10 +201,11 @@ class Agent:
         above = prediction.failure_prob >= self.model.manifest.failure_threshold
         if above and not self._alerting[machine_id]:
             logger.warning(
-                "machine %s at risk: failure_prob %.3f >= %.3f (model %s)",
+                "machine %s at risk: failure_prob %.3f >= %.3f, likely fault %s (model %s)",
                 machine_id,
                 prediction.failure_prob,
                 self.model.manifest.failure_threshold,
+                prediction.fault or "not named",
                 self.model.version,
             )
         elif not above and self._alerting[machine_id]:

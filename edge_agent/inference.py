@@ -3,6 +3,10 @@
 A model folder holds ``model.onnx`` and ``manifest.json``. The agent refuses a model whose file does not
 match the manifest's size and sha256, whose features are not exactly ``FEATURE_NAMES`` (training and
 serving would drift), or whose ONNX input and outputs differ from what the manifest declares.
+
+A model may also have a fault classifier: an output ``fault_probs`` (``[batch, len(fault_classes)]``)
+whose columns the manifest's ``fault_classes`` name. The agent then names the likeliest failure mode of
+every window at or above the model's failure threshold; a model without one names none.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ import logging
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 import msgspec
 import numpy as np
 import onnxruntime as ort
 
+from contract.payloads import FaultName
 from edge_agent import ort_format
 from edge_agent.errors import ModelError
 from edge_agent.features import FEATURE_NAMES, N_FEATURES, batch_features
@@ -40,10 +45,20 @@ class ModelInput(msgspec.Struct, frozen=True):
 
 
 class ModelOutputs(msgspec.Struct, frozen=True):
-    """Names of the two ONNX outputs, by meaning."""
+    """Names of the ONNX outputs, by meaning; ``fault_probs`` only when the model classifies faults."""
 
     failure_prob: str
     anomaly_score: str
+    fault_probs: str | None = None
+
+
+class Scores(NamedTuple):
+    """A batch's verdicts, one entry per window."""
+
+    failure: list[float]
+    anomaly: list[float]
+    # The failure mode named for each window at or above the failure threshold; None where none is named.
+    fault: list[str | None]
 
 
 class Manifest(msgspec.Struct, frozen=True):
@@ -61,6 +76,7 @@ class Manifest(msgspec.Struct, frozen=True):
     outputs: ModelOutputs
     failure_threshold: Annotated[float, msgspec.Meta(ge=0, le=1)]
     anomaly_threshold: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.5
+    fault_classes: list[FaultName] = []
 
 
 def read_manifest(model_dir: Path) -> Manifest:
@@ -97,6 +113,9 @@ class Model:
         self._session = session
         self._input = manifest.input.name
         self._outputs = [manifest.outputs.failure_prob, manifest.outputs.anomaly_score]
+        if manifest.outputs.fault_probs is not None:
+            self._outputs.append(manifest.outputs.fault_probs)
+        self._no_faults: list[str | None] = []
         # onnxruntime's Python run() checks the feed's names and OrtValue ownership again on every call,
         # ~5 % of a 10-machine tick's run; this model's one input was checked at load, so the agent calls
         # the binding underneath (``_sess`` throughout onnxruntime 1.x) and the public run() otherwise.
@@ -115,9 +134,15 @@ class Model:
         """Window length in samples the model was trained on."""
         return self.manifest.window
 
-    def predict(self, features: np.ndarray) -> tuple[list[float], list[float]]:
-        """Run the model on ``(N, F)`` float32 features; return failure_prob and anomaly_score per row."""
-        failure_out, anomaly_out = self._run(self._outputs, {self._input: features}, None)
+    @property
+    def output_names(self) -> list[str]:
+        """The ONNX outputs every run asks for."""
+        return list(self._outputs)
+
+    def predict(self, features: np.ndarray) -> Scores:
+        """Run the model on ``(N, F)`` float32 features; failure_prob, anomaly_score and fault per row."""
+        outputs = self._run(self._outputs, {self._input: features}, None)
+        failure_out, anomaly_out = outputs[0], outputs[1]
         # Checked and clipped as Python floats: the caller wants floats for the payloads anyway, and for a
         # tick's few rows this is cheaper than numpy's per-call overhead.
         failure: list[float] = failure_out.reshape(-1).tolist()
@@ -132,12 +157,30 @@ class Model:
         # Probabilities by contract; a model that strays a hair outside [0, 1] is clipped, not trusted more.
         # Checked first with min and max (in C): clipping element by element in Python cost a tenth of
         # the model's own run time on a 10-machine tick, for scores that are almost never out of range.
-        return _unit_interval(failure), _unit_interval(anomaly)
+        failure = _unit_interval(failure)
+        return Scores(failure, _unit_interval(anomaly), self._faults(failure, outputs))
+
+    def _faults(self, failure: list[float], outputs: list[np.ndarray]) -> list[str | None]:
+        """The likeliest failure mode of each window at risk; None for the others (and for every window
+        when the model has no fault classifier)."""
+        threshold = self.manifest.failure_threshold
+        if len(outputs) < 3 or max(failure) < threshold:  # the usual tick: nothing at risk, no numpy
+            if len(self._no_faults) != len(failure):
+                self._no_faults = [None] * len(failure)
+            return self._no_faults
+        probs = outputs[2]
+        if probs.shape != (len(failure), len(self.manifest.fault_classes)) or not np.isfinite(probs).all():
+            raise ModelError(
+                f"model {self.version} returned fault_probs of shape {probs.shape} or not finite"
+            )
+        top = probs.argmax(axis=1).tolist()
+        classes = self.manifest.fault_classes
+        return [classes[c] if f >= threshold else None for f, c in zip(failure, top, strict=True)]
 
     def score(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Features, failure_prob and anomaly_score of ``(N, window, 3)`` windows in one batched run."""
         features = batch_features(windows)
-        failure, anomaly = self.predict(features)
+        failure, anomaly, _ = self.predict(features)
         return features, np.asarray(failure), np.asarray(anomaly)
 
 
@@ -239,9 +282,31 @@ def _check_signature(session: ort.InferenceSession, manifest: Manifest, where: s
         raise ModelError(f"{where}: input.shape {manifest.input.shape}, expected [null, {N_FEATURES}]")
     outputs = {o.name: o.type for o in session.get_outputs()}
     for meaning, name in msgspec.structs.asdict(manifest.outputs).items():
+        if name is None:
+            continue
         if name not in outputs:
             raise ModelError(
                 f"{where}: outputs.{meaning} = {name!r} is not a model output ({sorted(outputs)})"
             )
         if outputs[name] != ONNX_FLOAT:
             raise ModelError(f"{where}: output {name!r} is {outputs[name]}, expected float32")
+    _check_fault_output(session, manifest, where)
+
+
+def _check_fault_output(session: ort.InferenceSession, manifest: Manifest, where: str) -> None:
+    """A fault classifier needs both the output and the names of its columns, one per column."""
+    name, classes = manifest.outputs.fault_probs, manifest.fault_classes
+    if name is None and classes:
+        raise ModelError(f"{where}: fault_classes are given but outputs.fault_probs is not")
+    if name is None:
+        return
+    if not classes:
+        raise ModelError(f"{where}: outputs.fault_probs is given but fault_classes is empty")
+    if len(set(classes)) != len(classes):
+        raise ModelError(f"{where}: fault_classes {classes} name a failure mode twice")
+    shape = next(list(o.shape) for o in session.get_outputs() if o.name == name)
+    if len(shape) != 2 or shape[1] != len(classes):
+        raise ModelError(
+            f"{where}: output {name!r} has shape {shape}, expected [batch, {len(classes)}] "
+            f"(one column per fault_classes entry)"
+        )

@@ -26,7 +26,7 @@ from contract.payloads import DeploymentReport, ModelUpdateCommand
 from edge_agent import fetch, ort_format, trust
 from edge_agent.errors import ModelError
 from edge_agent.fetch import prepare_in_child
-from edge_agent.inference import Manifest, Model, load_model, read_manifest, release_loading_memory
+from edge_agent.inference import Manifest, Model, Scores, load_model, read_manifest, release_loading_memory
 from edge_agent.shadow import ShadowRunner
 from edge_agent.updater import DownloadError, ModelStore
 
@@ -145,12 +145,12 @@ class ServingModel:
         """Manifest of the model serving now."""
         return self._model.manifest
 
-    def predict(self, features: np.ndarray) -> tuple[list[float], list[float]]:
+    def predict(self, features: np.ndarray) -> Scores:
         """Score with the serving model; a guarded model that fails is reverted and the run retried."""
         model = self._model
         started = time.perf_counter()
         try:
-            failure, anomaly = model.predict(features)
+            scores = model.predict(features)
         except (ModelError, ValueError) as exc:
             if not self._guarded or not self._revert(model, f"error: {exc}"):
                 raise
@@ -164,7 +164,7 @@ class ServingModel:
             self._strikes = 0
         shadow = self._shadow
         if shadow is not None:
-            shadow.observe(features, failure, anomaly, elapsed)
+            shadow.observe(features, scores.failure, scores.anomaly, elapsed)
             if time.monotonic() - self._last_shadow_report >= self._shadow_report_s:
                 self._last_shadow_report = time.monotonic()
                 self._emit(
@@ -173,7 +173,7 @@ class ServingModel:
                     "shadow",
                     shadow=shadow.stats(model.version),
                 )
-        return failure, anomaly
+        return scores
 
     # --- updates ----------------------------------------------------------------------------------------
     def set_reporter(self, report: Reporter) -> None:

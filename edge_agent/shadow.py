@@ -45,7 +45,7 @@ class ShadowRunner:
         """Score ``features`` with the challenger and compare with the champion's outputs."""
         started = time.perf_counter()
         try:
-            c_failure, c_anomaly = self.challenger.predict(features)
+            c_failure, c_anomaly, _ = self.challenger.predict(features)
         except (ModelError, ValueError) as exc:
             self.errors += 1
             logger.warning("shadow model %s failed: %s", self.challenger.version, exc)

@@ -1,6 +1,7 @@
 """A tiny but real ONNX model and manifest, for tests and benchmarks before (or without) a trained model.
 
-failure_prob = sigmoid(w·x + b) and anomaly_score = sigmoid(v·x + c) over the agent's features. Needs the
+failure_prob = sigmoid(w·x + b) and anomaly_score = sigmoid(v·x + c) over the agent's features, and, when
+fault weights are given, fault_probs = softmax(x·U) with one column per named failure mode. Needs the
 ``onnx`` package (the ``train`` extra), which a gateway does not install; only tests and ``bench/`` call it.
 """
 
@@ -41,8 +42,13 @@ def tiny_onnx_bytes(
     *,
     input_name: str = "features",
     n_features: int = N_FEATURES,
+    fault_weights: Mapping[str, Mapping[str, float]] | None = None,
 ) -> bytes:
-    """Serialised ONNX model: ``(N, n_features)`` float32 in, failure_prob and anomaly_score ``(N,)`` out."""
+    """Serialised ONNX model: ``(N, n_features)`` float32 in, failure_prob and anomaly_score ``(N,)`` out.
+
+    ``fault_weights`` (failure mode -> feature weights) adds ``fault_probs`` ``(N, modes)``, columns in
+    the mapping's order.
+    """
     from onnx import TensorProto, helper, numpy_helper
 
     def head(prefix: str, weights: Mapping[str, float], bias: float) -> list[object]:
@@ -62,14 +68,25 @@ def tiny_onnx_bytes(
             helper.make_node("Add", [f"{prefix}_dot", f"{prefix}_b"], [f"{prefix}_logit"]),
             helper.make_node("Sigmoid", [f"{prefix}_logit"], [out]),
         ]
+    outputs = [
+        helper.make_tensor_value_info("failure_prob", TensorProto.FLOAT, ["N"]),
+        helper.make_tensor_value_info("anomaly_score", TensorProto.FLOAT, ["N"]),
+    ]
+    if fault_weights:
+        u = np.stack([_vector(w)[:n_features] for w in fault_weights.values()], axis=1)
+        inits.append(numpy_helper.from_array(u, "fault_w"))
+        nodes += [
+            helper.make_node("MatMul", [input_name, "fault_w"], ["fault_logits"]),
+            helper.make_node("Softmax", ["fault_logits"], ["fault_probs"], axis=1),
+        ]
+        outputs.append(
+            helper.make_tensor_value_info("fault_probs", TensorProto.FLOAT, ["N", len(fault_weights)])
+        )
     graph = helper.make_graph(
         nodes,
         "maintainx_tiny",
         [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["N", n_features])],
-        [
-            helper.make_tensor_value_info("failure_prob", TensorProto.FLOAT, ["N"]),
-            helper.make_tensor_value_info("anomaly_score", TensorProto.FLOAT, ["N"]),
-        ],
+        outputs,
         initializer=inits,  # type: ignore[arg-type]
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
@@ -86,11 +103,15 @@ def write_model_dir(
     failure_threshold: float = 0.7,
     onnx_bytes: bytes | None = None,
     manifest_overrides: Mapping[str, object] | None = None,
+    fault_weights: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Path:
-    """Write ``model.onnx`` and a matching ``manifest.json`` into ``folder``; return the folder."""
+    """Write ``model.onnx`` and a matching ``manifest.json`` into ``folder``; return the folder.
+
+    ``fault_weights`` gives the model a fault classifier (see ``tiny_onnx_bytes``) and names its classes.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    data = tiny_onnx_bytes() if onnx_bytes is None else onnx_bytes
+    data = tiny_onnx_bytes(fault_weights=fault_weights) if onnx_bytes is None else onnx_bytes
     (folder / "model.onnx").write_bytes(data)
     manifest: dict[str, object] = {
         "name": "tiny",
@@ -104,7 +125,9 @@ def write_model_dir(
         "sample_period_s": sample_period_s,
         "horizon_s": 86_400,
         "input": {"name": "features", "dtype": "float32", "shape": [None, N_FEATURES]},
-        "outputs": {"failure_prob": "failure_prob", "anomaly_score": "anomaly_score"},
+        "outputs": {"failure_prob": "failure_prob", "anomaly_score": "anomaly_score"}
+        | ({"fault_probs": "fault_probs"} if fault_weights else {}),
+        "fault_classes": list(fault_weights or ()),
         "anomaly_threshold": 0.5,
         "failure_threshold": failure_threshold,
         "metrics": {},

@@ -12,6 +12,10 @@ Rules (invariant 6, "tickets come from a policy, not a threshold"):
   never open (or escalate) tickets for the past.
 - De-duplication: at most one OPEN / IN_PROGRESS ticket per machine and fault (the database's partial unique
   index backs this); a worsening situation raises its priority instead, and a priority is never lowered.
+  While a machine has an open ticket, its verdicts count towards that ticket whatever fault they name: a
+  fault classifier that wavers between two modes for an hour or two (measured on the simulated fleets)
+  must not hand the technician a second ticket for the failure they are already working on. A different
+  fault gets its own ticket once the first is resolved.
 - Escalation LOW -> HIGH -> CRITICAL as the confirmed risk rises or the estimated time to failure shrinks:
   the model answers "failure within the horizon H?", so a risk state that began at t0 leaves about
   H - (now - t0) before the failure.
@@ -147,6 +151,17 @@ def fault_of(window: Sequence[Observation], enter_threshold: float) -> str:
     """The fault a window points at: the mode most of its risky verdicts name, else ``DEFAULT_FAULT``."""
     named = Counter(o.fault for o in window if o.fault and o.failure_prob >= enter_threshold)
     return named.most_common(1)[0][0] if named else DEFAULT_FAULT
+
+
+def fault_to_decide(window: Sequence[Observation], enter_threshold: float, open_faults: Sequence[str]) -> str:
+    """Which of a machine's faults its window is judged for: an open ticket's (the one the window names
+    most when it has several), else the fault the window points at."""
+    if not open_faults:
+        return fault_of(window, enter_threshold)
+    named = Counter(
+        o.fault for o in window if o.fault and o.fault in open_faults and o.failure_prob >= enter_threshold
+    )
+    return named.most_common(1)[0][0] if named else sorted(open_faults)[0]
 
 
 @dataclass(frozen=True, slots=True)

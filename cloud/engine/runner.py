@@ -31,7 +31,14 @@ from cloud.config import Settings
 from cloud.db import make_engine, session_factory
 from cloud.engine.assign import choose_technician
 from cloud.engine.explain import deviations, type_baseline
-from cloud.engine.policy import Escalate, MachineTickets, Observation, OpenTicket, TicketPolicy, fault_of
+from cloud.engine.policy import (
+    Escalate,
+    MachineTickets,
+    Observation,
+    OpenTicket,
+    TicketPolicy,
+    fault_to_decide,
+)
 from cloud.engine.settings import policy_config
 from cloud.engine.state import read_ticket_state, record_event
 from cloud.engine.store import effective_config
@@ -136,7 +143,8 @@ class TicketEngine:
         opened = escalated = 0
         for machine_id in machine_ids:
             window = recent.get(machine_id, [])
-            fault = fault_of(window, self.policy.config.enter_threshold)
+            open_faults = [f for (m, f), (ticket_id, _) in state.items() if m == machine_id and ticket_id]
+            fault = fault_to_decide(window, self.policy.config.enter_threshold, open_faults)
             open_id, tickets = state.get((machine_id, fault), (None, MachineTickets()))
             decision = self.policy.decide(recent=window, tickets=tickets, now=now)
             if isinstance(decision, OpenTicket):
@@ -178,6 +186,7 @@ class TicketEngine:
                 Prediction.anomaly_score,
                 Prediction.model_version,
                 Prediction.features,
+                Prediction.fault,
             )
             .where(Prediction.machine_id == ids.c.id)
             .order_by(Prediction.timestamp.desc())
@@ -188,7 +197,12 @@ class TicketEngine:
         for row in session.execute(sa.select(ids.c.n, last).select_from(ids).join(last, sa.true())):
             out.setdefault(machine_ids[row.n - 1], []).append(
                 Observation(
-                    row.timestamp, row.failure_prob, row.anomaly_score, row.model_version, row.features
+                    row.timestamp,
+                    row.failure_prob,
+                    row.anomaly_score,
+                    row.model_version,
+                    row.features,
+                    row.fault,
                 )
             )
         return out

@@ -39,7 +39,7 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_readings (
 _STAGE_PREDICTIONS = """
 CREATE TEMP TABLE IF NOT EXISTS ingest_predictions (
     id uuid, machine_id uuid, "timestamp" timestamptz, failure_prob float8, is_anomaly bool,
-    anomaly_score float8, model_version text, gateway_id text, seq bigint, features jsonb
+    anomaly_score float8, model_version text, gateway_id text, seq bigint, features jsonb, fault text
 ) ON COMMIT DELETE ROWS"""
 
 # Unknown machine policy: a placeholder (registered = false) owned by the gateway whose topic carried the
@@ -61,7 +61,7 @@ ON CONFLICT (id) DO NOTHING"""
 _READING_COLUMNS = 'id, machine_id, "timestamp", temperature, vibration, rpm, gateway_id, seq'
 _PREDICTION_COLUMNS = (
     'id, machine_id, "timestamp", failure_prob, is_anomaly, anomaly_score, model_version, gateway_id, seq, '
-    "features"
+    "features, fault"
 )
 _INSERT_READINGS = f"""
 INSERT INTO sensor_data ({_READING_COLUMNS}) SELECT {_READING_COLUMNS} FROM ingest_readings
@@ -160,10 +160,11 @@ def prediction_text(item: Accepted) -> str:
     lines = []
     for p in body.predictions:
         features = _NULL if p.features is None else _text(msgspec.json.encode(p.features).decode())
+        fault = _NULL if p.fault is None else p.fault  # the contract's pattern leaves nothing to escape
         lines.append(
             f"{p.id.hex}\t{p.machine_id.hex}\t{p.ts.isoformat()}\t{p.failure_prob!r}"
             f"\t{'t' if p.is_anomaly else 'f'}"
-            f"\t{p.anomaly_score!r}\t{_text(p.model_version)}\t{gw}\t{p.seq}\t{features}\n"
+            f"\t{p.anomaly_score!r}\t{_text(p.model_version)}\t{gw}\t{p.seq}\t{features}\t{fault}\n"
         )
     return "".join(lines)
 

@@ -40,3 +40,5 @@ class Prediction(Base):
     ingested_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     # The window features the model saw, so a ticket can say why.
     features: Mapped[JSON | None]
+    # The failure mode the model named for a window at risk; NULL when it named none.
+    fault: Mapped[str | None] = mapped_column(sa.String(64))

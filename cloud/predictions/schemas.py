@@ -17,6 +17,8 @@ class PredictionPoint(BaseModel):
     anomaly_score: float
     is_anomaly: bool
     model_version: str
+    # The failure mode the model named (the one most windows of a bucket named); None when none was.
+    fault: str | None = None
 
 
 class PredictionSeries(BaseModel):

@@ -19,6 +19,8 @@ _AGGREGATES = {
     "anomaly_score": sa.func.max,
     "is_anomaly": sa.func.bool_or,
     "model_version": sa.func.max,
+    # The mode most verdicts of the bucket named (NULLs, windows not at risk, are ignored).
+    "fault": lambda column: sa.func.mode().within_group(column),
 }
 
 

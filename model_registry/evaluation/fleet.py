@@ -7,7 +7,11 @@ runs -- on a simulated clock (event time = simulated time). A ticket opened whil
 catches that failure, with a lead time equal to the time left until the breakdown; a ticket opened while
 no fault develops is a false ticket, which the technician resolves as a false alarm after
 ``false_alarm_resolution``. A caught failure's ticket is resolved at the breakdown (the repair), and
-the run ends there.
+the run ends there. When the model has a fault classifier, the agent's rule names each verdict's fault
+(the likeliest mode at or above the model's failure threshold) and the policy keeps one ticket per
+machine and fault, as the engine does: the evaluation reports how often a caught failure's first ticket
+names the right mode, and how many failures got a second ticket under another name (one opens only
+after the first is resolved; see cloud.engine.policy).
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ import numpy as np
 import onnxruntime as ort
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cloud.engine.policy import MachineTickets, Observation, OpenTicket, PolicyConfig, TicketPolicy
+from cloud.engine.policy import (
+    DEFAULT_FAULT,
+    MachineTickets,
+    Observation,
+    OpenTicket,
+    PolicyConfig,
+    TicketPolicy,
+    fault_to_decide,
+)
 from edge_agent.features import FEATURE_NAMES, SIGNALS, batch_features
 from model_registry.evaluation.errors import EvaluationError
 from simulator.fleet import MachineRun, run_to_failure
@@ -52,14 +64,30 @@ class LoadedModel:
     input_name: str
     failure_output: str
     anomaly_output: str
+    failure_threshold: float = 0.5
+    fault_output: str | None = None
+    fault_classes: tuple[str, ...] = ()
 
     def score(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Failure probability and anomaly score of each feature row."""
-        failure, anomaly = self.session.run(
-            [self.failure_output, self.anomaly_output],
-            {self.input_name: np.ascontiguousarray(features, dtype=np.float32)},
-        )
-        return np.asarray(failure, dtype=np.float64), np.asarray(anomaly, dtype=np.float64)
+        failure, anomaly, _ = self.score_with_faults(features)
+        return failure, anomaly
+
+    def score_with_faults(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+        """Failure probability, anomaly score and the fault named (as the agent names it) of each row."""
+        names = [self.failure_output, self.anomaly_output]
+        if self.fault_output is not None:
+            names.append(self.fault_output)
+        outputs = self.session.run(names, {self.input_name: np.ascontiguousarray(features, dtype=np.float32)})
+        failure = np.asarray(outputs[0], dtype=np.float64)
+        faults: list[str | None] = [None] * len(failure)
+        if self.fault_output is not None:
+            top = np.asarray(outputs[2]).argmax(axis=1)
+            faults = [
+                self.fault_classes[c] if f >= self.failure_threshold else None
+                for f, c in zip(failure.tolist(), top.tolist(), strict=True)
+            ]
+        return failure, np.asarray(outputs[1], dtype=np.float64), faults
 
 
 def load_model(version_dir: Path) -> LoadedModel:
@@ -83,6 +111,9 @@ def load_model(version_dir: Path) -> LoadedModel:
         str(manifest["input"]["name"]),
         str(manifest["outputs"]["failure_prob"]),
         str(manifest["outputs"]["anomaly_score"]),
+        float(manifest["failure_threshold"]),
+        manifest["outputs"].get("fault_probs"),
+        tuple(manifest.get("fault_classes", ())),
     )
 
 
@@ -93,6 +124,8 @@ class MachineOutcome:
     failure: str | None
     observed_s: float
     lead_h: float | None = None  # set when its failure was ticketed before it happened
+    first_fault: str | None = None  # the fault its first ticket named
+    renamed_tickets: int = 0  # more tickets for the same failure, under another fault's name
     false_tickets: int = 0
     escalations: int = 0
     priorities: list[str] = field(default_factory=list)  # of every decision, in order
@@ -109,38 +142,50 @@ def _replay(
         return outcome
     # The agent scores the window of the last W samples after every sample once its window is full.
     windows = sliding_window_view(usable, (model.window, len(SIGNALS)))[:, 0]
-    failure_prob, anomaly = model.score(batch_features(windows))
+    failure_prob, anomaly, faults = model.score_with_faults(batch_features(windows))
     ends = np.arange(model.window - 1, usable.shape[0])
     recent: deque[Observation] = deque(maxlen=policy.config.window)
-    state = MachineTickets()
-    open_is_false = False
+    # Per fault, as the engine keeps them: the tickets' state, and whether the open one is a false alarm.
+    states: dict[str, MachineTickets] = {}
+    false_open: dict[str, bool] = {}
+    exit_level = policy.config.exit_threshold
     for k, end in enumerate(ends):
         now = _EPOCH + period * int(end + 1)
         ttf_s = float(run.time_to_failure_s[end])
-        since = state.open_since
-        if since is not None and open_is_false and now - since >= resolve_after:
-            state = MachineTickets(last_resolved_at=now, cleared_since_resolution=False)  # false alarm
-        recent.append(Observation(now, float(failure_prob[k]), float(anomaly[k]), model.version))
-        if state.last_resolved_at is not None and failure_prob[k] < policy.config.exit_threshold:
-            state = MachineTickets(
-                state.open_priority, state.open_since, state.last_resolved_at, cleared_since_resolution=True
-            )
+        for name, st in states.items():
+            if st.open_since is not None and false_open[name] and now - st.open_since >= resolve_after:
+                states[name] = MachineTickets(last_resolved_at=now, cleared_since_resolution=False)
+        recent.append(
+            Observation(now, float(failure_prob[k]), float(anomaly[k]), model.version, None, faults[k])
+        )
+        if failure_prob[k] < exit_level:
+            for name, st in states.items():
+                if st.last_resolved_at is not None:
+                    states[name] = MachineTickets(
+                        st.open_priority, st.open_since, st.last_resolved_at, cleared_since_resolution=True
+                    )
+        open_faults = [name for name, st in states.items() if st.open_priority is not None]
+        fault = fault_to_decide(recent, policy.config.enter_threshold, open_faults)
+        state = states.get(fault, MachineTickets())
         decision = policy.decide(recent=recent, tickets=state, now=now)
         if decision is None:
             continue
         outcome.priorities.append(decision.priority.name)
         if isinstance(decision, OpenTicket):
-            state = MachineTickets(
+            states[fault] = MachineTickets(
                 decision.priority, now, state.last_resolved_at, state.cleared_since_resolution
             )
-            open_is_false = not np.isfinite(ttf_s)
-            if open_is_false:
+            false_open[fault] = not np.isfinite(ttf_s)
+            if false_open[fault]:
                 outcome.false_tickets += 1
             elif outcome.lead_h is None:
                 outcome.lead_h = ttf_s / _HOUR_S
+                outcome.first_fault = fault
+            else:
+                outcome.renamed_tickets += 1
         else:
             outcome.escalations += 1
-            state = MachineTickets(
+            states[fault] = MachineTickets(
                 decision.priority, state.open_since, state.last_resolved_at, state.cleared_since_resolution
             )
     return outcome
@@ -174,7 +219,10 @@ def evaluate_fleet(
             "failures": len(mode_leads),
             "ticketed": len(caught),
             "median_lead_h": round(float(np.median(caught)), 2) if caught else None,
+            "named_right": sum(o.first_fault == mode for o in failing if o.failure == mode),
         }
+    caught_outcomes = [o for o in failing if o.lead_h is not None]
+    named = [o for o in caught_outcomes if o.first_fault != DEFAULT_FAULT]
     return {
         "recall": round(len(leads) / len(failing), 4) if failing else None,
         "median_lead_h": round(float(np.median(leads)), 2) if leads else None,
@@ -185,6 +233,12 @@ def evaluate_fleet(
         "ticketed_failures": len(leads),
         "false_tickets": false_tickets,
         "escalations": sum(o.escalations for o in outcomes),
+        # Of the caught failures, the share whose first ticket named the failure mode that developed
+        # (None when the model names no faults), and how many got a second ticket under another name.
+        "fault_named_right_share": (
+            round(sum(o.first_fault == o.failure for o in named) / len(named), 4) if named else None
+        ),
+        "failures_with_a_renamed_ticket": sum(o.renamed_tickets > 0 for o in caught_outcomes),
         "machines": machines,
         "machine_days": round(machine_days, 1),
         "seed": seed,

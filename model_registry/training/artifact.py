@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from edge_agent.features import FEATURE_NAMES, N_FEATURES
-from model_registry.training.export import ANOMALY_OUTPUT, FAILURE_OUTPUT, INPUT_NAME
+from model_registry.training.export import ANOMALY_OUTPUT, FAILURE_OUTPUT, FAULT_OUTPUT, INPUT_NAME
 
 MODEL_NAME = "maintainx-failure"
 MODEL_FILE = "model.onnx"
@@ -31,9 +31,13 @@ def write_artifact(
     metrics: dict[str, Any],
     parity: dict[str, Any],
     training_data: dict[str, Any],
+    fault_classes: list[str] | None = None,
     now: datetime | None = None,
 ) -> Path:
-    """Write the model and its manifest into a new version folder and return that folder."""
+    """Write the model and its manifest into a new version folder and return that folder.
+
+    ``fault_classes`` names the columns of the model's ``fault_probs`` output; None = it has none.
+    """
     created = (now or datetime.now(UTC)).astimezone(UTC)
     sha256 = hashlib.sha256(model_bytes).hexdigest()
     version = f"{created:%Y%m%dT%H%M%SZ}-{sha256[:8]}"
@@ -49,7 +53,9 @@ def write_artifact(
         "sample_period_s": sample_period_s,
         "horizon_s": horizon_s,
         "input": {"name": INPUT_NAME, "dtype": "float32", "shape": [None, N_FEATURES]},
-        "outputs": {"failure_prob": FAILURE_OUTPUT, "anomaly_score": ANOMALY_OUTPUT},
+        "outputs": {"failure_prob": FAILURE_OUTPUT, "anomaly_score": ANOMALY_OUTPUT}
+        | ({"fault_probs": FAULT_OUTPUT} if fault_classes else {}),
+        "fault_classes": fault_classes or [],
         "anomaly_threshold": ANOMALY_THRESHOLD,
         "failure_threshold": failure_threshold,
         "metrics": metrics,

@@ -2,7 +2,10 @@
 
 The graph takes ``features`` (float32, ``[None, N_FEATURES]``) and returns two float32 vectors:
 ``failure_prob`` (the classifier's positive-class probability) and ``anomaly_score`` (0..1, >= 0.5 means
-anomalous). The random forest goes through skl2onnx. The isolation forest is written here as a single
+anomalous), and, when a fault classifier is given, ``fault_probs`` (float32 ``[None, n_modes]``: which
+failure mode a developing fault is, in the order of the classifier's classes). The random forest and the
+fault classifier go through skl2onnx; the fault classifier's graph is renamed apart and joined on the
+same input. The isolation forest is written here as a single
 ``TreeEnsembleRegressor`` whose leaves hold the isolation path lengths: skl2onnx's own IsolationForest
 graph evaluates the trees one by one and costs about 1 ms a row, the single node a few microseconds.
 """
@@ -19,6 +22,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 from skl2onnx import to_onnx
 from skl2onnx.common.data_types import FloatTensorType
+from sklearn.base import ClassifierMixin
 from sklearn.ensemble import IsolationForest, RandomForestClassifier
 
 from model_registry.training.errors import ExportError
@@ -26,6 +30,9 @@ from model_registry.training.errors import ExportError
 INPUT_NAME = "features"
 FAILURE_OUTPUT = "failure_prob"
 ANOMALY_OUTPUT = "anomaly_score"
+FAULT_OUTPUT = "fault_probs"
+# Prefix of every name of the fault classifier's subgraph, so it cannot collide with the main graph's.
+_FAULT_PREFIX = "fault_"
 # The ai.onnx.ml TreeEnsemble operators of opset 3 are what skl2onnx and onnxruntime agree on.
 TARGET_OPSET = {"": 18, "ai.onnx.ml": 3}
 _EULER_GAMMA = 0.5772156649015329
@@ -122,18 +129,47 @@ def _const(name: str, value: float | int | list[int], dtype: type = np.float32) 
     return numpy_helper.from_array(np.asarray(value, dtype=dtype), name)
 
 
-def export_model(
-    classifier: RandomForestClassifier, detector: AnomalyDetector, n_features: int
-) -> onnx.ModelProto:
-    """The combined ONNX model; raises ExportError when the checker rejects it."""
+def _skl_graph(classifier: ClassifierMixin, n_features: int) -> tuple[onnx.ModelProto, str]:
+    """skl2onnx's graph of ``classifier`` and the name of its class-probability output."""
     model = to_onnx(
         classifier,
         initial_types=[(INPUT_NAME, FloatTensorType([None, n_features]))],
         options={id(classifier): {"zipmap": False}},
         target_opset=TARGET_OPSET,
     )
+    return model, next(o.name for o in model.graph.output if o.name != "label" and "prob" in o.name)
+
+
+def _join_fault_classifier(model: onnx.ModelProto, fault: ClassifierMixin, n_features: int) -> None:
+    """Add ``fault``'s graph to ``model`` on the same input, its probabilities as FAULT_OUTPUT."""
+    sub, probabilities = _skl_graph(fault, n_features)
+    sub = onnx.compose.add_prefix(sub, _FAULT_PREFIX)
     graph = model.graph
-    probabilities = next(o.name for o in graph.output if o.name != "label" and "prob" in o.name)
+    graph.node.extend(
+        [
+            helper.make_node("Identity", [INPUT_NAME], [_FAULT_PREFIX + INPUT_NAME]),
+            *sub.graph.node,
+            helper.make_node("Identity", [_FAULT_PREFIX + probabilities], [FAULT_OUTPUT]),
+        ]
+    )
+    graph.initializer.extend(sub.graph.initializer)
+    # Each domain at the higher of the two versions skl2onnx chose (both within TARGET_OPSET).
+    versions = {o.domain: o.version for o in model.opset_import}
+    for o in sub.opset_import:
+        versions[o.domain] = max(versions.get(o.domain, 0), o.version)
+    del model.opset_import[:]
+    model.opset_import.extend(helper.make_opsetid(d, v) for d, v in sorted(versions.items()))
+
+
+def export_model(
+    classifier: RandomForestClassifier,
+    detector: AnomalyDetector,
+    n_features: int,
+    fault: ClassifierMixin | None = None,
+) -> onnx.ModelProto:
+    """The combined ONNX model; raises ExportError when the checker rejects it."""
+    model, probabilities = _skl_graph(classifier, n_features)
+    graph = model.graph
     positive = list(classifier.classes_).index(1)
     inverse_c = 1.0 / float(_average_path_length(np.array([forest_samples(detector.forest)]))[0])
     graph.initializer.extend(
@@ -165,6 +201,10 @@ def export_model(
             helper.make_tensor_value_info(ANOMALY_OUTPUT, TensorProto.FLOAT, [None]),
         ]
     )
+    if fault is not None:
+        _join_fault_classifier(model, fault, n_features)
+        classes = len(fault.classes_)
+        graph.output.append(helper.make_tensor_value_info(FAULT_OUTPUT, TensorProto.FLOAT, [None, classes]))
     model.producer_name = "maintainx"
     try:
         onnx.checker.check_model(model, full_check=True)
@@ -187,19 +227,28 @@ def session(model_bytes: bytes) -> ort.InferenceSession:
 
 
 def parity(
-    model_bytes: bytes, classifier: RandomForestClassifier, detector: AnomalyDetector, features: np.ndarray
+    model_bytes: bytes,
+    classifier: RandomForestClassifier,
+    detector: AnomalyDetector,
+    features: np.ndarray,
+    fault: ClassifierMixin | None = None,
 ) -> dict[str, float | int]:
     """Largest absolute difference between the ONNX outputs and scikit-learn's on ``features``."""
     x = np.ascontiguousarray(features, dtype=np.float32)
-    failure_prob, anomaly_score = session(model_bytes).run([FAILURE_OUTPUT, ANOMALY_OUTPUT], {INPUT_NAME: x})
+    names = [FAILURE_OUTPUT, ANOMALY_OUTPUT] + ([FAULT_OUTPUT] if fault is not None else [])
+    outputs = session(model_bytes).run(names, {INPUT_NAME: x})
     positive = list(classifier.classes_).index(1)
     expected_failure = classifier.predict_proba(x)[:, positive]
     expected_anomaly = detector.anomaly_score(x)
-    return {
-        "failure_prob_max_abs_diff": float(np.max(np.abs(failure_prob - expected_failure))),
-        "anomaly_score_max_abs_diff": float(np.max(np.abs(anomaly_score - expected_anomaly))),
+    checked: dict[str, float | int] = {
+        "failure_prob_max_abs_diff": float(np.max(np.abs(outputs[0] - expected_failure))),
+        "anomaly_score_max_abs_diff": float(np.max(np.abs(outputs[1] - expected_anomaly))),
         "rows": int(x.shape[0]),
     }
+    if fault is not None:
+        expected_fault = fault.predict_proba(x)
+        checked["fault_probs_max_abs_diff"] = float(np.max(np.abs(outputs[2] - expected_fault)))
+    return checked
 
 
 def latency_us_per_row(model_bytes: bytes, features: np.ndarray, batch: int, repeats: int = 200) -> float:

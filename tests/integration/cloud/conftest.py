@@ -85,9 +85,17 @@ class Seeder:
             s.execute(SensorData.__table__.insert(), rows)
 
     def predictions(
-        self, machine_id: uuid.UUID, probs: list[float], *, end: datetime | None = None, step_s: float = 1.0
+        self,
+        machine_id: uuid.UUID,
+        probs: list[float],
+        *,
+        end: datetime | None = None,
+        step_s: float = 1.0,
+        faults: list[str | None] | None = None,
     ) -> list[datetime]:
-        """Predictions ``step_s`` apart, the last at ``end`` (default now); returns their times."""
+        """Predictions ``step_s`` apart, the last at ``end`` (default now); returns their times.
+
+        ``faults`` names the failure mode of each (default: none named)."""
         end = end or datetime.now(UTC)
         times = [end - timedelta(seconds=step_s * (len(probs) - 1 - i)) for i in range(len(probs))]
         rows = [
@@ -102,8 +110,9 @@ class Seeder:
                 "gateway_id": "gw-01",
                 "seq": self._next_seq(),
                 "features": {"vibration_rms": 3.5, "temperature_slope": 0.2},
+                "fault": fault,
             }
-            for ts, p in zip(times, probs, strict=True)
+            for ts, p, fault in zip(times, probs, faults or [None] * len(probs), strict=True)
         ]
         with self.sessions.begin() as s:
             s.execute(Prediction.__table__.insert(), rows)

@@ -113,24 +113,13 @@ def test_empty_batches_are_invalid() -> None:
 
 
 def test_decode_any_tells_message_kinds_apart_by_their_tag() -> None:
-    prediction = Prediction(
-        id=new_id(),
-        seq=1,
-        machine_id=MACHINE,
-        ts=T0,
-        failure_prob=0.9,
-        anomaly_score=0.7,
-        is_anomaly=True,
-        model_version="v1",
-        features={"temperature_mean": 61.0},
-    )
     status = GatewayStatus(
         gateway_id="gw-01",
         online=True,
         ts=T0,
         machines=[MachineInfo(id=MACHINE, name="Pump 01", type="pump")],
     )
-    batch = PredictionBatch(gateway_id="gw-01", sent_at=T0, predictions=[prediction])
+    batch = prediction_batch(features={"temperature_mean": 61.0})
     for message in (telemetry(), batch, status):
         assert decode_any(encode(message)) == message
 
@@ -145,3 +134,33 @@ def test_new_ids_are_time_ordered_uuid7() -> None:
 def test_a_reading_keeps_its_event_time_to_the_microsecond() -> None:
     ts = T0 + timedelta(microseconds=123_456)
     assert decode(encode(telemetry(reading(ts=ts))), TelemetryBatch).readings[0].ts == ts
+
+
+def prediction_batch(**changes: object) -> PredictionBatch:
+    fields: dict[str, object] = dict(
+        id=new_id(),
+        seq=1,
+        machine_id=MACHINE,
+        ts=T0,
+        failure_prob=0.9,
+        anomaly_score=0.7,
+        is_anomaly=True,
+        model_version="v1",
+    )
+    fields.update(changes)
+    return PredictionBatch(gateway_id="gw-01", sent_at=T0, predictions=[Prediction(**fields)])  # type: ignore[arg-type]
+
+
+def test_a_prediction_names_its_fault_and_one_from_an_older_agent_without_it_still_decodes() -> None:
+    named = prediction_batch(fault="bearing_wear")
+    assert decode(encode(named), PredictionBatch).predictions[0].fault == "bearing_wear"
+    older = encode(prediction_batch())
+    assert b"fault" not in older  # what an agent without a fault classifier sends
+    assert decode(older, PredictionBatch).predictions[0].fault is None
+
+
+@pytest.mark.parametrize("fault", ["Bearing wear", "", "x" * 65, "bearing-wear"])
+def test_a_fault_name_outside_the_pattern_is_refused_naming_the_field(fault: str) -> None:
+    data = encode(prediction_batch(fault="bearing_wear")).replace(b'"bearing_wear"', f'"{fault}"'.encode())
+    with pytest.raises(ContractError, match=r"predictions\[0\]\.fault"):
+        decode(data, PredictionBatch)

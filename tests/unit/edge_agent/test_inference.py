@@ -105,3 +105,50 @@ def test_scores_a_hair_outside_zero_to_one_are_clipped_and_scores_inside_kept_as
     assert _unit_interval(inside) is inside  # the common case costs no copy
     assert _unit_interval([-1e-7, 0.5, 1.0000001]) == [0.0, 0.5, 1.0]
     assert _unit_interval([]) == []
+
+
+# A fault head for the tiny model: spread of vibration points at bearing wear, heat at a cooling fault.
+FAULT_WEIGHTS = {"bearing_wear": {"vibration_std": 3.0}, "cooling_fault": {"temperature_mean": 0.05}}
+
+
+def test_a_fault_classifier_names_the_likeliest_mode_of_windows_at_risk_only(tmp_path: Path) -> None:
+    model = load_model(write_model_dir(tmp_path / "m", fault_weights=FAULT_WEIGHTS))
+    assert model.output_names == ["failure_prob", "anomaly_score", "fault_probs"]
+    features = batch_features(healthy_and_worn_windows(model.window))
+    failure, _, fault = model.predict(features)
+    assert failure[0] < model.manifest.failure_threshold <= failure[1]
+    # The healthy machine is not at risk, so no fault is named for it; the worn one vibrates unevenly.
+    assert fault == [None, "bearing_wear"]
+    # Hotter and steady: the same window, with the temperature raised far enough to outweigh the spread.
+    hot = features.copy()
+    hot[:, FEATURE_NAMES.index("temperature_mean")] += 600.0
+    assert model.predict(hot).fault == [None, "cooling_fault"]
+
+
+def test_a_model_without_a_fault_classifier_names_no_fault(model_dir: Path) -> None:
+    model = load_model(model_dir)
+    features = batch_features(healthy_and_worn_windows(model.window))
+    scores = model.predict(features)
+    assert scores.failure[1] >= model.manifest.failure_threshold
+    assert scores.fault == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"fault_classes": []}, "outputs.fault_probs is given but fault_classes is empty"),
+        ({"fault_classes": ["bearing_wear"]}, r"shape \['N', 2\], expected \[batch, 1\]"),
+        ({"fault_classes": ["bearing_wear", "bearing_wear"]}, "name a failure mode twice"),
+        ({"fault_classes": ["Bearing Wear", "x"]}, r"fault_classes\[0\]"),
+        (
+            {"outputs": {"failure_prob": "failure_prob", "anomaly_score": "anomaly_score"}},
+            "fault_classes are given but outputs.fault_probs is not",
+        ),
+    ],
+)
+def test_a_fault_output_and_its_class_names_must_agree(
+    tmp_path: Path, overrides: dict[str, object], message: str
+) -> None:
+    folder = write_model_dir(tmp_path / "m", fault_weights=FAULT_WEIGHTS, manifest_overrides=overrides)
+    with pytest.raises(ModelError, match=message):
+        load_model(folder)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
-from sklearn.ensemble import IsolationForest, RandomForestClassifier
+from sklearn.ensemble import GradientBoostingClassifier, IsolationForest, RandomForestClassifier
 
 from model_registry.training.export import (
     ANOMALY_OUTPUT,
     FAILURE_OUTPUT,
+    FAULT_OUTPUT,
     INPUT_NAME,
     AnomalyDetector,
     _float32_at_most,
@@ -69,3 +70,28 @@ def test_onnx_outputs_match_scikit_learn(models) -> None:  # type: ignore[no-unt
     probe = np.stack([np.full(N_FEATURES, 6.0), np.zeros(N_FEATURES)]).astype(np.float32)
     _, probe_anomaly = session(model_bytes).run(None, {INPUT_NAME: probe})
     assert probe_anomaly[0] >= 0.5 > probe_anomaly[1]
+
+
+def test_a_fault_classifier_joins_the_graph_on_the_same_input_and_matches_scikit_learn(models) -> None:  # type: ignore[no-untyped-def]
+    clf, detector, test = models
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(1500, N_FEATURES)).astype(np.float32)
+    # Three modes told apart by different features, as bearing wear, cooling and imbalance are.
+    modes = np.select([x[:, 2] > 0.5, x[:, 3] > 0.5], [0, 1], default=2)
+    fault = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0).fit(x, modes)
+    model = export_model(clf, detector, N_FEATURES, fault)
+    onnx.checker.check_model(model, full_check=True)
+    assert [i.name for i in model.graph.input] == [INPUT_NAME]
+    assert [o.name for o in model.graph.output] == [FAILURE_OUTPUT, ANOMALY_OUTPUT, FAULT_OUTPUT]
+    model_bytes = model.SerializeToString()
+    result = parity(model_bytes, clf, detector, test, fault)
+    assert result["fault_probs_max_abs_diff"] < 1e-5
+    assert result["failure_prob_max_abs_diff"] < 1e-5
+    failure_prob, _, fault_probs = session(model_bytes).run(None, {INPUT_NAME: test})
+    assert fault_probs.shape == (500, 3) and fault_probs.dtype == np.float32
+    np.testing.assert_allclose(fault_probs.sum(axis=1), 1.0, rtol=1e-5)
+    # The failure output is the same with and without the fault classifier beside it.
+    (alone,) = session(export_model(clf, detector, N_FEATURES).SerializeToString()).run(
+        [FAILURE_OUTPUT], {INPUT_NAME: test}
+    )
+    np.testing.assert_array_equal(failure_prob, alone)

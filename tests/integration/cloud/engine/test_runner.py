@@ -136,3 +136,32 @@ def test_run_engine_opens_a_ticket_within_seconds_and_stops_on_request(
     (ticket,) = tickets(sessions)
     assert ticket.priority is TicketPriority.CRITICAL
     assert opened_after - ticket.created_at < timedelta(seconds=3)
+
+
+def test_the_fault_a_model_names_titles_the_ticket_and_a_wavering_classifier_opens_no_second_one(
+    sessions: sessionmaker[Session], seed: Any
+) -> None:
+    machine = seed.machine("Pump 03")
+    engine = TicketEngine(sessions)
+    # Most risky verdicts name bearing wear; one stray imbalance does not change what the window points at.
+    now = datetime.now(UTC)
+    seed.predictions(
+        machine,
+        [0.2, 0.86, 0.87, 0.88, 0.89],
+        faults=[None, "bearing_wear", "imbalance", "bearing_wear", "bearing_wear"],
+        end=now - timedelta(seconds=40),
+    )
+    assert engine.tick().opened == 1
+    (ticket,) = tickets(sessions)
+    assert ticket.fault == "bearing_wear"
+    assert ticket.title == "Bearing wear 89% on Pump 03"
+    assert ticket.reason["fault"] == "bearing_wear"
+    # The same fault again, then verdicts naming another mode: they count towards the open ticket (its
+    # priority rises with the risk) and open no second one while it is being worked on.
+    seed.predictions(machine, [0.85] * 10, faults=["bearing_wear"] * 10, end=now - timedelta(seconds=20))
+    assert engine.tick().opened == 0
+    seed.predictions(machine, [0.97] * 10, faults=["imbalance"] * 10, end=now)
+    result = engine.tick()
+    assert (result.opened, result.escalated) == (0, 1)
+    (ticket,) = tickets(sessions)
+    assert (ticket.fault, ticket.priority) == ("bearing_wear", TicketPriority.CRITICAL)

@@ -46,7 +46,7 @@ def telemetry(gateway_id: str, rows: list[Reading]) -> TelemetryBatch:
 
 
 def predictions(gateway_id: str, machine_id: uuid.UUID, n: int) -> PredictionBatch:
-    """A prediction batch of ``n`` verdicts on one machine, with features."""
+    """A prediction batch of ``n`` verdicts on one machine, with features; those at risk name a fault."""
     return PredictionBatch(
         gateway_id=gateway_id,
         sent_at=T0,
@@ -61,6 +61,7 @@ def predictions(gateway_id: str, machine_id: uuid.UUID, n: int) -> PredictionBat
                 is_anomaly=i % 2 == 0,
                 model_version="iforest-1\ttab\\slash",
                 features={"temperature_mean": 61.5, "rpm_std": 3.25},
+                fault="bearing_wear" if i % 10 >= 7 else None,
             )
             for i in range(n)
         ],

@@ -74,6 +74,12 @@ def test_telemetry_predictions_and_status_are_stored_exactly_once(
     assert p["model_version"] == "iforest-1\ttab\\slash"
     assert p["features"] == {"temperature_mean": 61.5, "rpm_std": 3.25}
     assert (p["failure_prob"], p["anomaly_score"], p["is_anomaly"]) == (0.0, 0.5, True)
+    assert p["fault"] is None
+    faults = scalar(
+        db, "SELECT array_agg(DISTINCT fault) FILTER (WHERE failure_prob >= 0.65) FROM predictions"
+    )
+    assert faults == ["bearing_wear"]
+    assert scalar(db, "SELECT count(fault) FROM predictions") == 12  # 3 of every 10 verdicts are at risk
     wait_until(
         lambda: (
             scalar(

@@ -35,7 +35,30 @@ def test_predictions_in_a_range_are_returned_oldest_first(client: TestClient, se
         "anomaly_score": pytest.approx(0.95),
         "is_anomaly": True,
         "model_version": "test-model-1",
+        "fault": None,
     }
+
+
+def test_the_fault_a_model_named_is_returned_and_a_bucket_keeps_the_one_most_verdicts_named(
+    client: TestClient, seed: Any
+) -> None:
+    machine = seed.machine("Pump 03")
+    faults: list[str | None] = [None] * 4000 + ["imbalance"] * 100 + ["bearing_wear"] * 900
+    seed.predictions(machine, [0.1] * 4000 + [0.9] * 1000, end=T0 + timedelta(seconds=4999), faults=faults)
+    raw = client.get(
+        f"/api/machines/{machine}/predictions",
+        params={"start": iso(T0 + timedelta(seconds=3990)), "end": iso(T0 + timedelta(seconds=4010))},
+    ).json()["points"]
+    assert [p["fault"] for p in raw] == [None] * 10 + ["imbalance"] * 10
+    bucketed = client.get(
+        f"/api/machines/{machine}/predictions",
+        params={"start": iso(T0), "end": iso(T0 + timedelta(seconds=5000))},
+    ).json()["points"]
+    assert len(bucketed) <= 2000
+    named = [p["fault"] for p in bucketed if p["fault"] is not None]
+    assert set(named) == {"imbalance", "bearing_wear"}
+    # Buckets of healthy verdicts name nothing: mode() skips the NULLs.
+    assert all(p["fault"] is None for p in bucketed if p["failure_prob"] < 0.5)
 
 
 def test_a_long_range_is_capped_at_2000_points_and_keeps_a_short_spike(client: TestClient, seed: Any) -> None:

@@ -17,6 +17,7 @@ from cloud.engine.policy import (
     Priority,
     TicketPolicy,
     fault_of,
+    fault_to_decide,
 )
 
 pytestmark = pytest.mark.unit
@@ -103,3 +104,18 @@ def test_exit_above_enter_and_unordered_ttf_levels_are_refused() -> None:
         PolicyConfig(exit_threshold=0.8)
     with pytest.raises(ValueError, match="time-to-failure"):
         PolicyConfig(high_ttf=timedelta(hours=2), critical_ttf=timedelta(hours=3))
+
+
+def test_an_open_ticket_keeps_the_machines_verdicts_whatever_fault_they_name() -> None:
+    wavering = [
+        *series(0.9, 0.9, end=NOW - timedelta(seconds=3), fault="bearing_wear"),
+        *series(0.9, 0.9, 0.9, fault="imbalance"),
+    ]
+    assert fault_of(wavering, 0.7) == "imbalance"
+    # Nothing open: the window names the fault of a new ticket.
+    assert fault_to_decide(wavering, 0.7, []) == "imbalance"
+    # A bearing-wear ticket is open: the verdicts count towards it, no ticket for imbalance.
+    assert fault_to_decide(wavering, 0.7, ["bearing_wear"]) == "bearing_wear"
+    # Two open (an older engine's, or one opened by hand): the one the window names most.
+    assert fault_to_decide(wavering, 0.7, ["bearing_wear", "imbalance"]) == "imbalance"
+    assert fault_to_decide(series(0.9, 0.9, 0.9), 0.7, ["imbalance", "bearing_wear"]) == "bearing_wear"
