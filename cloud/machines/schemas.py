@@ -27,6 +27,9 @@ class LatestPrediction(BaseModel):
     anomaly_score: float
     is_anomaly: bool
     model_version: str
+    # The failure mode the model named for this window; None below its failure threshold or when the
+    # model has no fault classifier.
+    fault: str | None = None
 
 
 class MachineRead(BaseModel):

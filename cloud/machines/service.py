@@ -34,6 +34,7 @@ def _machines_query() -> sa.Select[Any]:
             Prediction.anomaly_score,
             Prediction.is_anomaly,
             Prediction.model_version,
+            Prediction.fault,
         )
         .where(Prediction.machine_id == Machine.id)
         .order_by(Prediction.timestamp.desc())
@@ -59,6 +60,7 @@ def _machines_query() -> sa.Select[Any]:
             prediction.c.anomaly_score,
             prediction.c.is_anomaly,
             prediction.c.model_version,
+            prediction.c.fault.label("p_fault"),
             sa.func.coalesce(open_tickets.c.n, 0).label("open_tickets"),
             Line.name.label("line_name"),
             Site.id.label("site_id"),
@@ -88,6 +90,7 @@ def _to_schema(row: sa.Row[Any]) -> MachineRead:
             anomaly_score=row.anomaly_score,
             is_anomaly=row.is_anomaly,
             model_version=row.model_version,
+            fault=row.p_fault,
         )
         if row.p_ts is not None
         else None

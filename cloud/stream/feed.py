@@ -98,6 +98,7 @@ class ChangeFeed:
                 "anomaly_score": p.anomaly_score,
                 "is_anomaly": p.is_anomaly,
                 "model_version": p.model_version,
+                "fault": p.fault,
             }
             changes.append(Change("prediction", data))
         return changes

@@ -269,9 +269,9 @@ _READING_SQL = (
 )
 _PREDICTION_SQL = (
     "INSERT INTO predictions (id, machine_id, timestamp, failure_prob, is_anomaly, anomaly_score,"
-    " model_version, gateway_id, seq, features)"
+    " model_version, gateway_id, seq, features, fault)"
     " VALUES (:id, :machine_id, :ts, :p, :anomaly, :score, 'm-2026.11.1', :gw, :seq,"
-    " CAST(:features AS jsonb))"
+    " CAST(:features AS jsonb), :fault)"
 )
 
 
@@ -313,6 +313,8 @@ def _predictions(m: SeededMachine, now: datetime) -> list[dict[str, object]]:
                 "gw": m.gateway_id,
                 "seq": 100_000 + i,
                 "features": json.dumps({"temperature_slope": 0.08 * p, "vibration_slope": 0.2 * p}),
+                # The agent names a mode only at or above the model's failure threshold.
+                "fault": "bearing_wear" if p >= 0.6 else None,
             }
         )
     return rows

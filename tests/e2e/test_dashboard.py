@@ -148,6 +148,9 @@ def test_sign_in_then_the_fleet_riskiest_first_on_desktop_and_phone(
     expect(page.get_by_test_id("stat-at-risk")).to_contain_text("1")
     expect(page.get_by_test_id("stat-open-tickets")).to_contain_text("2")
     expect(cards.first).to_contain_text("1 open ticket")
+    # The model named the riskiest machine's failure mode; a machine under the threshold names none.
+    expect(cards.first.get_by_test_id("likely-fault")).to_have_text("Likely fault: Bearing wear")
+    expect(cards.nth(1).get_by_test_id("likely-fault")).to_have_count(0)
     expect(page.get_by_test_id("live-indicator")).to_have_attribute("data-state", "live")
     shot(page, "dashboard-fleet")
 
@@ -199,6 +202,7 @@ def test_machine_view_draws_charts_and_asks_for_the_picked_range(
     page.get_by_role("link", name=riskiest.name).click()
     expect(page).to_have_url(f"{cloud_api}/machines/{riskiest.id}")
     expect(page.get_by_role("heading", level=1)).to_have_text(riskiest.name)
+    expect(page.get_by_test_id("likely-fault")).to_have_attribute("data-fault", "bearing_wear")
 
     for test_id, rgb in SERIES_RGB.items():
         page.wait_for_function(

@@ -1,14 +1,16 @@
 // A failure risk as a number and a bar, coloured by level, readable without colour too (text label).
-import { formatPercent } from "@/lib/format";
+import { formatFault, formatPercent } from "@/lib/format";
 import { RISK_LABELS, riskLevel } from "@/lib/risk";
 
 interface RiskBarProps {
   value: number | null | undefined;
   /** Wider label area for detail pages. */
   large?: boolean;
+  /** The failure mode the model named for this risk, shown under the bar when there is one. */
+  fault?: string | null | undefined;
 }
 
-export function RiskBar({ value, large = false }: RiskBarProps) {
+export function RiskBar({ value, large = false, fault }: RiskBarProps) {
   const level = riskLevel(value);
   const width = value === null || value === undefined ? 0 : Math.min(100, Math.max(0, value * 100));
   return (
@@ -29,6 +31,11 @@ export function RiskBar({ value, large = false }: RiskBarProps) {
       >
         <div className="risk__fill" style={{ width: `${width}%` }} />
       </div>
+      {fault ? (
+        <p className="risk__fault small" data-testid="likely-fault" data-fault={fault}>
+          Likely fault: <strong>{formatFault(fault)}</strong>
+        </p>
+      ) : null}
     </div>
   );
 }

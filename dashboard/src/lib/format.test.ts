@@ -5,12 +5,25 @@ import {
   formatAge,
   formatDateTime,
   formatDuration,
+  formatFault,
   formatFeatureName,
   formatNumber,
   formatPercent,
   keyFeatures,
   sumCounts,
 } from "./format";
+
+describe("formatFault", () => {
+  it("writes a failure mode as the ticket titles do", () => {
+    expect(formatFault("bearing_wear")).toBe("Bearing wear");
+    expect(formatFault("cooling_fault")).toBe("Cooling fault");
+    expect(formatFault("imbalance")).toBe("Imbalance");
+  });
+  it("is empty when no mode was named", () => {
+    expect(formatFault(null)).toBe("");
+    expect(formatFault(undefined)).toBe("");
+  });
+});
 
 describe("formatPercent", () => {
   it("rounds a probability to a whole percentage", () => {

@@ -35,6 +35,14 @@ export function formatAge(iso: string | null | undefined, now: Date = new Date()
   return `${Math.floor(seconds / DAY)} d ago`;
 }
 
+/** A failure mode's name as a person reads it, e.g. "bearing_wear" -> "Bearing wear" (the ticket titles'
+ * wording); an empty string when there is none. */
+export function formatFault(name: string | null | undefined): string {
+  if (!name) return "";
+  const words = name.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** An RFC 3339 time as a short local date and time, e.g. "Nov 26, 20:53:25". */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return DASH;

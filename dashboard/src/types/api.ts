@@ -16,6 +16,9 @@ export interface PredictionPoint {
   anomaly_score: number;
   is_anomaly: boolean;
   model_version: string;
+  /** The failure mode the model named (e.g. "bearing_wear"): only at or above its failure threshold,
+   * and only from a model with a fault classifier; absent from older APIs. */
+  fault?: string | null;
 }
 
 export interface Machine {

@@ -22,7 +22,7 @@ def test_machines_are_listed_by_name_with_their_live_state(client: TestClient, s
     lonely = seed.machine("Zebra press")
     now = datetime.now(UTC)
     seed.readings(pump, [now - timedelta(seconds=10), now - timedelta(seconds=1)], temperature=71.5)
-    seed.predictions(pump, [0.2, 0.4, 0.83], end=now)
+    seed.predictions(pump, [0.2, 0.4, 0.83], end=now, faults=[None, None, "cooling_fault"])
     seed.ticket(pump, status=TicketStatus.IN_PROGRESS)
     seed.ticket(pump, status=TicketStatus.RESOLVED, resolved_at=now)
 
@@ -40,6 +40,7 @@ def test_machines_are_listed_by_name_with_their_live_state(client: TestClient, s
     assert pump_body["latest_reading"]["ts"].endswith("Z")
     assert pump_body["latest_prediction"]["failure_prob"] == 0.83
     assert pump_body["latest_prediction"]["model_version"] == "test-model-1"
+    assert pump_body["latest_prediction"]["fault"] == "cooling_fault"
     assert pump_body["open_tickets"] == 1
     assert fan_body["id"] == str(fan)
     assert fan_body["online"] is False

@@ -20,7 +20,7 @@ def test_only_the_newest_prediction_per_machine_is_reported_and_only_once(
     pump, fan = seed.machine("Pump 03"), seed.machine("Fan 01")
     feed = ChangeFeed(sessions)
     feed.reset()
-    seed.predictions(pump, [0.1, 0.2, 0.9])
+    seed.predictions(pump, [0.1, 0.2, 0.9], faults=[None, None, "bearing_wear"])
     seed.predictions(fan, [0.3])
 
     first = feed.poll()
@@ -28,6 +28,7 @@ def test_only_the_newest_prediction_per_machine_is_reported_and_only_once(
     by_machine = {c.data["machine_id"]: c.data for c in first if c.event == "prediction"}
     assert by_machine.keys() == {str(pump), str(fan)}
     assert by_machine[str(pump)]["failure_prob"] == 0.9 and by_machine[str(pump)]["ts"].endswith("Z")
+    assert by_machine[str(pump)]["fault"] == "bearing_wear" and by_machine[str(fan)]["fault"] is None
     assert feed.poll() == []  # the look-back sees the same rows again, but they were sent
     seed.predictions(pump, [0.95], end=datetime.now(UTC) + timedelta(seconds=1))
     assert [c.data["failure_prob"] for c in feed.poll()] == [0.95]

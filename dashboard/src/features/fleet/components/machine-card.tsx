@@ -31,7 +31,7 @@ export function MachineCard({ machine }: { machine: Machine }) {
         </div>
         <OnlineBadge online={machine.online} />
       </header>
-      <RiskBar value={risk} />
+      <RiskBar value={risk} fault={machine.latest_prediction?.fault} />
       <ReadingsList reading={reading} />
       <footer className="machine-card__foot small">
         <span className={machine.open_tickets > 0 ? "tickets-count tickets-count--open" : "tickets-count"}>

@@ -12,6 +12,7 @@ const event: PredictionEvent = {
   anomaly_score: 2.5,
   is_anomaly: true,
   model_version: "m-1",
+  fault: "bearing_wear",
 };
 
 function machine(id: string, ts: string | null): Machine {
@@ -36,6 +37,7 @@ describe("patchMachines", () => {
     const fleet = [machine("m1", "2026-11-26T12:00:00Z"), machine("m2", null)];
     const next = patchMachines(fleet, event);
     expect(next[0]?.latest_prediction?.failure_prob).toBe(0.91);
+    expect(next[0]?.latest_prediction?.fault).toBe("bearing_wear");
     expect(next[1]).toBe(fleet[1]);
   });
 

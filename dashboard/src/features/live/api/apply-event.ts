@@ -12,6 +12,7 @@ function predictionPoint(event: PredictionEvent) {
     anomaly_score: event.anomaly_score,
     is_anomaly: event.is_anomaly,
     model_version: event.model_version,
+    fault: event.fault ?? null,
   };
 }
 

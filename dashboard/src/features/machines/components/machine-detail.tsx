@@ -56,7 +56,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
       <section className="detail-summary" aria-label="Current state">
         <div className="card detail-summary__risk">
           <h2 className="card-title">Failure risk</h2>
-          <RiskBar value={prediction?.failure_prob ?? null} large />
+          <RiskBar value={prediction?.failure_prob ?? null} fault={prediction?.fault} large />
           <p className="muted small">
             {prediction
               ? `model ${prediction.model_version} · ${formatAge(prediction.ts)}`
