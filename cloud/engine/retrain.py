@@ -2,7 +2,8 @@
 
 ``outcome_examples`` reads, for every resolved ticket whose technician recorded an outcome, the machine's
 readings up to the prediction that opened the ticket (the window the model judged, plus a few before), and
-labels them (confirmed fault = 1, false alarm = 0), tied to the ticket's model version.
+labels them (confirmed fault = 1, false alarm = 0), tied to the ticket's model version; a confirmed fault
+whose technician named the failure mode found also labels the fault classifier's rows.
 ``retrain`` trains a new model version on simulator data plus these examples.
 """
 
@@ -62,6 +63,7 @@ def outcome_examples(session: Session, window: int = DEFAULT_WINDOW) -> list[Out
                 label=int(ticket.outcome is TicketOutcome.CONFIRMED_FAULT),
                 root_cause=ticket.root_cause,
                 fault=ticket.fault,
+                found_fault=ticket.found_fault,
                 model_version=str((ticket.reason or {}).get("model_version", "")),
                 window_start=rows[0].timestamp,
                 window_end=rows[-1].timestamp,
@@ -92,6 +94,8 @@ def retrain(
             "outcome_labels": len(examples),
             "outcome_label_counts": dict(labels),
             "outcome_windows": int(extra.labels.shape[0]),
+            "outcome_fault_windows": int(extra.fault_modes.shape[0]),
+            "found_fault_counts": dict(Counter(e.found_fault for e in examples if e.fault_mode is not None)),
             "outcome_weight": outcome_weight,
             "outcome_model_versions": sorted({e.model_version for e in examples}),
             "outcomes": [e.summary() for e in examples],

@@ -78,6 +78,9 @@ class MaintenanceTicket(Base):
         sa.Enum(TicketOutcome, name="ticket_outcome", values_callable=enum_values)
     )
     root_cause: Mapped[str | None]
+    # The failure mode the technician found on a confirmed fault (a model's fault class, e.g.
+    # "bearing_wear"); it labels the fault classifier's training rows. None = not said.
+    found_fault: Mapped[str | None] = mapped_column(sa.String(64))
 
     machine: Mapped[Machine] = relationship()
 

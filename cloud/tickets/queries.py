@@ -60,6 +60,7 @@ def to_schema(ticket: MaintenanceTicket, machine_name: str, technician_name: str
         fault=ticket.fault,
         outcome=ticket.outcome,
         root_cause=ticket.root_cause,
+        found_fault=ticket.found_fault,
     )
 
 

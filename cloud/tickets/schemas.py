@@ -17,6 +17,8 @@ MAX_PAGE = 200
 DEFAULT_PAGE = 100
 MAX_COMMENT_CHARS = 4000
 MAX_TEXT_CHARS = 500
+# How a failure mode is named (the contract's FaultName): lower case, digits and underscores.
+FAULT_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 
 
 class TicketReason(BaseModel):
@@ -47,6 +49,7 @@ class TicketRead(BaseModel):
     fault: str
     outcome: TicketOutcome | None
     root_cause: str | None
+    found_fault: str | None
 
 
 class TicketPage(BaseModel):
@@ -91,6 +94,8 @@ class TicketUpdate(BaseModel):
     priority: TicketPriority | None = None
     outcome: TicketOutcome | None = None
     root_cause: Text | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    # On a confirmed fault: the failure mode found, named as the model names modes ("bearing_wear").
+    found_fault: str | None = Field(default=None, pattern=FAULT_NAME_PATTERN, max_length=64)
 
 
 class CommentCreate(BaseModel):

@@ -75,10 +75,11 @@ def _check_transition(current: TicketStatus, wanted: TicketStatus) -> None:
 
 
 def _check_outcome(changes: TicketUpdate) -> None:
-    """Resolving needs an outcome, and a confirmed fault its root cause; neither is sent otherwise."""
+    """Resolving needs an outcome, and a confirmed fault its root cause (and, optionally, the failure mode
+    found); none of them is sent otherwise."""
     resolving = changes.status is TicketStatus.RESOLVED
     if not resolving:
-        for name in ("outcome", "root_cause"):
+        for name in ("outcome", "root_cause", "found_fault"):
             if getattr(changes, name) is not None:
                 raise InvalidRequestError(f"{name} is recorded only when resolving", ("body", name))
         return
@@ -89,6 +90,8 @@ def _check_outcome(changes: TicketUpdate) -> None:
         )
     if changes.outcome is TicketOutcome.CONFIRMED_FAULT and not (changes.root_cause or "").strip():
         raise InvalidRequestError("a confirmed fault needs its root_cause", ("body", "root_cause"))
+    if changes.outcome is TicketOutcome.FALSE_ALARM and changes.found_fault is not None:
+        raise InvalidRequestError("a false alarm has no failure mode found", ("body", "found_fault"))
 
 
 def _check_technician(db_session: Session, user_id: uuid.UUID) -> None:
@@ -134,8 +137,15 @@ def update(
         ticket.resolved_at = now
         ticket.outcome = changes.outcome
         ticket.root_cause = (changes.root_cause or "").strip() or None
+        ticket.found_fault = changes.found_fault
         _event(
-            db_session, ticket, actor, "outcome", outcome=changes.outcome.value, root_cause=ticket.root_cause
+            db_session,
+            ticket,
+            actor,
+            "outcome",
+            outcome=changes.outcome.value,
+            root_cause=ticket.root_cause,
+            found_fault=ticket.found_fault,
         )
     ticket.updated_at = now
     gateway_id = db_session.execute(

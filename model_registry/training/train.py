@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +115,23 @@ def _fleet(config: TrainConfig, machines: int, seed: int, stride: int) -> Window
     return build_dataset(runs, window=config.window, horizon_s=config.horizon_s, stride=stride)
 
 
+def _no_rows() -> np.ndarray:
+    return np.empty((0, N_FEATURES), dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class ExtraExamples:
-    """Labelled feature rows from outside the simulator (resolved tickets), with their sample weights."""
+    """Labelled feature rows from outside the simulator (resolved tickets), with their sample weights.
+
+    ``fault_*`` are the rows of confirmed faults whose technician named the failure mode found: they teach
+    the fault classifier (``fault_modes`` index ``FAILURE_MODES``), as ``features`` teach the failure one."""
 
     features: np.ndarray  # (N, N_FEATURES) float32
     labels: np.ndarray  # (N,) 0/1
     weights: np.ndarray  # (N,) how much each row counts against one simulated window
+    fault_features: np.ndarray = field(default_factory=_no_rows)  # (K, N_FEATURES) float32
+    fault_modes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # (K,)
+    fault_weights: np.ndarray = field(default_factory=lambda: np.empty(0))  # (K,)
 
 
 def train_models(config: TrainConfig, seed: int, extra: ExtraExamples | None = None) -> TrainedModels:
@@ -158,9 +168,8 @@ def train_models(config: TrainConfig, seed: int, extra: ExtraExamples | None = N
     detector = AnomalyDetector(
         forest, float(np.quantile(healthy_isolation, _ANOMALY_QUANTILE)), _ANOMALY_SHARPNESS
     )
-    return TrainedModels(
-        classifier, detector, fit_fault_classifier(train, config, seed), threshold, test, len(train)
-    )
+    fault = fit_fault_classifier(train, config, seed, extra)
+    return TrainedModels(classifier, detector, fault, threshold, test, len(train))
 
 
 def _fault_rows(data: WindowDataset, horizon_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -169,15 +178,24 @@ def _fault_rows(data: WindowDataset, horizon_s: float) -> tuple[np.ndarray, np.n
     return rows, np.array([FAILURE_MODES.index(m) for m in data.failure_mode[rows]], dtype=np.int64)
 
 
-def fit_fault_classifier(train: WindowDataset, config: TrainConfig, seed: int) -> GradientBoostingClassifier:
-    """Gradient boosting over the failure modes, on the windows where a warning is due."""
+def fit_fault_classifier(
+    train: WindowDataset, config: TrainConfig, seed: int, extra: ExtraExamples | None = None
+) -> GradientBoostingClassifier:
+    """Gradient boosting over the failure modes, on the windows where a warning is due (plus the
+    technicians' confirmed modes in ``extra``, with their weights)."""
     rows, modes = _fault_rows(train, config.horizon_s)
     if len(np.unique(modes)) < 2:
         raise DatasetError("the training fleet needs failures of at least two modes; use more machines")
     fault = GradientBoostingClassifier(
         n_estimators=config.fault_stages, max_depth=config.fault_depth, random_state=seed
     )
-    return fault.fit(train.features[rows], modes)
+    if extra is None or len(extra.fault_modes) == 0:
+        return fault.fit(train.features[rows], modes)
+    return fault.fit(
+        np.concatenate([train.features[rows], extra.fault_features]),
+        np.concatenate([modes, extra.fault_modes.astype(modes.dtype)]),
+        sample_weight=np.concatenate([np.ones(len(modes)), extra.fault_weights]),
+    )
 
 
 def fault_classes(models: TrainedModels) -> list[str]:

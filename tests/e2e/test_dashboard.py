@@ -100,12 +100,12 @@ def token_for(base: str, user: SeededUser) -> str:
 
 
 def ticket_row(database_url: str, ticket_id: str) -> sa.Row[tuple[object, ...]]:
-    """The ticket as stored: status, resolved_at, outcome, root_cause, technician_id."""
+    """The ticket as stored: status, resolved_at, outcome, root_cause, technician_id, found_fault."""
     engine = sa.create_engine(database_url)
     with engine.connect() as conn:
         row = conn.execute(
             sa.text(
-                "SELECT status, resolved_at, outcome, root_cause, technician_id"
+                "SELECT status, resolved_at, outcome, root_cause, technician_id, found_fault"
                 " FROM maintenance_tickets WHERE id = :id"
             ),
             {"id": ticket_id},
@@ -287,21 +287,26 @@ def test_a_technician_on_a_phone_takes_a_failing_machines_ticket_through_to_reso
     form.get_by_role("button", name="Resolve ticket").click()
     expect(form.get_by_role("alert")).to_contain_text("root cause")
     form.get_by_label("Root cause").fill(ROOT_CAUSE)
+    # The ticket named no mode (failure_risk), so none is proposed; the technician says what they found.
+    found = form.get_by_label("Failure mode found")
+    expect(found).to_have_value("")
+    found.select_option("bearing_wear")
     shot(page, "dashboard-ticket-resolve-phone")
     form.get_by_role("button", name="Resolve ticket").click()
 
     expect(detail).to_have_attribute("data-status", "RESOLVED")
-    expect(detail.get_by_test_id("ticket-outcome")).to_contain_text("Confirmed fault")
+    expect(detail.get_by_test_id("ticket-outcome")).to_contain_text("Confirmed fault (Bearing wear)")
     expect(detail.get_by_test_id("ticket-outcome")).to_contain_text(ROOT_CAUSE)
     expect(history.locator("li")).to_have_count(5)  # assigned, status, comment, status, outcome
     expect(history).to_contain_text("assigned it to Tess Tech")
     expect(history).to_contain_text("moved it from In progress to Resolved")
-    expect(history).to_contain_text("recorded a confirmed fault")
+    expect(history).to_contain_text("recorded a confirmed fault (bearing wear)")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "dashboard-ticket-resolved-phone")
 
     row = ticket_row(database_url, seeded_fleet.open_ticket_id)
     assert (row.status, row.outcome, row.root_cause) == ("RESOLVED", "CONFIRMED_FAULT", ROOT_CAUSE)
+    assert row.found_fault == "bearing_wear"
     assert row.resolved_at is not None
     assert str(row.technician_id) == tech.id
 

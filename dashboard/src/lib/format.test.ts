@@ -10,6 +10,7 @@ import {
   formatNumber,
   formatPercent,
   keyFeatures,
+  proposedFault,
   sumCounts,
 } from "./format";
 
@@ -22,6 +23,14 @@ describe("formatFault", () => {
   it("is empty when no mode was named", () => {
     expect(formatFault(null)).toBe("");
     expect(formatFault(undefined)).toBe("");
+  });
+});
+
+describe("proposedFault", () => {
+  it("proposes the ticket's mode when it is a known one, else none", () => {
+    expect(proposedFault("cooling_fault")).toBe("cooling_fault");
+    expect(proposedFault("failure_risk")).toBe("");
+    expect(proposedFault("manual")).toBe("");
   });
 });
 

@@ -43,6 +43,15 @@ export function formatFault(name: string | null | undefined): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The failure modes today's models name (simulator/failures.py FAILURE_MODES): what a technician picks
+ * from when recording the mode found. A mode not listed is recorded as "other" (not sent). */
+export const KNOWN_FAULTS = ["bearing_wear", "cooling_fault", "imbalance"] as const;
+
+/** The mode the outcome form proposes: the ticket's own when it is a known one, else none. */
+export function proposedFault(ticketFault: string): string {
+  return (KNOWN_FAULTS as readonly string[]).includes(ticketFault) ? ticketFault : "";
+}
+
 /** An RFC 3339 time as a short local date and time, e.g. "Nov 26, 20:53:25". */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return DASH;

@@ -26,6 +26,7 @@ function ticket(technician_id: string | null, status: Ticket["status"] = "OPEN")
     fault: "failure_risk",
     outcome: null,
     root_cause: null,
+    found_fault: null,
   };
 }
 

@@ -80,6 +80,8 @@ export interface Ticket {
   fault: string;
   outcome: Outcome | null;
   root_cause: string | null;
+  /** The failure mode the technician found on a confirmed fault; null when not said. */
+  found_fault: string | null;
 }
 
 /** One page of GET /api/tickets. */
@@ -96,6 +98,8 @@ export interface TicketUpdate {
   priority?: TicketPriority;
   outcome?: Outcome;
   root_cause?: string;
+  /** On a confirmed fault: the failure mode found ("bearing_wear"); it teaches the fault classifier. */
+  found_fault?: string;
 }
 
 export type TicketEventKind = "created" | "status" | "assigned" | "priority" | "comment" | "outcome";

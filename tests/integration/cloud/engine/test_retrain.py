@@ -32,6 +32,7 @@ def resolved_ticket(
         ticket = s.get_one(MaintenanceTicket, ticket_id)
         ticket.outcome = outcome
         ticket.root_cause = "worn bearing" if outcome is TicketOutcome.CONFIRMED_FAULT else None
+        ticket.found_fault = "bearing_wear" if outcome is TicketOutcome.CONFIRMED_FAULT else None
         ticket.reason = ticket.reason | {"prediction_ts": at.isoformat(), "model_version": "m-7"}
     return ticket_id
 
@@ -60,6 +61,7 @@ def test_resolved_outcomes_become_labelled_readings_windows_up_to_the_tickets_pr
     assert set(examples) == {str(outcomes["confirmed"]), str(outcomes["false"])}  # open and too-short skipped
     confirmed, false = examples[str(outcomes["confirmed"])], examples[str(outcomes["false"])]
     assert (confirmed.label, confirmed.root_cause, confirmed.model_version) == (1, "worn bearing", "m-7")
+    assert (confirmed.found_fault, false.found_fault) == ("bearing_wear", None)
     assert (false.label, false.root_cause) == (0, None)
     assert confirmed.readings.shape == (DEFAULT_WINDOW + EXTRA_WINDOWS, 3)
     assert confirmed.window_end == T0 + timedelta(minutes=5 * 50)
@@ -84,6 +86,9 @@ def test_model_retrain_writes_a_new_version_whose_manifest_counts_the_outcome_la
     assert (data["source"], data["outcome_labels"]) == ("simulator", 2)
     assert data["outcome_label_counts"] == {"confirmed_fault": 1, "false_alarm": 1}
     assert data["outcome_windows"] == 2 * (EXTRA_WINDOWS + 1)
+    # The confirmed fault's mode found teaches the fault classifier its windows; the false alarm's none.
+    assert data["outcome_fault_windows"] == EXTRA_WINDOWS + 1
+    assert data["found_fault_counts"] == {"bearing_wear": 1}
     assert data["outcome_model_versions"] == ["m-7"]
     assert {o["ticket_id"] for o in data["outcomes"]} == {str(outcomes["confirmed"]), str(outcomes["false"])}
     assert (tmp_path / "models" / manifest["version"] / "model.onnx").is_file()

@@ -44,7 +44,7 @@ def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: T
     assert set(body[0]) == {
         "id", "machine_id", "machine_name", "title", "status", "priority", "technician_id",
         "technician_name", "created_at", "updated_at", "resolved_at", "reason", "fault", "outcome",
-        "root_cause",
+        "root_cause", "found_fault",
     }  # fmt: skip
 
 
@@ -114,10 +114,18 @@ def test_a_ticket_moves_open_to_in_progress_to_resolved(client: TestClient, seed
 
     resolved = client.patch(
         f"/api/tickets/{ticket}",
-        json={"status": "RESOLVED", "outcome": "CONFIRMED_FAULT", "root_cause": "worn bearing"},
+        json={
+            "status": "RESOLVED",
+            "outcome": "CONFIRMED_FAULT",
+            "root_cause": "worn bearing",
+            "found_fault": "bearing_wear",
+        },
     )
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["outcome"] == "CONFIRMED_FAULT" and resolved.json()["root_cause"] == "worn bearing"
+    assert resolved.json()["found_fault"] == "bearing_wear"
+    outcome_event = client.get(f"/api/tickets/{ticket}/events").json()[-1]
+    assert outcome_event["data"]["found_fault"] == "bearing_wear"
     assert resolved.json()["status"] == "RESOLVED"
     assert resolved.json()["resolved_at"] is not None
     assert resolved.json()["technician_id"] == str(technician)  # untouched when not in the body

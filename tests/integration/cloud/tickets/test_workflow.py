@@ -56,6 +56,22 @@ def test_an_engineer_opens_a_ticket_by_hand_and_a_second_for_the_same_fault_is_a
             "root_cause",
         ),
         ({"outcome": "FALSE_ALARM"}, "outcome", "only when resolving"),
+        ({"found_fault": "bearing_wear"}, "found_fault", "only when resolving"),
+        (
+            {"status": "RESOLVED", "outcome": "FALSE_ALARM", "found_fault": "imbalance"},
+            "found_fault",
+            "a false alarm has no failure mode found",
+        ),
+        (
+            {
+                "status": "RESOLVED",
+                "outcome": "CONFIRMED_FAULT",
+                "root_cause": "x",
+                "found_fault": "Bad Name",
+            },
+            "found_fault",
+            "",
+        ),
         ({"status": "RESOLVED", "outcome": "MAYBE"}, "outcome", ""),
     ],
 )
@@ -99,7 +115,7 @@ def test_a_false_alarm_needs_no_root_cause_and_every_change_is_in_the_trail_with
         ("status", "Tess", {"from": "OPEN", "to": "IN_PROGRESS"}),
         ("comment", "Tess", {"text": "vibration normal on site"}),
         ("status", "Tess", {"from": "IN_PROGRESS", "to": "RESOLVED"}),
-        ("outcome", "Tess", {"outcome": "FALSE_ALARM", "root_cause": None}),
+        ("outcome", "Tess", {"outcome": "FALSE_ALARM", "root_cause": None, "found_fault": None}),
     ]
     assert all(e["at"].endswith("Z") for e in events)
 

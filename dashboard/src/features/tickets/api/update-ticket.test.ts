@@ -28,6 +28,20 @@ describe("resolving", () => {
     });
     expect(resolution("FALSE_ALARM", "")).toEqual({ status: "RESOLVED", outcome: "FALSE_ALARM" });
   });
+
+  it("sends the failure mode found with a real fault only", () => {
+    expect(resolution("CONFIRMED_FAULT", "seized", "bearing_wear")).toEqual({
+      status: "RESOLVED",
+      outcome: "CONFIRMED_FAULT",
+      root_cause: "seized",
+      found_fault: "bearing_wear",
+    });
+    expect(resolution("CONFIRMED_FAULT", "belt slipped", "")).not.toHaveProperty("found_fault");
+    expect(resolution("FALSE_ALARM", "", "bearing_wear")).toEqual({
+      status: "RESOLVED",
+      outcome: "FALSE_ALARM",
+    });
+  });
 });
 
 describe("ticketParams", () => {

@@ -31,10 +31,11 @@ export function outcomeProblem(outcome: Outcome | null, rootCause: string): stri
   return null;
 }
 
-/** The PATCH body that resolves a ticket with its outcome. */
-export function resolution(outcome: Outcome, rootCause: string): TicketUpdate {
+/** The PATCH body that resolves a ticket with its outcome (and, for a real fault, the mode found). */
+export function resolution(outcome: Outcome, rootCause: string, foundFault = ""): TicketUpdate {
   const cause = rootCause.trim();
-  return { status: "RESOLVED", outcome, ...(cause ? { root_cause: cause } : {}) };
+  const found = outcome === "CONFIRMED_FAULT" && foundFault ? { found_fault: foundFault } : {};
+  return { status: "RESOLVED", outcome, ...(cause ? { root_cause: cause } : {}), ...found };
 }
 
 function useTicketMutation<V>(ticketId: string, mutationFn: (variables: V) => Promise<unknown>) {

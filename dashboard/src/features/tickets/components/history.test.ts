@@ -32,6 +32,11 @@ describe("describeEvent", () => {
     expect(describeEvent(ev("outcome", { outcome: "CONFIRMED_FAULT", root_cause: "worn bearing" }))).toBe(
       "recorded a confirmed fault — root cause: worn bearing",
     );
+    expect(
+      describeEvent(
+        ev("outcome", { outcome: "CONFIRMED_FAULT", root_cause: "seized", found_fault: "bearing_wear" }),
+      ),
+    ).toBe("recorded a confirmed fault (bearing wear) — root cause: seized");
     expect(describeEvent(ev("outcome", { outcome: "FALSE_ALARM", root_cause: null }))).toBe(
       "recorded a false alarm",
     );

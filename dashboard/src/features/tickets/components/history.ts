@@ -47,7 +47,8 @@ export function describeEvent(event: TicketEvent, names: ReadonlyMap<string, str
       return `commented: ${text(d.text)}`;
     case "outcome": {
       const cause = text(d.root_cause);
-      return `recorded ${OUTCOME[text(d.outcome)] ?? text(d.outcome)}${cause ? ` — root cause: ${cause}` : ""}`;
+      const found = text(d.found_fault) ? ` (${text(d.found_fault).replaceAll("_", " ")})` : "";
+      return `recorded ${OUTCOME[text(d.outcome)] ?? text(d.outcome)}${found}${cause ? ` — root cause: ${cause}` : ""}`;
     }
     default:
       return `${text(event.kind)} ${JSON.stringify(d)}`;

@@ -1,26 +1,31 @@
-// Resolving a ticket: was it a real fault (and what caused it) or a false alarm? Both teach the model.
+// Resolving a ticket: was it a real fault (which mode, what caused it) or a false alarm? All of it teaches
+// the model: the outcome the failure classifier, the mode found the fault classifier.
 import { type FormEvent, useState } from "react";
 
+import { formatFault, KNOWN_FAULTS, proposedFault } from "@/lib/format";
 import type { Outcome, TicketUpdate } from "@/types/api";
 
 import { outcomeProblem, resolution } from "../api/update-ticket";
 
 interface ResolveFormProps {
+  /** The ticket's fault (the model's guess), proposed as the mode found. */
+  fault: string;
   pending: boolean;
   onResolve: (update: TicketUpdate) => void;
   onCancel: () => void;
 }
 
-export function ResolveForm({ pending, onResolve, onCancel }: ResolveFormProps) {
+export function ResolveForm({ fault, pending, onResolve, onCancel }: ResolveFormProps) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [rootCause, setRootCause] = useState("");
+  const [foundFault, setFoundFault] = useState(() => proposedFault(fault));
   const [touched, setTouched] = useState(false);
   const problem = outcomeProblem(outcome, rootCause);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setTouched(true);
-    if (problem === null && outcome !== null) onResolve(resolution(outcome, rootCause));
+    if (problem === null && outcome !== null) onResolve(resolution(outcome, rootCause, foundFault));
   };
 
   return (
@@ -48,6 +53,24 @@ export function ResolveForm({ pending, onResolve, onCancel }: ResolveFormProps) 
           False alarm
         </label>
       </fieldset>
+      {outcome === "CONFIRMED_FAULT" && (
+        <label className="field">
+          <span>Failure mode found</span>
+          <select
+            name="found_fault"
+            data-testid="found-fault"
+            value={foundFault}
+            onChange={(e) => setFoundFault(e.target.value)}
+          >
+            {KNOWN_FAULTS.map((f) => (
+              <option key={f} value={f}>
+                {formatFault(f)}
+              </option>
+            ))}
+            <option value="">Other / not listed</option>
+          </select>
+        </label>
+      )}
       <label className="field">
         <span>Root cause{outcome === "FALSE_ALARM" ? " (optional)" : ""}</span>
         <textarea

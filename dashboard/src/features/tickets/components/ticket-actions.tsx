@@ -86,6 +86,7 @@ export function TicketActions({ ticket, resolveRequested = false, onResolveClose
       {update.isError && <ErrorBanner error={update.error} title="Could not change the ticket" />}
       {resolving && next === "RESOLVED" ? (
         <ResolveForm
+          fault={ticket.fault}
           pending={update.isPending}
           onCancel={closeResolve}
           onResolve={(body) => update.mutate(body, { onSuccess: closeResolve })}
