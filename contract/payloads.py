@@ -27,8 +27,10 @@ UtcTime = Annotated[datetime, msgspec.Meta(tz=True)]
 Seq = Annotated[int, msgspec.Meta(ge=0)]
 GatewayId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
-# A failure mode's name as a model's fault classifier gives it ("bearing_wear").
-FaultName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+# A failure mode's name as a model's fault classifier gives it ("bearing_wear"); the cloud's API takes the
+# same names from technicians.
+FAULT_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+FaultName = Annotated[str, msgspec.Meta(pattern=FAULT_NAME_PATTERN)]
 # Batches are bounded so one message cannot ask the cloud for unbounded memory.
 MAX_BATCH = 5_000
 

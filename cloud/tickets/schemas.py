@@ -11,14 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from cloud.api.text import Text
 from cloud.api.timerange import UtcDatetime
 from cloud.tickets.models import TicketOutcome, TicketPriority, TicketStatus
+from contract.payloads import FAULT_NAME_PATTERN
 
 # The page size is capped so one request cannot make the API serialise the whole history.
 MAX_PAGE = 200
 DEFAULT_PAGE = 100
 MAX_COMMENT_CHARS = 4000
 MAX_TEXT_CHARS = 500
-# How a failure mode is named (the contract's FaultName): lower case, digits and underscores.
-FAULT_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 
 
 class TicketReason(BaseModel):

@@ -39,7 +39,7 @@ export function formatAge(iso: string | null | undefined, now: Date = new Date()
  * wording); an empty string when there is none. */
 export function formatFault(name: string | null | undefined): string {
   if (!name) return "";
-  const words = name.replaceAll("_", " ");
+  const words = formatFeatureName(name);
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

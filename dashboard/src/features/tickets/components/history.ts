@@ -1,4 +1,5 @@
 // One line of plain language per audit event, e.g. "moved from Open to In progress".
+import { formatFault } from "@/lib/format";
 import type { TicketEvent, TicketStatus } from "@/types/api";
 
 const STATUS: Record<TicketStatus, string> = {
@@ -47,7 +48,7 @@ export function describeEvent(event: TicketEvent, names: ReadonlyMap<string, str
       return `commented: ${text(d.text)}`;
     case "outcome": {
       const cause = text(d.root_cause);
-      const found = text(d.found_fault) ? ` (${text(d.found_fault).replaceAll("_", " ")})` : "";
+      const found = text(d.found_fault) ? ` (${formatFault(text(d.found_fault)).toLowerCase()})` : "";
       return `recorded ${OUTCOME[text(d.outcome)] ?? text(d.outcome)}${found}${cause ? ` — root cause: ${cause}` : ""}`;
     }
     default:
