@@ -16,7 +16,7 @@ test: setup system-deps dashboard ## the whole suite: unit, integration, e2e (he
 	cd dashboard && npm test --silent
 	$(PY) -m pytest
 
-lint:                            ## ruff, mypy and the dashboard's type check
+lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's type check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
