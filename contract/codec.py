@@ -6,12 +6,15 @@ from typing import TypeVar
 
 import msgspec
 
-from contract.payloads import Message
+from contract.payloads import STORABLE_TEXT_PATTERN, Message
 
 # Far above a 5,000-reading batch (~1 MB); anything bigger is refused before parsing.
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 
 T = TypeVar("T", bound=msgspec.Struct)
+
+# How msgspec words a failed match of the storable-text pattern, up to the path it appends (" - at `$.x`").
+_UNSTORABLE_MESSAGE = f"Expected `str` matching regex {STORABLE_TEXT_PATTERN!r}"
 
 _encoder = msgspec.json.Encoder()
 _decoders: dict[type, msgspec.json.Decoder] = {}
@@ -43,9 +46,17 @@ def decode(data: bytes, kind: type[T]) -> T:
     except msgspec.ValidationError as exc:
         # msgspec's message names the offending path, e.g. "at `$.readings[3].rpm`".
         reason = "wrong_schema_version" if "schema_version" in str(exc) else "invalid"
-        raise ContractError(reason, str(exc)) from exc
+        raise ContractError(reason, _plain(str(exc))) from exc
     except msgspec.DecodeError as exc:
         raise ContractError("malformed", str(exc)) from exc
+
+
+def _plain(message: str) -> str:
+    """msgspec's message with the storable-text regex replaced by what it means to a reader."""
+    _, found, where = message.partition(_UNSTORABLE_MESSAGE)
+    if not found:
+        return message
+    return f"text with a NUL (U+0000) or a lone surrogate, which the cloud cannot store{where}"
 
 
 def decode_any(data: bytes) -> Message:

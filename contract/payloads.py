@@ -26,7 +26,13 @@ Probability = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 UtcTime = Annotated[datetime, msgspec.Meta(tz=True)]
 Seq = Annotated[int, msgspec.Meta(ge=0)]
 GatewayId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
-ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+# Text the cloud can store: PostgreSQL refuses U+0000 in text and jsonb, and UTF-8 has no lone surrogates,
+# so a value holding either would be accepted here and then fail inside the database (a poison message).
+# Refused at the boundary instead; codec.decode names the field. ``\Z``, not ``$``, which allows a final "\n".
+STORABLE_TEXT_PATTERN: Final = r"^[^\x00\ud800-\udfff]*\Z"
+Text = Annotated[str, msgspec.Meta(pattern=STORABLE_TEXT_PATTERN)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200, pattern=STORABLE_TEXT_PATTERN)]
+LongText = Annotated[str, msgspec.Meta(max_length=2_000, pattern=STORABLE_TEXT_PATTERN)]
 # A failure mode's name as a model's fault classifier gives it ("bearing_wear"); the cloud's API takes the
 # same names from technicians.
 FAULT_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
@@ -92,7 +98,7 @@ class Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     is_anomaly: bool
     model_version: ShortText
     # The window features the model saw, by name, so a ticket can say why.
-    features: dict[str, float] | None = None
+    features: dict[Text, float] | None = None
     # The failure mode the model names for a window at risk; None when it names none (no fault
     # classifier, or failure_prob below the model's threshold). Optional, so older agents' payloads decode.
     fault: FaultName | None = None
@@ -134,8 +140,8 @@ class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag
     agent_version: ShortText = ""
     model_version: ShortText = ""
     outbox_depth: Annotated[int, msgspec.Meta(ge=0)] = 0
-    dropped: dict[str, int] = {}
-    last_error: str | None = None
+    dropped: dict[Text, int] = {}
+    last_error: Text | None = None
     machines: list[MachineInfo] = []
     schema_version: Literal[1] = SCHEMA_VERSION
 
@@ -163,9 +169,9 @@ class ModelUpdateCommand(msgspec.Struct, frozen=True, forbid_unknown_fields=True
     rollout_id: uuid.UUID
     version: ShortText
     # Where the artifact's bytes are served (HTTP Range supported); the signed manifest pins their hash.
-    url: Annotated[str, msgspec.Meta(max_length=2_000)]
+    url: LongText
     # The signed manifest envelope as JSON text; the agent trusts nothing here that it does not verify.
-    envelope: Annotated[str, msgspec.Meta(max_length=64_000)]
+    envelope: Annotated[str, msgspec.Meta(max_length=64_000, pattern=STORABLE_TEXT_PATTERN)]
     ts: UtcTime
     mode: Literal["deploy", "shadow"] = "deploy"
     # An operator's explicit pin: allows an older version (a deliberate rollback), never a bad signature.
@@ -203,6 +209,6 @@ class DeploymentReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, 
     state: DeploymentState
     ts: UtcTime
     serving: ShortText
-    detail: Annotated[str, msgspec.Meta(max_length=2_000)] = ""
+    detail: LongText = ""
     shadow: ShadowStats | None = None
     schema_version: Literal[1] = SCHEMA_VERSION

@@ -16,6 +16,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from cloud.config import MqttEndpoint
+from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
 from cloud.ingestion.writer import prepare
@@ -158,7 +159,18 @@ class MqttConsumer:
         self.subscribed.set()
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
-        routed = prepare(route(Inbound(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self._epoch)))
+        # A retained message is taken like any other: dead-lettered and acknowledged when it is bad.
+        # (The broker refuses topics that are not UTF-8, MQTT 3.1.1 section 4.7.3, so msg.topic decodes.)
+        inbound = Inbound(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self._epoch)
+        try:
+            routed = prepare(route(inbound))
+        except Exception as exc:
+            # An exception here would end paho's network thread and with it all ingestion, at every
+            # redelivery of the message: it becomes a dead letter instead (and is acknowledged).
+            logger.exception("could not route a message on %r", inbound.topic)
+            routed = Rejected(
+                inbound, Reason.INGESTION_FAILED, f"routing failed: {type(exc).__name__}: {exc}"
+            )
         # Back-pressure: block the network thread while the writer is behind; never grow without bound.
         while not self._paused.is_set():
             try:

@@ -167,9 +167,11 @@ class IngestWorker:
             connection: Any = raw.driver_connection
             try:
                 stats = write_batch(connection, items)
-            except psycopg2.OperationalError:
+            except TRANSIENT_DB_ERRORS:
                 raise
-            except psycopg2.Error as exc:
+            except Exception as exc:
+                # Anything else is in the data (a value PostgreSQL refuses, or one that trips our own code):
+                # isolate the message that causes it rather than stop the worker on it at every redelivery.
                 connection.rollback()
                 stats = write_one_by_one(connection, items, exc)
             connection.commit()

@@ -23,6 +23,8 @@ import psycopg2
 import psycopg2.errors
 from psycopg2.extras import Json, execute_values
 
+from cloud.ingestion.conflicts import Conflict, first_line, other_time_conflicts, same_key_conflicts
+from cloud.ingestion.conflicts import dead_letters as conflict_letters
 from cloud.ingestion.dead_letter import Reason, Rejected, insert_dead_letters
 from cloud.ingestion.routing import Accepted, Routed
 from cloud.ingestion.stats import WriteStats, latest
@@ -30,16 +32,18 @@ from contract.payloads import GatewayStatus, Prediction, PredictionBatch, Readin
 
 logger = logging.getLogger(__name__)
 
-# Staging tables live per connection and empty themselves at commit; created on first use.
+# Staging tables live per connection and empty themselves at commit; created on first use. ``line`` numbers
+# the rows in COPY order, which tells which message a conflicting row came from and lets the first one win.
 _STAGE_READINGS = """
 CREATE TEMP TABLE IF NOT EXISTS ingest_readings (
     id uuid, machine_id uuid, "timestamp" timestamptz, temperature float8, vibration float8, rpm float8,
-    gateway_id text, seq bigint
+    gateway_id text, seq bigint, line bigint GENERATED ALWAYS AS IDENTITY
 ) ON COMMIT DELETE ROWS"""
 _STAGE_PREDICTIONS = """
 CREATE TEMP TABLE IF NOT EXISTS ingest_predictions (
     id uuid, machine_id uuid, "timestamp" timestamptz, failure_prob float8, is_anomaly bool,
-    anomaly_score float8, model_version text, gateway_id text, seq bigint, features jsonb, fault text
+    anomaly_score float8, model_version text, gateway_id text, seq bigint, features jsonb, fault text,
+    line bigint GENERATED ALWAYS AS IDENTITY
 ) ON COMMIT DELETE ROWS"""
 
 # Unknown machine policy: a placeholder (registered = false) owned by the gateway whose topic carried the
@@ -64,10 +68,11 @@ _PREDICTION_COLUMNS = (
     "features, fault"
 )
 _INSERT_READINGS = f"""
-INSERT INTO sensor_data ({_READING_COLUMNS}) SELECT {_READING_COLUMNS} FROM ingest_readings
+INSERT INTO sensor_data ({_READING_COLUMNS}) SELECT {_READING_COLUMNS} FROM ingest_readings ORDER BY line
 ON CONFLICT (id, "timestamp") DO NOTHING"""
 _INSERT_PREDICTIONS = f"""
-INSERT INTO predictions ({_PREDICTION_COLUMNS}) SELECT {_PREDICTION_COLUMNS} FROM ingest_predictions
+INSERT INTO predictions ({_PREDICTION_COLUMNS})
+SELECT {_PREDICTION_COLUMNS} FROM ingest_predictions ORDER BY line
 ON CONFLICT (id, "timestamp") DO NOTHING"""
 
 # A status older than the one stored (a late retained copy, a replay) must not roll the gateway back.
@@ -103,8 +108,12 @@ def _copy(cursor: Any, target: str, text: str) -> None:
 
 def _insert_once(
     cursor: Any, *, table: str, columns: str, stage: str, stage_ddl: str, insert: str, text: str
-) -> int:
-    """COPY ``text`` into ``table``, dropping rows whose id is already stored; return how many were new."""
+) -> tuple[int, list[Conflict]]:
+    """COPY ``text`` into ``table``, dropping rows whose id is already stored; return how many were new.
+
+    Also returns the rows refused as conflicts (see ``conflicts``), looked for only when the COPY collided.
+    """
+    found: list[Conflict] = []
     cursor.execute("SAVEPOINT ingest_copy")
     try:
         _copy(cursor, f"{table} ({columns})", text)
@@ -112,11 +121,14 @@ def _insert_once(
     except psycopg2.errors.UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT ingest_copy")
         cursor.execute(stage_ddl)
-        _copy(cursor, stage, text)
+        _copy(cursor, f"{stage} ({columns})", text)
+        first = first_line(cursor, stage)
+        found = other_time_conflicts(cursor, stage=stage, table=table, first=first)
         cursor.execute(insert)
         inserted = int(cursor.rowcount)
+        found += same_key_conflicts(cursor, stage=stage, table=table, columns=columns, first=first)
     cursor.execute("RELEASE SAVEPOINT ingest_copy")
-    return inserted
+    return inserted, found
 
 
 def _ensure_machines(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
@@ -183,10 +195,11 @@ def _copy_text(items: Sequence[Accepted], make: Callable[[Accepted], str]) -> st
     return "".join(make(i) if i.copy_text is None else i.copy_text for i in items)
 
 
-def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
+def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Rejected]:
     _ensure_machines(cursor, items, stats)
-    total = sum(len(i.body.readings) for i in items if isinstance(i.body, TelemetryBatch))
-    inserted = _insert_once(
+    counts = [len(i.body.readings) for i in items if isinstance(i.body, TelemetryBatch)]
+    total = sum(counts)
+    inserted, found = _insert_once(
         cursor,
         table="sensor_data",
         columns=_READING_COLUMNS,
@@ -196,15 +209,17 @@ def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -
         text=_copy_text(items, reading_text),
     )
     stats.readings += inserted
-    stats.readings_duplicate += total - inserted
+    stats.readings_duplicate += total - inserted - len(found)
     newest = max(r.ts for i in items if isinstance(i.body, TelemetryBatch) for r in i.body.readings)
     stats.newest_event_ts = latest(stats.newest_event_ts, newest)
+    return conflict_letters(found, [i.message for i in items], counts)
 
 
-def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
+def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Rejected]:
     _ensure_machines(cursor, items, stats)
-    total = sum(len(i.body.predictions) for i in items if isinstance(i.body, PredictionBatch))
-    inserted = _insert_once(
+    counts = [len(i.body.predictions) for i in items if isinstance(i.body, PredictionBatch)]
+    total = sum(counts)
+    inserted, found = _insert_once(
         cursor,
         table="predictions",
         columns=_PREDICTION_COLUMNS,
@@ -214,7 +229,8 @@ def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats
         text=_copy_text(items, prediction_text),
     )
     stats.predictions += inserted
-    stats.predictions_duplicate += total - inserted
+    stats.predictions_duplicate += total - inserted - len(found)
+    return conflict_letters(found, [i.message for i in items], counts)
 
 
 def _write_status(cursor: Any, status: GatewayStatus, stats: WriteStats) -> None:
@@ -257,13 +273,25 @@ def write_batch(connection: Any, items: Sequence[Routed]) -> WriteStats:
         for status in statuses:
             _write_status(cursor, status, stats)
         if readings:
-            _write_readings(cursor, readings, stats)
+            rejected += _write_readings(cursor, readings, stats)
         if predictions:
-            _write_predictions(cursor, predictions, stats)
+            rejected += _write_predictions(cursor, predictions, stats)
         stats.dead_letters = insert_dead_letters(cursor, rejected)
     for r in rejected:
         stats.dead_letter_reasons[r.reason] = stats.dead_letter_reasons.get(r.reason, 0) + 1
     return stats
+
+
+def _refused(item: Routed, exc: Exception) -> Rejected:
+    """The dead letter of a message that could not be written; says why in one line."""
+    if isinstance(item, Rejected):
+        # Its own dead letter failed (only a bug could do that now): keep the bytes under a fixed reason.
+        return Rejected(item.message, Reason.INGESTION_FAILED, f"{item.reason}: {item.detail}")
+    text = str(exc).strip()
+    first_line = text.splitlines()[0] if text else ""
+    if isinstance(exc, psycopg2.Error):
+        return Rejected(item.message, Reason.REJECTED_BY_DATABASE, first_line or type(exc).__name__)
+    return Rejected(item.message, Reason.INGESTION_FAILED, f"{type(exc).__name__}: {first_line}")
 
 
 def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception) -> WriteStats:
@@ -283,12 +311,11 @@ def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception)
                 stats.add(write_batch(connection, [item]))
                 # Staging rows live until commit; the next message must not see this one's.
                 cursor.execute("TRUNCATE ingest_readings, ingest_predictions")
-            except psycopg2.OperationalError:
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
                 raise
-            except psycopg2.Error as exc:
+            except Exception as exc:
+                # The message failed twice (in its batch, then alone): dead-letter it and let it be acked.
                 cursor.execute("ROLLBACK TO SAVEPOINT ingest_one")
-                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                refused = Rejected(item.message, Reason.REJECTED_BY_DATABASE, detail)
-                stats.add(write_batch(connection, [refused]))
+                stats.add(write_batch(connection, [_refused(item, exc)]))
             cursor.execute("RELEASE SAVEPOINT ingest_one")
     return stats
