@@ -43,12 +43,15 @@ def baseline_of(rows: list[Mapping[str, float]]) -> Baseline:
     mean: dict[str, float] = {}
     std: dict[str, float] = {}
     for name in names:
-        values = [float(row[name]) for row in rows if name in row and row[name] is not None]
+        values = [float(row[name]) for row in rows if isinstance(row.get(name), int | float)]
         if not values:
             continue
         m = sum(values) / len(values)
-        mean[name] = m
-        std[name] = math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
+        s = math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
+        # Features are any finite number a gateway sent: huge ones overflow to inf or NaN here, and a
+        # baseline that is not a number explains nothing (and NaN cannot be stored in a ticket's JSON).
+        if math.isfinite(m) and math.isfinite(s):
+            mean[name], std[name] = m, s
     return Baseline(mean, std, len(rows))
 
 
@@ -60,9 +63,11 @@ def deviations(
         return []
     scored: list[tuple[float, dict[str, Any]]] = []
     for name, value in features.items():
-        if name not in baseline.mean or value is None:
+        if name not in baseline.mean or not isinstance(value, int | float):
             continue
         z = (float(value) - baseline.mean[name]) / max(baseline.std[name], _MIN_STD)
+        if not math.isfinite(z):
+            continue
         scored.append(
             (
                 abs(z),

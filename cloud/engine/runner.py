@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.config import Settings
@@ -40,7 +40,7 @@ from cloud.engine.policy import (
     fault_to_decide,
 )
 from cloud.engine.settings import policy_config
-from cloud.engine.state import read_ticket_state, record_event
+from cloud.engine.state import TicketKey, read_ticket_state, record_event
 from cloud.engine.store import effective_config
 from cloud.machines.models import Machine
 from cloud.predictions.models import Prediction
@@ -142,34 +142,56 @@ class TicketEngine:
         }
         opened = escalated = 0
         for machine_id in machine_ids:
-            window = recent.get(machine_id, [])
-            open_faults = [f for (m, f), (ticket_id, _) in state.items() if m == machine_id and ticket_id]
-            fault = fault_to_decide(window, self.policy.config.enter_threshold, open_faults)
-            open_id, tickets = state.get((machine_id, fault), (None, MachineTickets()))
-            decision = self.policy.decide(recent=window, tickets=tickets, now=now)
-            if isinstance(decision, OpenTicket):
-                opened += self._open(session, machines[machine_id], decision, now)
-            elif isinstance(decision, Escalate) and open_id is not None and tickets.open_priority is not None:
-                session.execute(
-                    sa.update(MaintenanceTicket)
-                    .where(MaintenanceTicket.id == open_id)
-                    .values(priority=TicketPriority[decision.priority.name], updated_at=now)
-                )
-                record_event(
-                    session,
-                    open_id,
-                    "priority",
-                    {
-                        "from": tickets.open_priority.name,
-                        "to": decision.priority.name,
-                        "risk": round(decision.risk, 4),
-                        "prediction_ts": decision.trigger.ts.astimezone(UTC).isoformat(),
-                    },
-                    now,
-                )
-                logger.info("ticket %s escalated to %s", open_id, decision.priority.name)
-                escalated += 1
+            try:
+                # A savepoint per machine: a stored value that trips the policy or the database (whatever a
+                # gateway sent) skips that machine, logged, instead of failing every tick for every machine.
+                with session.begin_nested():
+                    done = self._decide(session, machine_id, recent.get(machine_id, []), state, machines, now)
+            except OperationalError:
+                raise
+            except Exception:
+                logger.exception("ticket engine skipped machine %s in this tick", machine_id)
+                continue
+            opened, escalated = opened + done[0], escalated + done[1]
         return TickResult(evaluated=len(machine_ids), opened=opened, escalated=escalated)
+
+    def _decide(
+        self,
+        session: Session,
+        machine_id: uuid.UUID,
+        window: list[Observation],
+        state: dict[TicketKey, tuple[uuid.UUID | None, MachineTickets]],
+        machines: dict[uuid.UUID, Any],
+        now: datetime,
+    ) -> tuple[int, int]:
+        """Apply the policy to one machine; return (tickets opened, tickets escalated)."""
+        open_faults = [f for (m, f), (ticket_id, _) in state.items() if m == machine_id and ticket_id]
+        fault = fault_to_decide(window, self.policy.config.enter_threshold, open_faults)
+        open_id, tickets = state.get((machine_id, fault), (None, MachineTickets()))
+        decision = self.policy.decide(recent=window, tickets=tickets, now=now)
+        if isinstance(decision, OpenTicket):
+            return self._open(session, machines[machine_id], decision, now), 0
+        if isinstance(decision, Escalate) and open_id is not None and tickets.open_priority is not None:
+            session.execute(
+                sa.update(MaintenanceTicket)
+                .where(MaintenanceTicket.id == open_id)
+                .values(priority=TicketPriority[decision.priority.name], updated_at=now)
+            )
+            record_event(
+                session,
+                open_id,
+                "priority",
+                {
+                    "from": tickets.open_priority.name,
+                    "to": decision.priority.name,
+                    "risk": round(decision.risk, 4),
+                    "prediction_ts": decision.trigger.ts.astimezone(UTC).isoformat(),
+                },
+                now,
+            )
+            logger.info("ticket %s escalated to %s", open_id, decision.priority.name)
+            return 0, 1
+        return 0, 0
 
     def _recent(self, session: Session, machine_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Observation]]:
         # One array parameter, not a VALUES list: the statement text stays the same, so it is cached. Rows
@@ -301,6 +323,11 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
                 result = ticket_engine.tick()
             except SQLAlchemyError as exc:
                 logger.warning("ticket engine tick failed, retrying in %ss: %s", ERROR_BACKOFF_S, exc)
+                stop.wait(ERROR_BACKOFF_S)
+                continue
+            except Exception:
+                # Not the database: a bug a stored value triggers. The engine stays up and tries again.
+                logger.exception("ticket engine tick failed, retrying in %ss", ERROR_BACKOFF_S)
                 stop.wait(ERROR_BACKOFF_S)
                 continue
             if result.opened or result.escalated:
