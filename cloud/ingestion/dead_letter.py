@@ -58,14 +58,17 @@ MAX_TOPIC_CHARS = 512
 MAX_REASON_CHARS = 64
 MAX_DETAIL_CHARS = 4_000
 _NUL_ESCAPE = str.maketrans({"\x00": "\\x00"})
+# Room kept at the end of cut text for the note saying how much was cut.
+_CUT_NOTE = 30
 
 
 def shown(text: str, limit: int) -> str:
-    """``text`` as PostgreSQL's text can store it: NUL and lone surrogates escaped, cut to ``limit`` chars."""
-    if len(text) > limit:
-        text = f"{text[: limit - 30]}… ({len(text) - limit + 30} more chars)"
+    """``text`` as PostgreSQL can store it: NUL and lone surrogates escaped, at most ``limit`` chars."""
     # backslashreplace turns a lone surrogate into "\udc80"; every other character stays as it is.
     safe = text.encode("utf-8", "backslashreplace").decode("utf-8").translate(_NUL_ESCAPE)
+    if len(safe) > limit:
+        cut = f"… ({len(safe) - limit + _CUT_NOTE} more chars)"
+        safe = safe[: limit - _CUT_NOTE] + cut
     return safe
 
 
@@ -74,7 +77,7 @@ def _row(r: Rejected) -> tuple[str, str, str, Any]:
 
     payload, detail = r.message.payload, r.detail
     if len(payload) > MAX_PAYLOAD_BYTES:
-        detail = f"{detail} (payload cut to its first {MAX_PAYLOAD_BYTES} of {len(payload)} bytes)"
+        detail = f"(payload cut to its first {MAX_PAYLOAD_BYTES} of {len(payload)} bytes) {detail}"
         payload = payload[:MAX_PAYLOAD_BYTES]
     return (
         shown(r.message.topic, MAX_TOPIC_CHARS),

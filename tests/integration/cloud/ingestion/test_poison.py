@@ -41,7 +41,8 @@ TELEMETRY = gateway_topic(GW, Kind.TELEMETRY)
 
 def _dead_letters(db: sa.Engine) -> list[sa.Row[tuple[str, str, str, bytes]]]:
     with db.connect() as conn:
-        return list(conn.execute(sa.text("SELECT topic, reason, detail, payload FROM dead_letters ORDER BY id")))
+        rows = conn.execute(sa.text("SELECT topic, reason, detail, payload FROM dead_letters ORDER BY id"))
+        return list(rows)
 
 
 def _stored(db: sa.Engine, n: int, what: str) -> None:
