@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloud.ingestion.conflicts import Span
 from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from contract.codec import ContractError, decode
@@ -29,8 +28,6 @@ class Accepted:
     body: Body
     # The rows as COPY text, made ahead by ``writer.prepare`` (None: the writer makes it when writing).
     copy_text: str | None = None
-    # Its record ids in runs and its event-time span, for the writer's same-id check (``conflicts.Span``).
-    span: Span | None = None
 
     @property
     def rows(self) -> int:

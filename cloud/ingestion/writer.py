@@ -23,15 +23,7 @@ import psycopg2
 import psycopg2.errors
 from psycopg2.extras import Json, execute_values
 
-from cloud.ingestion.conflicts import (
-    Conflict,
-    Span,
-    first_line,
-    other_time_conflicts,
-    same_key_conflicts,
-    span_of,
-    stored_twice,
-)
+from cloud.ingestion.conflicts import Conflict, first_line, other_time_conflicts, same_key_conflicts
 from cloud.ingestion.conflicts import dead_letters as conflict_letters
 from cloud.ingestion.dead_letter import Reason, Rejected, insert_dead_letters
 from cloud.ingestion.routing import Accepted, Routed
@@ -114,10 +106,6 @@ def _copy(cursor: Any, target: str, text: str) -> None:
     cursor.copy_expert(f"COPY {target} FROM STDIN", io.BytesIO(data), size=max(len(data), _MIN_COPY_CHUNK))
 
 
-class _StoredTwice(Exception):
-    """The fast path stored an id a second time, at another timestamp: take the careful path instead."""
-
-
 def _insert_once(
     cursor: Any,
     *,
@@ -127,21 +115,18 @@ def _insert_once(
     stage_ddl: str,
     insert: str,
     text: str,
-    spans: Sequence[Span],
 ) -> tuple[int, list[Conflict]]:
     """COPY ``text`` into ``table``, dropping rows whose id is already stored; return how many were new.
 
-    Also returns the rows refused as conflicts (see ``conflicts``), looked for on the careful path, which a
-    collision or an id stored twice sends the batch to.
+    Also returns the rows refused as conflicts (see ``conflicts``), looked for only on the careful path a
+    collision sends the batch to, so the fast path pays nothing for them.
     """
     found: list[Conflict] = []
     cursor.execute("SAVEPOINT ingest_copy")
     try:
         _copy(cursor, f"{table} ({columns})", text)
         inserted = int(cursor.rowcount)
-        if stored_twice(cursor, table=table, spans=spans):
-            raise _StoredTwice
-    except (psycopg2.errors.UniqueViolation, _StoredTwice):
+    except psycopg2.errors.UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT ingest_copy")
         cursor.execute(stage_ddl)
         _copy(cursor, f"{stage} ({columns})", text)
@@ -204,23 +189,13 @@ def prediction_text(item: Accepted) -> str:
     return "".join(lines)
 
 
-def _span(item: Accepted) -> Span:
-    if item.span is not None:
-        return item.span
-    body = item.body
-    rows: Sequence[Reading | Prediction] = (
-        body.readings if isinstance(body, TelemetryBatch) else body.predictions  # type: ignore[union-attr]
-    )
-    return span_of((r.id for r in rows), (r.ts for r in rows))
-
-
 def prepare(routed: Routed) -> Routed:
-    """``routed`` with its COPY text and id runs made now: on the MQTT thread, while the writer waits."""
+    """``routed`` with its COPY text made now: on the MQTT thread, while the writer waits on PostgreSQL."""
     if isinstance(routed, Accepted) and routed.copy_text is None:
         if isinstance(routed.body, TelemetryBatch):
-            return replace(routed, copy_text=reading_text(routed), span=_span(routed))
+            return replace(routed, copy_text=reading_text(routed))
         if isinstance(routed.body, PredictionBatch):
-            return replace(routed, copy_text=prediction_text(routed), span=_span(routed))
+            return replace(routed, copy_text=prediction_text(routed))
     return routed
 
 
@@ -240,7 +215,6 @@ def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -
         stage_ddl=_STAGE_READINGS,
         insert=_INSERT_READINGS,
         text=_copy_text(items, reading_text),
-        spans=[_span(i) for i in items],
     )
     stats.readings += inserted
     stats.readings_duplicate += total - inserted - len(found)
@@ -261,7 +235,6 @@ def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats
         stage_ddl=_STAGE_PREDICTIONS,
         insert=_INSERT_PREDICTIONS,
         text=_copy_text(items, prediction_text),
-        spans=[_span(i) for i in items],
     )
     stats.predictions += inserted
     stats.predictions_duplicate += total - inserted - len(found)

@@ -149,7 +149,7 @@ def test_the_same_id_with_other_values_is_a_conflict_and_the_first_row_is_kept(
     assert worker.totals.readings_duplicate == 1  # the exact one; the conflict is not a duplicate
 
 
-def test_the_same_id_at_another_timestamp_is_a_conflict_not_a_second_row(
+def test_the_same_id_at_another_timestamp_in_a_replayed_batch_is_a_conflict_not_a_second_row(
     worker: IngestWorker, publisher: Publisher, db: sa.Engine
 ) -> None:
     machine_id = new_id()
@@ -157,9 +157,10 @@ def test_the_same_id_at_another_timestamp_is_a_conflict_not_a_second_row(
     publisher.publish(TELEMETRY, encode(telemetry(GW, first)))
     _stored(db, 2, "first readings")
 
+    # A replay of the batch (so its COPY collides on first[1]) in which one record has moved in time.
     moved = _changed(first[0], ts=first[0].ts + timedelta(hours=3))
     fresh = readings(machine_id, 1, start_seq=10)
-    second = encode(telemetry(GW, [moved, *fresh]))  # nothing in it collides on (id, timestamp)
+    second = encode(telemetry(GW, [moved, first[1], *fresh]))
     publisher.publish(TELEMETRY, second)
     _stored(db, 3, "the new reading beside the conflict")
     wait_until(lambda: _dead_letters(db), what="the conflict's dead letter")
