@@ -72,7 +72,8 @@ def shown(text: str, limit: int) -> str:
     return safe
 
 
-def _row(r: Rejected) -> tuple[str, str, str, Any]:
+def row_of(r: Rejected) -> tuple[str, str, str, Any]:
+    """The ``dead_letters`` row of ``r``: text escaped and bounded, payload as bytea (cut past its bound)."""
     import psycopg2
 
     payload, detail = r.message.payload, r.detail
@@ -90,5 +91,5 @@ def _row(r: Rejected) -> tuple[str, str, str, Any]:
 def insert_dead_letters(cursor: Any, rejected: Sequence[Rejected]) -> int:
     """Insert one ``dead_letters`` row per refused message with a psycopg2 cursor; return how many."""
     if rejected:
-        cursor.executemany(INSERT_DEAD_LETTER, [_row(r) for r in rejected])
+        cursor.executemany(INSERT_DEAD_LETTER, [row_of(r) for r in rejected])
     return len(rejected)

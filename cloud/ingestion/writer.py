@@ -107,14 +107,7 @@ def _copy(cursor: Any, target: str, text: str) -> None:
 
 
 def _insert_once(
-    cursor: Any,
-    *,
-    table: str,
-    columns: str,
-    stage: str,
-    stage_ddl: str,
-    insert: str,
-    text: str,
+    cursor: Any, *, table: str, columns: str, stage: str, stage_ddl: str, insert: str, text: str
 ) -> tuple[int, list[Conflict]]:
     """COPY ``text`` into ``table``, dropping rows whose id is already stored; return how many were new.
 
@@ -296,10 +289,10 @@ def _refused(item: Routed, exc: Exception) -> Rejected:
         # Its own dead letter failed (only a bug could do that now): keep the bytes under a fixed reason.
         return Rejected(item.message, Reason.INGESTION_FAILED, f"{item.reason}: {item.detail}")
     text = str(exc).strip()
-    first_line = text.splitlines()[0] if text else ""
+    head = text.splitlines()[0] if text else ""
     if isinstance(exc, psycopg2.Error):
-        return Rejected(item.message, Reason.REJECTED_BY_DATABASE, first_line or type(exc).__name__)
-    return Rejected(item.message, Reason.INGESTION_FAILED, f"{type(exc).__name__}: {first_line}")
+        return Rejected(item.message, Reason.REJECTED_BY_DATABASE, head or type(exc).__name__)
+    return Rejected(item.message, Reason.INGESTION_FAILED, f"{type(exc).__name__}: {head}")
 
 
 def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception) -> WriteStats:

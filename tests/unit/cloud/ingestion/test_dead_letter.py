@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cloud.ingestion.dead_letter import MAX_DETAIL_CHARS, MAX_PAYLOAD_BYTES, Rejected, _row, shown
+from cloud.ingestion.dead_letter import MAX_DETAIL_CHARS, MAX_PAYLOAD_BYTES, Rejected, row_of, shown
 from cloud.ingestion.messages import Inbound
 
 pytestmark = pytest.mark.unit
@@ -33,7 +33,7 @@ def test_whatever_the_text_what_is_shown_encodes_to_utf8_without_nul(text: str, 
 
 def test_huge_text_and_payload_are_cut_and_say_so() -> None:
     message = Inbound("t", b"\x00" * (MAX_PAYLOAD_BYTES + 10), 1, 1, 0)
-    topic, reason, detail, payload = _row(Rejected(message, "oversized", "y" * 10 * MAX_DETAIL_CHARS))
+    topic, reason, detail, payload = row_of(Rejected(message, "oversized", "y" * 10 * MAX_DETAIL_CHARS))
     assert len(detail) <= MAX_DETAIL_CHARS and "more chars" in detail
     assert len(payload.adapted) == MAX_PAYLOAD_BYTES
     note = f"(payload cut to its first {MAX_PAYLOAD_BYTES} of {MAX_PAYLOAD_BYTES + 10} bytes)"
