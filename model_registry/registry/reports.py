@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import msgspec
 import paho.mqtt.client as mqtt
-import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -129,5 +128,7 @@ class ReportConsumer:
             with self._factory() as session, session.begin():
                 record_report(db_session=session, report=report)
             self.recorded += 1
-        except sa.exc.SQLAlchemyError:
+        except Exception:
+            # Whatever fails (the database, or our code on an odd report), paho's network thread must
+            # live on: an exception escaping this callback would end every later report's delivery.
             logger.exception("deployment report from %s not stored", report.gateway_id)
