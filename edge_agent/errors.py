@@ -19,3 +19,7 @@ class ModelError(AgentError):
 
 class OutboxError(AgentError):
     """The local outbox database cannot be opened or written."""
+
+
+class DataDirError(AgentError):
+    """The data folder is missing and cannot be made, or cannot be written; the message names the path."""

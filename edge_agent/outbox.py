@@ -72,7 +72,7 @@ class Outbox:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise OutboxError(f"{path}: cannot open the outbox: {exc}") from exc
         self.path = path
         self.max_records = max_records
