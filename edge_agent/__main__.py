@@ -103,7 +103,12 @@ def run(config: AgentConfig, stop: threading.Event) -> None:
         if metrics is not None:
             metrics.stop()
         outbox.close()
-        logger.info("agent %s stopped after %d ticks", config.gateway_id, agent.ticks)
+        logger.info(
+            "agent %s stopped after %d ticks",
+            config.gateway_id,
+            agent.ticks,
+            extra={f"{stream}_made": n for stream, n in agent.made.items()} | {"alerts": agent.alerts},
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

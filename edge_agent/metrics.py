@@ -76,6 +76,7 @@ def agent_samples(agent: Agent, link: MqttLink) -> list[Sample]:
         Sample(
             "commands_refused_total", "counter", "Commands refused as invalid.", {}, link.commands_refused
         ),
+        Sample("alerts_total", "counter", "Local alerts: a machine crossed the threshold.", {}, agent.alerts),
         Sample("model_info", "gauge", "The loaded model.", {"version": agent.model.version}, 1),
     ]
     dropped = box.dropped()
@@ -89,6 +90,16 @@ def agent_samples(agent: Agent, link: MqttLink) -> list[Sample]:
             ),
             Sample(
                 "outbox_dropped_total", "counter", "Records dropped: outbox full.", labels, dropped[stream]
+            ),
+            Sample(
+                "outbox_disk_dropped_total",
+                "counter",
+                "Records dropped: the disk refused the write (full or failing).",
+                labels,
+                dropped.get(f"disk.{stream}", 0),
+            ),
+            Sample(
+                "records_made_total", "counter", "Records made, stored or not.", labels, agent.made[stream]
             ),
         ]
     rss = _resident_bytes()

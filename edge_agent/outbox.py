@@ -22,14 +22,17 @@ import enum
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from edge_agent.errors import OutboxError
+from edge_agent.errors import OutboxError, OutboxWriteError
 
 logger = logging.getLogger(__name__)
 
 OUTBOX_FILE = "outbox.sqlite3"
+# A full outbox drops on every tick: one log line per this many seconds says how many, not one a tick.
+FULL_LOG_S = 30.0
 # Rows deleted per statement when making room or acknowledging; keeps SQLite's parameter list short.
 _CHUNK = 500
 
@@ -96,6 +99,10 @@ class Outbox:
         self._counters: dict[str, int] = dict(self._db.execute("SELECT name, value FROM counters").fetchall())
         # Counter values written in the open transaction; visible in _counters only once it commits.
         self._pending: dict[str, int] = {}
+        # Records refused by a full or failing disk since the last successful write, not yet persisted.
+        self._lost = dict.fromkeys(Stream, 0)
+        self._unlogged = dict.fromkeys(Stream, 0)  # dropped since the last "outbox full" log line
+        self._logged_at = -FULL_LOG_S
 
     def next_seq(self, stream: Stream) -> int:
         """The seq the next record of ``stream`` must carry; ``add`` advances it by the records added."""
@@ -103,9 +110,14 @@ class Outbox:
             return int(self._counters.get(f"seq.{stream}", 0))
 
     def dropped(self) -> dict[str, int]:
-        """Records dropped so far because the outbox was full, by stream."""
+        """Records given up so far: outbox full (``<stream>``), disk refused (``disk.<stream>``)."""
         with self._lock:
-            return {s.value: int(self._counters.get(f"dropped.{s}", 0)) for s in Stream}
+            out = {s.value: int(self._counters.get(f"dropped.{s}", 0)) for s in Stream}
+            for s in Stream:
+                lost = int(self._counters.get(f"disk.{s}", 0)) + self._lost[s]
+                if lost:
+                    out[f"disk.{s}"] = lost
+            return out
 
     def mark_backlog(self) -> int:
         """Make every row stored so far backlog (e.g. when the broker comes back); return how many wait."""
@@ -124,34 +136,75 @@ class Outbox:
             return self._depth[stream] if stream else sum(self._depth.values())
 
     def add(self, stream: Stream, payloads: Sequence[bytes]) -> None:
-        """Store records whose seqs are ``next_seq(stream)`` onwards, making room first if full."""
+        """Store records whose seqs are ``next_seq(stream)`` onwards, making room first if full.
+
+        When the disk is full, the outbox counts as full at its present size: the oldest records make
+        room, as the drop policy says. Records that still cannot be written (nothing left to drop, a
+        failing disk) are counted under ``disk.<stream>`` and OutboxWriteError says why; they take no seq,
+        so the stream stays gapless. The next write that succeeds persists those counts.
+        """
         if not payloads:
             return
         with self._lock:
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._make_room(len(payloads))
-                self._db.executemany(
-                    "INSERT INTO records (stream, payload) VALUES (?, ?)", ((stream, p) for p in payloads)
-                )
-                # Read before _bump, whose upsert into counters moves last_insert_rowid().
-                last_id = int(self._db.execute("SELECT last_insert_rowid()").fetchone()[0])
-                self._bump(f"seq.{stream}", len(payloads))
-                self._db.execute("COMMIT")
+                self._insert(stream, payloads, self.max_records)
+                return
             except sqlite3.Error as exc:
-                self._rollback()
-                raise OutboxError(f"{self.path}: cannot store {len(payloads)} {stream}: {exc}") from exc
-            self._counters.update(self._pending)
-            self._pending.clear()
-            self._depth[stream] += len(payloads)
-            self._last_id = last_id
+                error = exc
+            if _code(error) == sqlite3.SQLITE_FULL:
+                try:
+                    self._insert(stream, payloads, min(self.max_records, sum(self._depth.values())))
+                    return
+                except sqlite3.Error as exc:
+                    error = exc
+            self._lost[stream] += len(payloads)
+            raise OutboxWriteError(
+                f"{self.path}: cannot store {len(payloads)} {stream}, dropped: {error}"
+            ) from error
 
-    def _make_room(self, incoming: int) -> None:
-        """Delete the oldest rows not in flight, readings first, until ``incoming`` more fit."""
-        excess = sum(self._depth.values()) + incoming - self.max_records
+    def _insert(self, stream: Stream, payloads: Sequence[bytes], capacity: int) -> None:
+        """One transaction: room made below ``capacity``, records inserted, seq and loss counters moved."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            drops = self._make_room(len(payloads), capacity)
+            self._db.executemany(
+                "INSERT INTO records (stream, payload) VALUES (?, ?)", ((stream, p) for p in payloads)
+            )
+            # Read before _bump, whose upsert into counters moves last_insert_rowid().
+            last_id = int(self._db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self._bump(f"seq.{stream}", len(payloads))
+            for lost_stream, n in self._lost.items():
+                if n:
+                    self._bump(f"disk.{lost_stream}", n)
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
+            raise
+        self._counters.update(self._pending)
+        self._pending.clear()
+        self._lost = dict.fromkeys(Stream, 0)
+        for dropped_stream, victims in drops:
+            self._depth[dropped_stream] -= len(victims)
+            self._backlog[dropped_stream] -= sum(1 for v in victims if v <= self._mark)
+            self._unlogged[dropped_stream] += len(victims)
+        now = time.monotonic()
+        if drops and now - self._logged_at >= FULL_LOG_S:
+            # Once a while with the totals: a full outbox drops on every tick, and says so in the status.
+            logger.warning(
+                "outbox full: dropped the oldest %s since the last report (totals in the status)",
+                ", ".join(f"{n} {s}" for s, n in self._unlogged.items() if n),
+            )
+            self._logged_at, self._unlogged = now, dict.fromkeys(Stream, 0)
+        self._depth[stream] += len(payloads)
+        self._last_id = last_id
+
+    def _make_room(self, incoming: int, capacity: int) -> list[tuple[Stream, list[int]]]:
+        """Delete the oldest rows not in flight, readings first, until ``incoming`` more fit; say which."""
+        excess = sum(self._depth.values()) + incoming - capacity
+        drops: list[tuple[Stream, list[int]]] = []
         for stream in DROP_ORDER:
             if excess <= 0:
-                return
+                break
             rows = self._db.execute(
                 "SELECT id FROM records WHERE stream = ? ORDER BY id LIMIT ?",
                 (stream, excess + len(self._in_flight)),
@@ -160,12 +213,11 @@ class Outbox:
             if not victims:
                 continue
             self._delete(victims)
-            # Depth is adjusted now: the caller commits or, on failure, the outbox is reopened anyway.
-            self._depth[stream] -= len(victims)
-            self._backlog[stream] -= sum(1 for v in victims if v <= self._mark)
+            # Counted in the transaction; the in-memory depth moves only once it commits.
             self._bump(f"dropped.{stream}", len(victims))
+            drops.append((stream, victims))
             excess -= len(victims)
-            logger.warning("outbox full: dropped %d oldest %s", len(victims), stream)
+        return drops
 
     def claim(self, stream: Stream, limit: int, *, backlog: bool | None = None) -> list[tuple[int, bytes]]:
         """Up to ``limit`` oldest rows of ``stream`` (all, backlog or live) not in flight; now in flight."""
@@ -278,3 +330,9 @@ class Outbox:
             self._db.execute("ROLLBACK")
         except sqlite3.Error:
             logger.debug("rollback after a failed outbox transaction also failed", exc_info=True)
+
+
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of ``exc`` (SQLITE_FULL, SQLITE_IOERR, ...), -1 when it has none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return -1 if code is None else code & 0xFF
