@@ -59,7 +59,8 @@ def run_ingest(settings: Settings) -> None:
     # Agents' deployment reports are retained and recording them is idempotent, so every worker may take them.
     engine = make_engine(settings.resolved_database_url())
     reports = ReportConsumer.from_settings(settings, session_factory(engine))
-    reports.start()
+    # Not waited for: the worker waits for the broker and the database itself, however long they take.
+    reports.start(timeout=None)
     try:
         ingest(settings, _stop_on_signals())
     finally:

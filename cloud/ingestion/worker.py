@@ -41,6 +41,8 @@ RETRY_MAX_WAIT_S = 5.0
 # Longest the writer idles in one wait, so a stop request is noticed promptly.
 _IDLE_POLL_S = 0.25
 SUMMARY_INTERVAL_S = 10.0
+# While the database is unreachable, the heartbeat says so once per this many seconds.
+DB_DOWN_LOG_S = 30.0
 
 
 class IngestWorker:
@@ -65,6 +67,7 @@ class IngestWorker:
         self._abandon = threading.Event()
         self._engine: sa.Engine | None = None
         self._thread: threading.Thread | None = None
+        self._db_down_logged_at = -DB_DOWN_LOG_S
 
     def start(self) -> IngestWorker:
         """Open the database pool, start the writer thread and connect to the broker."""
@@ -217,8 +220,15 @@ class IngestWorker:
             raw = self._engine.raw_connection()
         except TRANSIENT_DB_ERRORS as exc:
             self.progress.give_back(taken)
-            logger.warning("heartbeat skipped, database unavailable: %s", str(exc).strip())
+            now = time.monotonic()
+            if now - self._db_down_logged_at >= DB_DOWN_LOG_S:
+                # A heartbeat comes every few seconds; a database down for an hour needs no flood of lines.
+                logger.warning("heartbeat skipped, database unavailable: %s", str(exc).strip())
+                self._db_down_logged_at = now
             return
+        if self._db_down_logged_at > -DB_DOWN_LOG_S:
+            logger.info("database reachable again")
+            self._db_down_logged_at = -DB_DOWN_LOG_S
         try:
             write_heartbeat(raw.driver_connection, self.worker_id, broker_connected, taken)
         except psycopg2.Error as exc:
