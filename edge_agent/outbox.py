@@ -102,6 +102,7 @@ class Outbox:
         # Records refused by a full or failing disk since the last successful write, not yet persisted.
         self._lost = dict.fromkeys(Stream, 0)
         self._unlogged = dict.fromkeys(Stream, 0)  # dropped since the last "outbox full" log line
+        self._undeleted: list[int] = []  # acknowledged rows whose delete the disk refused; retried
         self._logged_at = -FULL_LOG_S
 
     def next_seq(self, stream: Stream) -> int:
@@ -242,9 +243,14 @@ class Outbox:
             return rows
 
     def ack(self, ids: Iterable[int]) -> None:
-        """The broker acknowledged these rows: delete them."""
-        ids = list(ids)
+        """The broker acknowledged these rows: delete them.
+
+        A delete needs disk space too (SQLite's WAL): when the disk refuses it, the rows stay stored and in
+        flight (never dropped, never sent again by this process) and are deleted with the next ack that
+        can write. Raising here would kill the MQTT thread that called it.
+        """
         with self._lock:
+            ids = list(ids) + self._undeleted
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 depth = self._depth_by_stream(ids)
@@ -252,7 +258,15 @@ class Outbox:
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
-                raise OutboxError(f"{self.path}: cannot delete acknowledged rows: {exc}") from exc
+                if not self._undeleted:
+                    logger.error(
+                        "%s: cannot delete %d acknowledged rows, kept for now: %s", self.path, len(ids), exc
+                    )
+                self._undeleted = ids
+                return
+            if self._undeleted:
+                logger.warning("%s: acknowledged rows kept after a failed delete are deleted now", self.path)
+            self._undeleted = []
             for stream, n in depth.items():
                 self._depth[stream] -= n
             self._land(ids)

@@ -7,6 +7,8 @@ to the last byte; no broker is reachable, so every record made is either in the 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -14,13 +16,17 @@ import pytest
 
 from edge_agent.agent import STORE_ERROR_LOG_S
 from edge_agent.tiny_model import write_model_dir
-from tests.integration.edge_agent.conftest import wait_for
+from maintainx.services import Broker
+from tests.integration.edge_agent.conftest import Watcher, wait_for
 from tests.reliability.edge_agent.kit import Agent, machine_ids
 from tests.reliability.edge_agent.mounts import fill, tmpfs
 
 pytestmark = pytest.mark.reliability
 
+GATEWAY = "gw-it"  # the gateway the integration Watcher subscribes to
 NO_BROKER = "mqtt://127.0.0.1:9"  # refused: the agent works offline, so nothing leaves the outbox
+# How long the second test keeps the disk full once the agent noticed: ~30 ticks, ~15 publish rounds.
+FULL_FOR_S = 3.0
 WINDOW = 30  # at 10 Hz the first predictions come 3 s after start: after the disk is full
 
 
@@ -81,3 +87,59 @@ def test_a_full_disk_stops_neither_scoring_nor_local_alerts_and_every_lost_recor
     # One error line per STORE_ERROR_LOG_S, not one a tick: the disk refused writes at 10 ticks a second.
     lines = len(_messages(agent, "ERROR", "cannot store"))
     assert final["disk.readings"] >= 20 and 1 <= lines <= 1 + full_for // STORE_ERROR_LOG_S
+
+
+def test_a_full_disk_with_the_broker_up_keeps_the_link_alive_and_every_stored_record_arrives(
+    broker: Broker, tmp_path: Path
+) -> None:
+    watcher = Watcher(broker.url)
+    wait_for(watcher.client.is_connected, 10, "the watcher to connect")
+    with tmpfs(tmp_path / "disk", size_kib=16 * 1024) as disk:
+        agent = Agent(
+            tmp_path / "agent",
+            broker.url,
+            GATEWAY,
+            machine_ids(1, 2),
+            data_dir=str(disk / "data"),
+            sample_hz=10.0,
+        )
+        agent.data_dir = disk / "data"
+        agent.start()
+        try:
+            wait_for(lambda: len(watcher.readings) >= 10, 60, "readings at the broker")
+            # Hold the broker (our own process) so published records wait for their PUBACK, fill the disk,
+            # then let the PUBACKs arrive: deleting the acknowledged rows now needs space that is not there.
+            assert broker.proc is not None
+            os.kill(broker.proc.pid, signal.SIGSTOP)
+            try:
+                time.sleep(1.0)  # a few publish rounds (every 0.2 s) go out and wait
+                ballast = fill(disk)
+            finally:
+                os.kill(broker.proc.pid, signal.SIGCONT)
+            wait_for(lambda: bool(_messages(agent, "ERROR", "cannot delete")), 30, "the failed delete")
+            wait_for(lambda: bool(_messages(agent, "ERROR", "cannot store")), 30, "the write error")
+            time.sleep(FULL_FOR_S)  # a fault that lasts: many ticks refused
+            ballast.unlink()
+            wait_for(lambda: bool(_messages(agent, "WARNING", "writable again")), 30, "the recovery line")
+            before = agent.outbox().get("seq.readings", 0)
+            wait_for(lambda: agent.outbox().get("seq.readings", 0) > before + 20, 30, "new readings stored")
+            assert agent.terminate() == 0
+        finally:
+            if agent.running():
+                agent.kill()
+        final = agent.outbox()
+    try:
+        for stream, got in (("readings", watcher.readings), ("predictions", watcher.predictions)):
+            wait_for(
+                lambda got=got, stream=stream: len({r.seq for r in got}) >= final[f"seq.{stream}"],  # type: ignore[misc]
+                30,
+                f"every stored {stream} at the broker",
+            )
+            with watcher.lock:
+                # Records the disk refused took no seq: every seq that was given arrived, none is missing.
+                assert {r.seq for r in got} == set(range(final[f"seq.{stream}"])), stream
+    finally:
+        watcher.close()
+    assert final["depth"] == 0 and final.get("disk.readings", 0) > 0
+    log = agent.log.read_text(errors="replace")
+    assert "Traceback" not in log and "Exception in thread" not in log  # the MQTT thread survived
