@@ -13,12 +13,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from contract.codec import encode
 from contract.payloads import new_id
@@ -38,17 +36,6 @@ def _log(path: Path) -> list[dict[str, object]]:
     return [
         json.loads(line) for line in path.read_text(errors="replace").splitlines() if line.startswith("{")
     ]
-
-
-@pytest.fixture
-def late_database(pg_admin_url: str, _template_db: str) -> Iterator[tuple[str, str]]:
-    """(url, name) of a database that does not exist yet; dropped afterwards if the test made it."""
-    name = f"late_{uuid.uuid4().hex[:10]}"
-    yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False), name
-    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _start_worker(database_url: str, broker: Broker, log: Path) -> subprocess.Popen[bytes]:
