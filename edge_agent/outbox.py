@@ -360,4 +360,8 @@ def _add_seq_column(db: sqlite3.Connection) -> None:
     if any(row[1] == "seq" for row in db.execute("PRAGMA table_info(records)")):
         return
     db.execute("ALTER TABLE records ADD COLUMN seq INTEGER")
-    db.execute("UPDATE records SET seq = json_extract(payload, '$.seq')")
+    # Payloads are JSON stored as BLOBs, which SQLite's JSON functions read only as text.
+    db.execute(
+        "UPDATE records SET seq = json_extract(CAST(payload AS TEXT), '$.seq')"
+        " WHERE json_valid(CAST(payload AS TEXT))"
+    )
