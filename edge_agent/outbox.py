@@ -215,7 +215,7 @@ class Outbox:
             return rows
 
     def ack(self, ids: Iterable[int]) -> None:
-        """The broker acknowledged these rows: delete them."""
+        """Delete these rows now: with ``confirm_by = "puback"``, on the broker's PUBACK."""
         ids = list(ids)
         with self._lock:
             try:
