@@ -38,6 +38,7 @@ from contract.codec import ContractError, decode, encode
 from contract.payloads import CommitAck, DeploymentReport, ModelUpdateCommand
 from contract.topics import Command, Kind, TopicError, gateway_commands_filter, gateway_topic, parse
 from edge_agent.config import AgentConfig, mqtt_endpoint
+from edge_agent.errors import OutboxError
 from edge_agent.outbox import DRAIN_ORDER, Outbox, Stream
 
 logger = logging.getLogger(__name__)
@@ -262,8 +263,13 @@ class MqttLink:
             )
 
     def _confirm(self, ack: CommitAck) -> None:
-        confirmed = self._outbox.confirm(Stream.READINGS, ack.readings)
-        confirmed += self._outbox.confirm(Stream.PREDICTIONS, ack.predictions)
+        try:
+            confirmed = self._outbox.confirm(Stream.READINGS, ack.readings)
+            confirmed += self._outbox.confirm(Stream.PREDICTIONS, ack.predictions)
+        except OutboxError as exc:
+            # The rows stay: they are resent, and the cloud's next ack for them deletes them then.
+            self._note_error(str(exc))
+            return
         self.records_confirmed += confirmed
         self._ack_backoff = 1
 
