@@ -242,6 +242,9 @@ class Outbox:
 
         Returns how many rows went; seqs no longer stored (confirmed before, dropped) are ignored.
         """
+        ranges = list(ranges)
+        if not ranges:  # an ack for the other stream only: no write transaction at all
+            return 0
         with self._lock:
             gone: list[int] = []
             try:
