@@ -1,4 +1,11 @@
-"""The durable outbox: every record is stored here before it is published and deleted only after PUBACK.
+"""The durable outbox: every record is stored here before it is published, and deleted only when confirmed.
+
+A record is confirmed when the cloud's commit acknowledgement (``CommitAck``) names its seq: the broker's
+PUBACK only marks it *sent*, because a broker restarted after a kill -9 can forget messages it acknowledged.
+Sent records count in the depth and stay on disk; ``expire`` hands those the cloud has not confirmed within a
+timeout back for resending, and ``mark_backlog`` (a reconnect) hands all of them back. ``ack`` deletes on
+PUBACK for an agent told to trust the broker (``confirm_by = "puback"``, for a cloud that sends no acks).
+Sent state is kept in memory only: after a restart every stored row is sent again anyway.
 
 SQLite in WAL mode with ``synchronous=NORMAL``: a commit is in the WAL (the OS page cache) before
 ``add`` returns, so a kill -9 of the agent loses nothing; only an OS crash or power cut can lose the last
@@ -40,7 +47,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     stream TEXT NOT NULL,
-    payload BLOB NOT NULL
+    payload BLOB NOT NULL,
+    seq INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_by_stream ON records (stream, id);
 CREATE TABLE IF NOT EXISTS counters (
@@ -48,6 +56,8 @@ CREATE TABLE IF NOT EXISTS counters (
     value INTEGER NOT NULL
 );
 """
+# Created after the upgrade below, which adds the seq column to an outbox made by an older agent.
+_SEQ_INDEX = "CREATE INDEX IF NOT EXISTS records_by_seq ON records (stream, seq)"
 
 
 class Stream(enum.StrEnum):
@@ -64,7 +74,7 @@ DROP_ORDER = (Stream.READINGS, Stream.PREDICTIONS)
 
 
 class Outbox:
-    """Records waiting for a PUBACK, with per-stream sequence and drop counters (thread-safe)."""
+    """Records waiting for the cloud's confirmation, with per-stream seq and drop counters (thread-safe)."""
 
     def __init__(self, data_dir: str | Path, max_records: int) -> None:
         path = Path(data_dir) / OUTBOX_FILE
@@ -75,13 +85,18 @@ class Outbox:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            _add_seq_column(self._db)
+            self._db.execute(_SEQ_INDEX)
         except (sqlite3.Error, OSError) as exc:
             raise OutboxError(f"{path}: cannot open the outbox: {exc}") from exc
         self.path = path
         self.max_records = max_records
         self._lock = threading.Lock()
-        # Rows handed to the publisher and not yet acknowledged; never dropped, never handed out twice.
+        # Rows handed to the publisher and not yet confirmed; never handed out twice. Those awaiting PUBACK
+        # are never dropped (a paho message carries them); those already sent may be, oldest first.
         self._in_flight: dict[int, Stream] = {}
+        # Rows sent (PUBACKed) and not yet confirmed by the cloud -> monotonic time sent, in sending order.
+        self._sent: dict[int, float] = {}
         self._flying = dict.fromkeys(Stream, 0)  # in-flight rows per stream
         self._depth = {
             s: self._db.execute("SELECT count(*) FROM records WHERE stream = ?", (s,)).fetchone()[0]
@@ -121,7 +136,14 @@ class Outbox:
             return out
 
     def mark_backlog(self) -> int:
-        """Make every row stored so far backlog (e.g. when the broker comes back); return how many wait."""
+        """Make every row stored so far backlog (e.g. when the broker comes back); return how many wait.
+
+        Rows sent but not confirmed are handed back too: the broker that acknowledged them may have
+        restarted without them.
+        """
+        with self._lock:
+            unconfirmed = list(self._sent)
+        self.release(unconfirmed)
         with self._lock:
             self._mark = self._last_id
             for stream in Stream:
@@ -168,8 +190,10 @@ class Outbox:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             drops = self._make_room(len(payloads), capacity)
+            first = int(self._counters.get(f"seq.{stream}", 0))
             self._db.executemany(
-                "INSERT INTO records (stream, payload) VALUES (?, ?)", ((stream, p) for p in payloads)
+                "INSERT INTO records (stream, seq, payload) VALUES (?, ?, ?)",
+                ((stream, first + i, p) for i, p in enumerate(payloads)),
             )
             # Read before _bump, whose upsert into counters moves last_insert_rowid().
             last_id = int(self._db.execute("SELECT last_insert_rowid()").fetchone()[0])
@@ -186,7 +210,11 @@ class Outbox:
         self._lost = dict.fromkeys(Stream, 0)
         for dropped_stream, victims in drops:
             self._depth[dropped_stream] -= len(victims)
-            self._backlog[dropped_stream] -= sum(1 for v in victims if v <= self._mark)
+            # Rows in flight left the backlog count when they were claimed.
+            self._backlog[dropped_stream] -= sum(
+                1 for v in victims if v <= self._mark and v not in self._in_flight
+            )
+            self._land(victims)
             self._unlogged[dropped_stream] += len(victims)
         now = time.monotonic()
         if drops and now - self._logged_at >= FULL_LOG_S:
@@ -200,17 +228,17 @@ class Outbox:
         self._last_id = last_id
 
     def _make_room(self, incoming: int, capacity: int) -> list[tuple[Stream, list[int]]]:
-        """Delete the oldest rows not in flight, readings first, until ``incoming`` more fit; say which."""
+        """Delete the oldest rows not awaiting PUBACK, readings first, so ``incoming`` more fit; say which."""
         excess = sum(self._depth.values()) + incoming - capacity
         drops: list[tuple[Stream, list[int]]] = []
         for stream in DROP_ORDER:
             if excess <= 0:
                 break
+            pinned = len(self._in_flight) - len(self._sent)
             rows = self._db.execute(
-                "SELECT id FROM records WHERE stream = ? ORDER BY id LIMIT ?",
-                (stream, excess + len(self._in_flight)),
+                "SELECT id FROM records WHERE stream = ? ORDER BY id LIMIT ?", (stream, excess + pinned)
             ).fetchall()
-            victims = [r[0] for r in rows if r[0] not in self._in_flight][:excess]
+            victims = [r[0] for r in rows if r[0] not in self._in_flight or r[0] in self._sent][:excess]
             if not victims:
                 continue
             self._delete(victims)
@@ -243,7 +271,7 @@ class Outbox:
             return rows
 
     def ack(self, ids: Iterable[int]) -> None:
-        """The broker acknowledged these rows: delete them.
+        """Delete these rows now: with ``confirm_by = "puback"``, on the broker's PUBACK.
 
         A delete needs disk space too (SQLite's WAL): when the disk refuses it, the rows stay stored and in
         flight (never dropped, never sent again by this process) and are deleted with the next ack that
@@ -271,6 +299,58 @@ class Outbox:
                 self._depth[stream] -= n
             self._land(ids)
 
+    def mark_sent(self, ids: Iterable[int], now: float) -> None:
+        """The broker acknowledged these rows: keep them, sent at ``now``, until the cloud confirms them."""
+        with self._lock:
+            for i in ids:
+                if i in self._in_flight:  # not if confirmed (or dropped) while its message was in flight
+                    self._sent[i] = now
+
+    def confirm(self, stream: Stream, ranges: Iterable[tuple[int, int]]) -> int:
+        """The cloud committed the records of ``stream`` with seqs in these inclusive ranges: delete them.
+
+        Returns how many rows went; seqs no longer stored (confirmed before, dropped) are ignored.
+        """
+        ranges = list(ranges)
+        if not ranges:  # an ack for the other stream only: no write transaction at all
+            return 0
+        with self._lock:
+            gone: list[int] = []
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for first, last in ranges:
+                    gone += [
+                        r[0]
+                        for r in self._db.execute(
+                            "DELETE FROM records WHERE stream = ? AND seq BETWEEN ? AND ? RETURNING id",
+                            (stream, first, last),
+                        )
+                    ]
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise OutboxError(f"{self.path}: cannot delete confirmed rows: {exc}") from exc
+            self._depth[stream] -= len(gone)
+            self._backlog[stream] -= sum(1 for i in gone if i <= self._mark and i not in self._in_flight)
+            self._land(gone)
+            return len(gone)
+
+    def expire(self, before: float) -> int:
+        """Hand back for resending every row sent before ``before`` and still unconfirmed; return how many."""
+        with self._lock:
+            old: list[int] = []
+            for i, at in self._sent.items():  # in sending order: stop at the first recent one
+                if at >= before:
+                    break
+                old.append(i)
+        self.release(old)
+        return len(old)
+
+    def sent(self) -> int:
+        """Rows the broker acknowledged that the cloud has not confirmed yet."""
+        with self._lock:
+            return len(self._sent)
+
     def release(self, ids: Iterable[int] | None = None) -> None:
         """Return rows (all when None) to the waiting state, e.g. when their message will not be acked."""
         with self._lock:
@@ -285,8 +365,9 @@ class Outbox:
             self._land(ids)
 
     def _land(self, ids: Iterable[int]) -> None:
-        """Forget that ``ids`` are in flight (they were acknowledged or released)."""
+        """Forget that ``ids`` are in flight (they were confirmed, dropped or released)."""
         for i in ids:
+            self._sent.pop(i, None)
             stream = self._in_flight.pop(i, None)
             if stream is not None:
                 self._flying[stream] -= 1
@@ -294,7 +375,7 @@ class Outbox:
     def in_flight(self) -> int:
         """How many rows are published and waiting for PUBACK."""
         with self._lock:
-            return len(self._in_flight)
+            return len(self._in_flight) - len(self._sent)
 
     def waiting(self, stream: Stream, backlog: bool | None = None) -> int:
         """Rows of ``stream`` stored and not yet handed to the publisher: all, only backlog, or only live."""
@@ -350,3 +431,15 @@ def _code(exc: sqlite3.Error) -> int:
     """SQLite's primary result code of ``exc`` (SQLITE_FULL, SQLITE_IOERR, ...), -1 when it has none."""
     code = getattr(exc, "sqlite_errorcode", None)
     return -1 if code is None else code & 0xFF
+
+
+def _add_seq_column(db: sqlite3.Connection) -> None:
+    """Give an outbox made before commit acknowledgements its seq column, read from the payloads."""
+    if any(row[1] == "seq" for row in db.execute("PRAGMA table_info(records)")):
+        return
+    db.execute("ALTER TABLE records ADD COLUMN seq INTEGER")
+    # Payloads are JSON stored as BLOBs, which SQLite's JSON functions read only as text.
+    db.execute(
+        "UPDATE records SET seq = json_extract(CAST(payload AS TEXT), '$.seq')"
+        " WHERE json_valid(CAST(payload AS TEXT))"
+    )

@@ -20,7 +20,9 @@ from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
 from cloud.ingestion.writer import prepare
-from contract.topics import Kind, fleet_filter
+from contract.codec import encode
+from contract.payloads import CommitAck
+from contract.topics import Command, Kind, command_topic, fleet_filter
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +102,18 @@ class MqttConsumer:
             if message.qos > 0:
                 self.client.ack(message.mid, message.qos)
             return True
+
+    def send_commit_acks(self, acks: dict[str, list[CommitAck]]) -> int:
+        """Tell gateways what the cloud committed (QoS 0: a lost ack costs a resend); return how many went.
+
+        Safe from the writer thread: paho queues the packet under its own lock.
+        """
+        sent = 0
+        for gateway_id, messages in acks.items():
+            topic = command_topic(gateway_id, Command.COMMITTED)
+            for ack in messages:
+                sent += self.client.publish(topic, encode(ack), qos=0).rc == mqtt.MQTT_ERR_SUCCESS
+        return sent
 
     def stop(self) -> None:
         """Disconnect cleanly (queued acks are sent first) and stop the network thread."""

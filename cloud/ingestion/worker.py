@@ -1,8 +1,9 @@
 """One ingestion worker: MQTT consumer → bounded queue → writer thread (batch, commit, then ack) + heartbeat.
 
-Invariant 2: a message is acknowledged to the broker only after the transaction holding it committed. If
-the database is down the writer retries with backoff and acknowledges nothing, so a crash at any point
-makes the broker redeliver, and the keys make the redelivery harmless.
+Invariant 2: a message is acknowledged to the broker, and its records to their gateway (``acks.py``), only
+after the transaction holding it committed. If the database is down the writer retries with backoff and
+acknowledges nothing, so a crash at any point makes the broker (or, if the broker forgot, the agent)
+send it again, and the keys make the repeat harmless.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from cloud.config import Settings
 from cloud.db import make_engine
+from cloud.ingestion.acks import commit_acks
 from cloud.ingestion.batching import Batch
 from cloud.ingestion.consumer import MqttConsumer
 from cloud.ingestion.errors import DatabaseUnavailableError, IngestionError
@@ -156,6 +158,9 @@ class IngestWorker:
             raise DatabaseUnavailableError(
                 f"gave up writing {len(items)} messages: database unavailable ({exc}); they stay un-acked"
             ) from exc
+        # Committed: only now may the edge forget these records. Sent before the broker acks, so a crash
+        # between the two costs a redelivery (absorbed by the keys), never an unconfirmed record.
+        self.consumer.send_commit_acks(commit_acks(items))
         for item in items:
             self.consumer.ack(item.message)
         self.progress.committed(stats.rows, stats.dead_letters, datetime.now(UTC), stats.newest_event_ts)

@@ -102,6 +102,8 @@ def test_a_full_disk_with_the_broker_up_keeps_the_link_alive_and_every_stored_re
             machine_ids(1, 2),
             data_dir=str(disk / "data"),
             sample_hz=10.0,
+            # No cloud here: the broker's PUBACK deletes, which is the delete a full disk refuses.
+            confirm_by="puback",
         )
         agent.data_dir = disk / "data"
         agent.start()
