@@ -129,9 +129,13 @@ class OpenTicket:
     risk: float = 0.0
 
     def title(self, machine_name: str) -> str:
-        """A title a technician reads at a glance, e.g. "Failure risk 87% on Pump 03"."""
+        """A title naming the fault and the machine, e.g. "Bearing wear on Pump 03".
+
+        No risk figure: a title is written once, while the risk and the priority badge live on; an opening
+        "74%" beside a CRITICAL badge reads as a contradiction.
+        """
         what = "Failure risk" if self.fault == DEFAULT_FAULT else self.fault.replace("_", " ").capitalize()
-        return f"{what} {self.trigger.failure_prob:.0%} on {machine_name}"
+        return f"{what} on {machine_name}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from cloud.engine.policy import (
     fault_to_decide,
 )
 from cloud.engine.settings import policy_config
+from cloud.engine.signals import reading_trends, signal_drivers
 from cloud.engine.state import TicketKey, read_ticket_state, record_event
 from cloud.engine.store import effective_config
 from cloud.machines.models import Machine
@@ -231,6 +232,8 @@ class TicketEngine:
 
     def _open(self, session: Session, machine: Any, decision: OpenTicket, now: datetime) -> int:
         baseline = type_baseline(session, machine.type, self.policy.config.exit_threshold)
+        drivers = deviations(decision.trigger.features, baseline)
+        trends = reading_trends(session, machine.id, decision.trigger.ts)
         reason = decision.trigger.reason() | {
             "fault": decision.fault,
             "confirmed_risk": round(decision.risk, 4),
@@ -238,8 +241,11 @@ class TicketEngine:
                 "enter": self.policy.config.enter_threshold,
                 "n_of_m": [self.policy.config.required, self.policy.config.window],
             },
-            "drivers": deviations(decision.trigger.features, baseline),
+            "drivers": drivers,
+            "signals": signal_drivers(drivers, decision.trigger.features, baseline, trends),
             "baseline": {"machine_type": machine.type, "predictions": baseline.samples},
+            # The model answers "failure within the horizon?": the failure is expected by now + horizon.
+            "horizon_s": self.policy.config.horizon.total_seconds(),
         }
         technician = choose_technician(session, machine.location)
         values: dict[str, Any] = {

@@ -28,6 +28,10 @@ class IngestionHealth(BaseModel):
     workers: int
     last_commit_at: UtcDatetime | None
     lag_s: float | None
+    # True when the newest reading stored is older than ``lag_limit_s``: ingestion (or the plant's data)
+    # is behind, whatever the workers' heartbeats say.
+    lagging: bool = False
+    lag_limit_s: float
 
 
 class Health(BaseModel):

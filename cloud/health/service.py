@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 
 # Workers heartbeat every ~2 s; a worker silent for this long is gone (crashed or stopped).
 WORKER_ALIVE_WITHIN = timedelta(seconds=15)
+# Agents publish readings every few seconds (batched): a newest stored reading older than this means
+# ingestion has fallen behind or the readings stopped arriving; the dashboard's header says so.
+LAG_LIMIT_S = 30.0
 
 
 def check(*, db_session: Session, broker_connected: bool) -> Health:
@@ -38,7 +41,7 @@ def check(*, db_session: Session, broker_connected: bool) -> Health:
             status="degraded",
             database=DatabaseHealth(ok=False, error=f"{type(exc).__name__}: {reason}"),
             broker=BrokerHealth(connected=broker_connected),
-            ingestion=IngestionHealth(workers=0, last_commit_at=None, lag_s=None),
+            ingestion=IngestionHealth(workers=0, last_commit_at=None, lag_s=None, lag_limit_s=LAG_LIMIT_S),
         )
     workers, last_commit_at, newest_event_ts = row
     lag_s = (now - newest_event_ts).total_seconds() if newest_event_ts is not None else None
@@ -47,5 +50,11 @@ def check(*, db_session: Session, broker_connected: bool) -> Health:
         status="ok" if healthy else "degraded",
         database=DatabaseHealth(ok=True, error=None),
         broker=BrokerHealth(connected=broker_connected),
-        ingestion=IngestionHealth(workers=workers, last_commit_at=last_commit_at, lag_s=lag_s),
+        ingestion=IngestionHealth(
+            workers=workers,
+            last_commit_at=last_commit_at,
+            lag_s=lag_s,
+            lagging=lag_s is not None and lag_s > LAG_LIMIT_S,
+            lag_limit_s=LAG_LIMIT_S,
+        ),
     )

@@ -45,6 +45,9 @@ class MachineRead(BaseModel):
     latest_reading: LatestReading | None
     latest_prediction: LatestPrediction | None
     open_tickets: int
+    # The newest resolution of one of its tickets (a repair was sent): predictions older than this describe
+    # the machine before the repair, so the dashboard marks them stale. None = never repaired.
+    last_repair_at: UtcDatetime | None = None
     line_id: uuid.UUID | None
     line_name: str | None
     site_id: uuid.UUID | None

@@ -47,6 +47,13 @@ def _machines_query() -> sa.Select[Any]:
         .group_by(MaintenanceTicket.machine_id)
         .subquery("open_tickets")
     )
+    # A resolution sends the gateway a repair: a risk figure from before it describes the old machine.
+    repaired = (
+        sa.select(MaintenanceTicket.machine_id, sa.func.max(MaintenanceTicket.resolved_at).label("at"))
+        .where(MaintenanceTicket.status == TicketStatus.RESOLVED)
+        .group_by(MaintenanceTicket.machine_id)
+        .subquery("repaired")
+    )
     return (
         sa.select(
             Machine,
@@ -62,6 +69,7 @@ def _machines_query() -> sa.Select[Any]:
             prediction.c.model_version,
             prediction.c.fault.label("p_fault"),
             sa.func.coalesce(open_tickets.c.n, 0).label("open_tickets"),
+            repaired.c.at.label("last_repair_at"),
             Line.name.label("line_name"),
             Site.id.label("site_id"),
             Site.name.label("site_name"),
@@ -72,6 +80,7 @@ def _machines_query() -> sa.Select[Any]:
         .outerjoin(reading, sa.true())
         .outerjoin(prediction, sa.true())
         .outerjoin(open_tickets, open_tickets.c.machine_id == Machine.id)
+        .outerjoin(repaired, repaired.c.machine_id == Machine.id)
         .order_by(Machine.name, Machine.id)
     )
 
@@ -106,6 +115,7 @@ def _to_schema(row: sa.Row[Any]) -> MachineRead:
         latest_reading=reading,
         latest_prediction=prediction,
         open_tickets=row.open_tickets,
+        last_repair_at=row.last_repair_at,
         line_id=machine.line_id,
         line_name=row.line_name,
         site_id=row.site_id,

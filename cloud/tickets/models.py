@@ -95,7 +95,7 @@ class TicketEvent(Base):
     ticket_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(MaintenanceTicket.id, ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     actor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(User.id))
-    # created | status | assigned | priority | comment | outcome
+    # created | status | assigned | priority | comment | outcome | repair_sent
     kind: Mapped[str]
     # What changed, e.g. {"from": "OPEN", "to": "IN_PROGRESS"} or {"text": "..."} for a comment.
     data: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))

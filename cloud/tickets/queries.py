@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from cloud.engine.signals import signal_drivers
 from cloud.errors import NotFoundError
 from cloud.machines.models import Machine
+from cloud.tickets.aftercare import aftercare
 from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketPriority, TicketStatus
 from cloud.tickets.schemas import (
     DEFAULT_PAGE,
+    Aftercare,
+    SignalDriver,
     TicketEventRead,
     TicketPage,
     TicketRead,
@@ -37,12 +43,27 @@ _ORDER = {
 }
 
 
-def _reason(reason: dict[str, Any]) -> TicketReason | None:
+def _reason(reason: dict[str, Any], created_at: datetime) -> TicketReason | None:
     # A ticket made by hand has no prediction behind it and stores an empty reason.
-    return TicketReason.model_validate(reason) if reason.get("model_version") else None
+    if not reason.get("model_version"):
+        return None
+    read = TicketReason.model_validate(reason)
+    if not read.signals and read.drivers:
+        # Opened before the engine stored signal lines: the drivers still name their signals and units.
+        lines = signal_drivers(reason.get("drivers") or [], read.features, None, {})
+        read.signals = [SignalDriver.model_validate(line) for line in lines]
+    horizon_s = reason.get("horizon_s")
+    if isinstance(horizon_s, int | float) and math.isfinite(horizon_s):
+        read.failure_expected_by = created_at + timedelta(seconds=horizon_s)
+    return read
 
 
-def to_schema(ticket: MaintenanceTicket, machine_name: str, technician_name: str | None) -> TicketRead:
+def to_schema(
+    ticket: MaintenanceTicket,
+    machine_name: str,
+    technician_name: str | None,
+    aftercare: Aftercare | None = None,
+) -> TicketRead:
     """The API view of a ticket row."""
     return TicketRead(
         id=ticket.id,
@@ -56,11 +77,12 @@ def to_schema(ticket: MaintenanceTicket, machine_name: str, technician_name: str
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         resolved_at=ticket.resolved_at,
-        reason=_reason(ticket.reason),
+        reason=_reason(ticket.reason, ticket.created_at),
         fault=ticket.fault,
         outcome=ticket.outcome,
         root_cause=ticket.root_cause,
         found_fault=ticket.found_fault,
+        aftercare=aftercare,
     )
 
 
@@ -114,12 +136,17 @@ def get_page(
     return TicketPage(items=items, total=total or 0, limit=limit, offset=offset)
 
 
-def get(*, db_session: Session, ticket_id: uuid.UUID) -> TicketRead:
-    """One ticket; NotFoundError when there is none with this id."""
+def get(*, db_session: Session, ticket_id: uuid.UUID, exit_threshold: float | None = None) -> TicketRead:
+    """One ticket (with its aftercare once resolved, when ``exit_threshold`` is given); NotFoundError when
+    there is none with this id."""
     row = db_session.execute(select_tickets().where(MaintenanceTicket.id == ticket_id)).first()
     if row is None:
         raise NotFoundError(f"ticket {ticket_id} does not exist")
-    return to_schema(*row)
+    ticket = row[0]
+    care = None
+    if exit_threshold is not None and ticket.resolved_at is not None:
+        care = aftercare(db_session, ticket, ticket.resolved_at, exit_threshold)
+    return to_schema(*row, aftercare=care)
 
 
 def _events_query() -> sa.Select[TicketEvent, str]:

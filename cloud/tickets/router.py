@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from cloud.api.deps import CommandsDep, CurrentUser, EngineerUser, SessionDep
+from cloud.api.deps import CommandsDep, CurrentUser, EngineerUser, SessionDep, SettingsDep
 from cloud.api.text import Text
+from cloud.engine.settings import policy_config
+from cloud.engine.store import effective_config
 from cloud.tickets import queries, service
 from cloud.tickets.models import TicketPriority, TicketStatus
 from cloud.tickets.schemas import (
@@ -24,6 +26,11 @@ from cloud.tickets.schemas import (
 )
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
+
+
+def _exit_threshold(db_session: SessionDep, settings: SettingsDep) -> float:
+    """The policy's exit level: below it, a resolved machine is back to normal."""
+    return effective_config(db_session, policy_config(settings)).exit_threshold
 
 
 @router.get("", response_model=TicketPage)
@@ -62,9 +69,13 @@ def create_ticket(body: TicketCreate, db_session: SessionDep, user: EngineerUser
 
 
 @router.get("/{ticket_id}", response_model=TicketRead)
-def get_ticket(ticket_id: uuid.UUID, db_session: SessionDep, user: CurrentUser) -> TicketRead:
-    """One ticket."""
-    return queries.get(db_session=db_session, ticket_id=ticket_id)
+def get_ticket(
+    ticket_id: uuid.UUID, db_session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> TicketRead:
+    """One ticket, with its aftercare once resolved (repair sent, back to normal)."""
+    return queries.get(
+        db_session=db_session, ticket_id=ticket_id, exit_threshold=_exit_threshold(db_session, settings)
+    )
 
 
 @router.patch("/{ticket_id}", response_model=TicketRead)
@@ -73,11 +84,17 @@ def update_ticket(
     changes: TicketUpdate,
     db_session: SessionDep,
     commands: CommandsDep,
+    settings: SettingsDep,
     user: CurrentUser,
 ) -> TicketRead:
     """Move a ticket one step (resolving with its outcome), assign it or change its priority."""
     return service.update(
-        db_session=db_session, ticket_id=ticket_id, changes=changes, actor=user, commands=commands
+        db_session=db_session,
+        ticket_id=ticket_id,
+        changes=changes,
+        actor=user,
+        commands=commands,
+        exit_threshold=_exit_threshold(db_session, settings),
     )
 
 

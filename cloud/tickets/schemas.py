@@ -20,14 +20,82 @@ MAX_COMMENT_CHARS = 4000
 MAX_TEXT_CHARS = 500
 
 
+class TicketDriver(BaseModel):
+    """A window feature far from the machine type's healthy baseline (``z`` spreads away)."""
+
+    feature: str
+    value: float
+    baseline_mean: float
+    baseline_std: float
+    z: float
+    kind: str
+
+
+class SignalDriver(BaseModel):
+    """A driving signal in plant units: its window mean against the type's normal, and its trend."""
+
+    signal: str
+    label: str
+    unit: str
+    value: float | None
+    normal_mean: float | None
+    normal_std: float | None
+    # Least-squares slope of the readings before the prediction, per hour of event time.
+    trend_per_hour: float | None
+    # The feature that made it a driver ("vibration_slope") and how many spreads away it was.
+    feature: str
+    z: float | None
+
+
+class FiredPolicy(BaseModel):
+    """The rule that opened the ticket: N of the last M verdicts at or above ``enter``."""
+
+    enter: float
+    n_of_m: tuple[int, int]
+
+
+class BaselineRef(BaseModel):
+    """What the drivers were compared with: recent low-risk predictions of machines of this type."""
+
+    machine_type: str
+    predictions: int
+
+
 class TicketReason(BaseModel):
-    """Why the ticket exists: the prediction that tripped the policy."""
+    """Why the ticket exists: the prediction that tripped the policy and what drove it.
+
+    Tickets opened before a field existed lack it (null / empty).
+    """
 
     model_version: str
     failure_prob: float
     anomaly_score: float
     prediction_ts: UtcDatetime
     features: dict[str, float] | None = None
+    fault: str | None = None
+    confirmed_risk: float | None = None
+    policy: FiredPolicy | None = None
+    drivers: list[TicketDriver] = []
+    signals: list[SignalDriver] = []
+    baseline: BaselineRef | None = None
+    # When the model's horizon says the failure is expected (opened + horizon); the time left counts down.
+    failure_expected_by: UtcDatetime | None = None
+
+
+class Aftercare(BaseModel):
+    """What followed a resolution: the repair command sent to the gateway, and the machine's recovery.
+
+    Gateways do not acknowledge maintenance commands, so ``repair_sent_at`` is when the API handed the
+    command to its broker link (``repair_queued``: the link was down and it waits in the client's queue).
+    ``back_to_normal_at`` is the first prediction after the resolution below the policy's exit level.
+    """
+
+    gateway_id: str | None
+    repair_sent_at: UtcDatetime | None
+    repair_queued: bool
+    exit_threshold: float
+    back_to_normal_at: UtcDatetime | None
+    back_to_normal_risk: float | None
 
 
 class TicketRead(BaseModel):
@@ -49,6 +117,8 @@ class TicketRead(BaseModel):
     outcome: TicketOutcome | None
     root_cause: str | None
     found_fault: str | None
+    # Only on one ticket (GET /tickets/{id}, PATCH) once it is resolved; null in lists.
+    aftercare: Aftercare | None = None
 
 
 class TicketPage(BaseModel):

@@ -104,9 +104,18 @@ def _check_technician(db_session: Session, user_id: uuid.UUID) -> None:
 
 
 def update(
-    *, db_session: Session, ticket_id: uuid.UUID, changes: TicketUpdate, actor: User, commands: CommandSink
+    *,
+    db_session: Session,
+    ticket_id: uuid.UUID,
+    changes: TicketUpdate,
+    actor: User,
+    commands: CommandSink,
+    exit_threshold: float | None = None,
 ) -> TicketRead:
-    """Apply ``changes`` as ``actor``; resolving tells the machine's gateway that the machine was repaired."""
+    """Apply ``changes`` as ``actor``; resolving tells the machine's gateway that the machine was repaired.
+
+    ``exit_threshold``: the policy's level below which a resolved machine is back to normal (aftercare).
+    """
     ticket = _locked(db_session, ticket_id)
     _check_may_change(actor, ticket, changes)
     _check_outcome(changes)
@@ -152,9 +161,11 @@ def update(
         sa.select(Machine.gateway_id).where(Machine.id == ticket.machine_id)
     ).scalar()
     db_session.commit()
-    if changes.status is TicketStatus.RESOLVED:
-        _tell_gateway(commands, ticket, gateway_id, now)
-    return get(db_session=db_session, ticket_id=ticket.id)
+    if changes.status is TicketStatus.RESOLVED and _tell_gateway(commands, ticket, gateway_id, now):
+        # Gateways do not acknowledge commands: the trail says what was sent, where and when, honestly.
+        _event(db_session, ticket, actor, "repair_sent", gateway_id=gateway_id, queued=not commands.connected)
+        db_session.commit()
+    return get(db_session=db_session, ticket_id=ticket.id, exit_threshold=exit_threshold)
 
 
 def _str(value: uuid.UUID | None) -> str | None:
@@ -163,15 +174,17 @@ def _str(value: uuid.UUID | None) -> str | None:
 
 def _tell_gateway(
     commands: CommandSink, ticket: MaintenanceTicket, gateway_id: str | None, now: datetime
-) -> None:
+) -> bool:
+    """Send the repair command; False when the machine has no gateway to tell."""
     # After the commit: the gateway hears of a repair only once the resolution is stored.
     if gateway_id is None:
         logger.warning(
             "ticket %s resolved, but machine %s has no gateway to tell", ticket.id, ticket.machine_id
         )
-        return
+        return False
     command = MaintenanceCommand(machine_id=ticket.machine_id, ticket_id=ticket.id, ts=now)
     commands.send_maintenance(gateway_id, command)
+    return True
 
 
 def create(*, db_session: Session, ticket_in: TicketCreate, actor: User) -> TicketRead:

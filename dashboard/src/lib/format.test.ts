@@ -12,6 +12,7 @@ import {
   keyFeatures,
   proposedFault,
   sumCounts,
+  ticketTitle,
 } from "./format";
 
 describe("formatFault", () => {
@@ -126,5 +127,13 @@ describe("small helpers", () => {
   it("sums a counter map", () => {
     expect(sumCounts({ outbox_full: 3, oversized: 2 })).toBe(5);
     expect(sumCounts({})).toBe(0);
+  });
+});
+
+describe("ticketTitle", () => {
+  it("drops the opening risk an older engine wrote into the title", () => {
+    expect(ticketTitle("Bearing wear 74% on Pump 03")).toBe("Bearing wear on Pump 03");
+    expect(ticketTitle("Bearing wear on Pump 03")).toBe("Bearing wear on Pump 03");
+    expect(ticketTitle("Check 50% of the belts on Line 2")).toBe("Check 50% of the belts on Line 2");
   });
 });

@@ -76,6 +76,12 @@ export function formatDuration(seconds: number | null | undefined): string {
   return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
 }
 
+/** A ticket's title without the opening risk older engines wrote into it ("Bearing wear 74% on Pump 03" ->
+ * "Bearing wear on Pump 03"): the live priority is the badge's, and a frozen percentage contradicts it. */
+export function ticketTitle(title: string): string {
+  return title.replace(/^(.+?) \d{1,3}% on (.+)$/su, "$1 on $2");
+}
+
 /** "temperature_slope" -> "temperature slope". */
 export function formatFeatureName(name: string): string {
   return name.replaceAll("_", " ");

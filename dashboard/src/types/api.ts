@@ -33,6 +33,8 @@ export interface Machine {
   latest_prediction: PredictionPoint | null;
   /** OPEN + IN_PROGRESS tickets. */
   open_tickets: number;
+  /** The newest resolution of one of its tickets (a repair sent); a risk from before it is stale. */
+  last_repair_at?: IsoTime | null;
 }
 
 export interface ReadingSeries {
@@ -53,12 +55,56 @@ export const TICKET_STATUSES = ["OPEN", "IN_PROGRESS", "RESOLVED"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export type TicketPriority = "LOW" | "HIGH" | "CRITICAL";
 
+/** A driving signal in plant units against the machine type's normal. */
+export interface SignalDriver {
+  signal: string;
+  label: string;
+  unit: string;
+  /** The signal's window mean when the ticket opened. */
+  value: number | null;
+  normal_mean: number | null;
+  normal_std: number | null;
+  /** Slope of the readings before the prediction, per hour of event time. */
+  trend_per_hour: number | null;
+  /** The feature that made it a driver ("vibration_slope") and how many spreads away it was. */
+  feature: string;
+  z: number | null;
+}
+
 export interface TicketReason {
   model_version: string;
   failure_prob: number;
   anomaly_score: number;
   prediction_ts: IsoTime;
   features: Record<string, number> | null;
+  /** Fields below are absent or empty on tickets opened before the API exposed them. */
+  fault?: string | null;
+  confirmed_risk?: number | null;
+  policy?: { enter: number; n_of_m: [number, number] } | null;
+  drivers?: {
+    feature: string;
+    value: number;
+    baseline_mean: number;
+    baseline_std: number;
+    z: number;
+    kind: string;
+  }[];
+  signals?: SignalDriver[];
+  baseline?: { machine_type: string; predictions: number } | null;
+  /** Opened + the model's horizon: the time left counts down to this. */
+  failure_expected_by?: IsoTime | null;
+}
+
+/** What followed a resolution (GET /api/tickets/{id} only). Gateways do not acknowledge repairs: the
+ * repair time is when the API handed the command to its broker link. */
+export interface Aftercare {
+  gateway_id: string | null;
+  repair_sent_at: IsoTime | null;
+  /** The broker link was down: the command waits in the API's queue. */
+  repair_queued: boolean;
+  exit_threshold: number;
+  back_to_normal_at: IsoTime | null;
+  back_to_normal_risk: number | null;
 }
 
 export type Outcome = "CONFIRMED_FAULT" | "FALSE_ALARM";
@@ -82,6 +128,8 @@ export interface Ticket {
   root_cause: string | null;
   /** The failure mode the technician found on a confirmed fault; null when not said. */
   found_fault: string | null;
+  /** Only on one ticket once resolved; null in lists. */
+  aftercare?: Aftercare | null;
 }
 
 /** One page of GET /api/tickets. */
@@ -102,7 +150,8 @@ export interface TicketUpdate {
   found_fault?: string;
 }
 
-export type TicketEventKind = "created" | "status" | "assigned" | "priority" | "comment" | "outcome";
+export type TicketEventKind =
+  "created" | "status" | "assigned" | "priority" | "comment" | "outcome" | "repair_sent";
 
 /** One line of a ticket's audit trail; actor null means the ticket engine. */
 export interface TicketEvent {
@@ -161,7 +210,15 @@ export interface HealthSummary {
 export interface Health extends HealthSummary {
   database: { ok: boolean; error: string | null };
   broker: { connected: boolean };
-  ingestion: { workers: number; last_commit_at: IsoTime | null; lag_s: number | null };
+  ingestion: {
+    workers: number;
+    last_commit_at: IsoTime | null;
+    /** Age of the newest reading stored. */
+    lag_s: number | null;
+    /** lag_s is above lag_limit_s (absent from older APIs). */
+    lagging?: boolean;
+    lag_limit_s?: number;
+  };
 }
 
 /** RFC 9457 problem details, as every API error is sent. */

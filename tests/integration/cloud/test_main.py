@@ -96,7 +96,7 @@ def test_engine_opens_a_ticket_and_stops_on_sigterm(database_url: str, broker: B
     finally:
         code, logs = stop(proc)
         db.dispose()
-    assert titles == ["Failure risk 95% on Pump 03"]
+    assert titles == ["Failure risk on Pump 03"]
     assert code == 0
     messages = [str(entry["msg"]) for entry in logs]
     assert any("ticket engine stopped" in m for m in messages)

@@ -44,7 +44,7 @@ def test_a_risky_machine_gets_exactly_one_ticket_and_healthy_or_stale_ones_none(
     assert ticket.machine_id == risky
     assert ticket.status is TicketStatus.OPEN
     assert ticket.priority is TicketPriority.HIGH
-    assert ticket.title == "Failure risk 88% on Pump 03"
+    assert ticket.title == "Failure risk on Pump 03"
     assert ticket.reason["failure_prob"] == 0.88
     assert ticket.reason["model_version"] == "test-model-1"
     assert ticket.reason["features"] == {"vibration_rms": 3.5, "temperature_slope": 0.2}
@@ -154,7 +154,7 @@ def test_the_fault_a_model_names_titles_the_ticket_and_a_wavering_classifier_ope
     assert engine.tick().opened == 1
     (ticket,) = tickets(sessions)
     assert ticket.fault == "bearing_wear"
-    assert ticket.title == "Bearing wear 89% on Pump 03"
+    assert ticket.title == "Bearing wear on Pump 03"
     assert ticket.reason["fault"] == "bearing_wear"
     # The same fault again, then verdicts naming another mode: they count towards the open ticket (its
     # priority rises with the risk) and open no second one while it is being worked on.

@@ -56,12 +56,36 @@ def test_health_is_ok_with_database_broker_and_a_live_worker(
     assert body["ingestion"]["workers"] == 1
     assert body["ingestion"]["last_commit_at"].endswith("Z")
     assert 3.0 <= body["ingestion"]["lag_s"] < 30.0
+    assert body["ingestion"]["lagging"] is False
+
+
+def test_health_says_ingestion_is_lagging_when_the_newest_reading_is_old(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    now = datetime.now(UTC)
+    with sessions.begin() as s:
+        s.add(
+            IngestionWorker(
+                worker_id="w1",
+                broker_connected=True,
+                last_commit_at=now - timedelta(minutes=2),
+                newest_event_ts=now - timedelta(minutes=2),
+                heartbeat_at=now,
+            )
+        )
+
+    ingestion = client.get("/api/health").json()["ingestion"]
+
+    assert ingestion["lagging"] is True
+    assert ingestion["lag_s"] > ingestion["lag_limit_s"] == 30.0
 
 
 def test_health_is_degraded_without_ingestion_workers(client: TestClient) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "degraded"
-    assert body["ingestion"] == {"workers": 0, "last_commit_at": None, "lag_s": None}
+    assert body["ingestion"] == {
+        "workers": 0, "last_commit_at": None, "lag_s": None, "lagging": False, "lag_limit_s": 30.0
+    }  # fmt: skip
 
 
 def test_health_reports_a_broker_that_is_not_there(database_url: str, tmp_path: Path) -> None:
@@ -95,7 +119,9 @@ def test_health_is_503_with_the_same_body_when_the_database_is_unreachable(
     assert body["status"] == "degraded"
     assert body["database"]["ok"] is False
     assert "no_such_database" in body["database"]["error"]
-    assert body["ingestion"] == {"workers": 0, "last_commit_at": None, "lag_s": None}
+    assert body["ingestion"] == {
+        "workers": 0, "last_commit_at": None, "lag_s": None, "lagging": False, "lag_limit_s": 30.0
+    }  # fmt: skip
 
 
 def test_without_a_token_health_says_only_its_status(anonymous: TestClient) -> None:

@@ -57,7 +57,8 @@ def test_one_machine_is_returned_by_id(client: TestClient, seed: Any) -> None:
     assert response.json()["name"] == "Pump 03"
     assert set(response.json()) == {
         "id", "name", "type", "location", "created_at", "gateway_id", "online",
-        "latest_reading", "latest_prediction", "open_tickets", "line_id", "line_name", "site_id", "site_name",
+        "latest_reading", "latest_prediction", "open_tickets", "last_repair_at", "line_id", "line_name",
+        "site_id", "site_name",
     }  # fmt: skip
 
 

@@ -118,7 +118,7 @@ def test_a_ticket_opens_again_once_the_cooldown_is_over() -> None:
 def test_title_and_reason_describe_the_tripping_prediction() -> None:
     decision = POLICY.decide(recent=series(0.87, 0.87, 0.87), tickets=NO_TICKETS, now=NOW)
     assert isinstance(decision, OpenTicket)
-    assert decision.title("Pump 03") == "Failure risk 87% on Pump 03"
+    assert decision.title("Pump 03") == "Failure risk on Pump 03"
     reason = decision.trigger.reason()
     assert reason == {
         "model_version": "m-1",

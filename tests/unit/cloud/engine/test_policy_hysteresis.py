@@ -90,7 +90,7 @@ def test_the_ticket_names_the_fault_most_risky_verdicts_point_at() -> None:
     decision = POLICY.decide(recent=recent, tickets=MachineTickets(), now=NOW)
     assert isinstance(decision, OpenTicket)
     assert decision.fault == "bearing_wear"
-    assert decision.title("Pump 03") == "Bearing wear 90% on Pump 03"
+    assert decision.title("Pump 03") == "Bearing wear on Pump 03"
 
 
 def test_without_a_fault_classifier_the_fault_is_failure_risk() -> None:

@@ -1,22 +1,36 @@
-// One machine in the fleet view: who it is, whether it is online, what it measures and how risky it is.
+// One machine in the fleet view: who it is, what it is doing, what it measures and how risky it is.
 import { Link } from "react-router";
 
-import { OnlineBadge } from "@/components/badges";
 import { ReadingsList } from "@/components/readings-list";
 import { RiskBar } from "@/components/risk-bar";
+import { StateBadge } from "@/components/state-badge";
 import { paths } from "@/config/paths";
 import { formatAge } from "@/lib/format";
+import { likelyFault } from "@/lib/likely-fault";
+import { operatingState, riskFreshness, silenceText } from "@/lib/machine-state";
 import { riskLevel } from "@/lib/risk";
 import type { Machine } from "@/types/api";
 
-export function MachineCard({ machine }: { machine: Machine }) {
+interface MachineCardProps {
+  machine: Machine;
+  /** The likely-fault level (the policy's enter threshold). */
+  level: number;
+  now: Date;
+}
+
+export function MachineCard({ machine, level, now }: MachineCardProps) {
   const reading = machine.latest_reading;
-  const risk = machine.latest_prediction?.failure_prob ?? null;
+  const prediction = machine.latest_prediction;
+  const risk = prediction?.failure_prob ?? null;
+  const state = operatingState(machine, level, now);
+  const freshness = riskFreshness(machine, now);
+  const current = freshness.kind === "current";
   return (
     <article
-      className={`card machine-card machine-card--${riskLevel(risk)}`}
+      className={`card machine-card machine-card--${current ? riskLevel(risk) : "unknown"} machine-card--${state}`}
       data-testid="machine-card"
       data-machine-id={machine.id}
+      data-state={state}
     >
       <header className="machine-card__head">
         <div>
@@ -26,18 +40,28 @@ export function MachineCard({ machine }: { machine: Machine }) {
           <p className="muted small">
             {machine.type}
             {machine.location ? ` · ${machine.location}` : ""}
-            {machine.gateway_id ? ` · ${machine.gateway_id}` : ""}
+            {machine.gateway_id ? ` · ${machine.gateway_id}${machine.online ? "" : " (offline)"}` : ""}
           </p>
         </div>
-        <OnlineBadge online={machine.online} />
+        <StateBadge state={state} detail={state === "no_data" ? silenceText(machine, now) : undefined} />
       </header>
-      <RiskBar value={risk} fault={machine.latest_prediction?.fault} />
+      <RiskBar
+        value={risk}
+        freshness={freshness}
+        fault={current ? likelyFault(risk, prediction?.fault, level) : null}
+      />
       <ReadingsList reading={reading} />
       <footer className="machine-card__foot small">
         <span className={machine.open_tickets > 0 ? "tickets-count tickets-count--open" : "tickets-count"}>
           {machine.open_tickets} open {machine.open_tickets === 1 ? "ticket" : "tickets"}
         </span>
-        <span className="muted">{reading ? `read ${formatAge(reading.ts)}` : "no readings yet"}</span>
+        <span className={state === "no_data" ? "silence" : "muted"} data-testid="reading-age">
+          {state === "no_data"
+            ? silenceText(machine, now)
+            : reading
+              ? `read ${formatAge(reading.ts, now)}`
+              : ""}
+        </span>
       </footer>
     </article>
   );

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Health } from "@/types/api";
 
-import { describeHealth, hasDetails } from "./describe-health";
+import { describeHealth, hasDetails, healthPill } from "./describe-health";
 
 const detailed: Health = {
   status: "degraded",
@@ -30,5 +30,27 @@ describe("describeHealth", () => {
   it("names the database's error when it is down", () => {
     const down: Health = { ...detailed, database: { ok: false, error: "connection refused" } };
     expect(describeHealth(down)).toContain("database down: connection refused");
+  });
+});
+
+describe("healthPill", () => {
+  const ok: Health = {
+    status: "ok",
+    database: { ok: true, error: null },
+    broker: { connected: true },
+    ingestion: { workers: 1, last_commit_at: null, lag_s: 2, lagging: false, lag_limit_s: 30 },
+  };
+
+  it("says the system is OK, not that the plant is healthy", () => {
+    expect(healthPill(ok)).toEqual({ state: "ok", text: "System OK" });
+  });
+
+  it("says how far ingestion lags once the API calls it lagging", () => {
+    const lagging = { ...ok, ingestion: { ...ok.ingestion, lag_s: 42.4, lagging: true } };
+    expect(healthPill(lagging)).toEqual({ state: "lagging", text: "Ingestion lagging 42 s" });
+  });
+
+  it("says degraded when a part is down", () => {
+    expect(healthPill({ status: "degraded" }).state).toBe("degraded");
   });
 });

@@ -26,3 +26,16 @@ export function describeHealth(health: HealthSummary): string {
   ];
   return parts.join(" · ");
 }
+
+function wholeSeconds(seconds: number): string {
+  return seconds < 60 ? `${Math.round(seconds)} s` : formatDuration(seconds);
+}
+
+/** The header pill's words, about the system (never the plant): "System OK", "Ingestion lagging 42 s",
+ * or "Degraded" when a part is down. */
+export function healthPill(health: HealthSummary): { state: "ok" | "lagging" | "degraded"; text: string } {
+  if (health.status !== "ok") return { state: "degraded", text: "System degraded" };
+  if (hasDetails(health) && health.ingestion.lagging && health.ingestion.lag_s !== null)
+    return { state: "lagging", text: `Ingestion lagging ${wholeSeconds(health.ingestion.lag_s)}` };
+  return { state: "ok", text: "System OK" };
+}

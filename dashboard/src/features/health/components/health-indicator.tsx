@@ -1,17 +1,17 @@
-// The nav bar's health light: green when all is well, amber when degraded, red when the API is unreachable.
+// The nav bar's health light, about the system (the fleet summary is about the plant): green "System OK",
+// amber when ingestion lags or a part is degraded, red when the API is unreachable.
 import { errorMessage } from "@/lib/api-client";
 
 import { useHealth } from "../api/get-health";
-import { describeHealth } from "./describe-health";
+import { describeHealth, healthPill } from "./describe-health";
 
 export function HealthIndicator() {
   const health = useHealth();
-  let state: "ok" | "degraded" | "down" | "unknown" = "unknown";
+  let state: "ok" | "lagging" | "degraded" | "down" | "unknown" = "unknown";
   let text = "Checking…";
   let title = "Checking the API's health";
   if (health.data && !health.isError) {
-    state = health.data.status === "ok" ? "ok" : "degraded";
-    text = health.data.status === "ok" ? "Healthy" : "Degraded";
+    ({ state, text } = healthPill(health.data));
     title = describeHealth(health.data);
   } else if (health.isError) {
     state = "down";

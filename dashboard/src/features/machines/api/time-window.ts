@@ -16,6 +16,19 @@ export const RANGES = [
 /** What a machine page opens with: the last hour. */
 export const DEFAULT_RANGE_MS = HOUR;
 
+/**
+ * The range a machine page opens with: the smallest preset that covers the data since ``firstDataIso``
+ * (15 min for a machine that started sending ten minutes ago), never more than the default hour — a long
+ * history opens at the last hour and the buttons reach further back.
+ */
+export function fittingRange(firstDataIso: string | null | undefined, now: Date = new Date()): number {
+  const first = firstDataIso ? Date.parse(firstDataIso) : Number.NaN;
+  if (Number.isNaN(first)) return DEFAULT_RANGE_MS;
+  const span = now.getTime() - first;
+  const fits = RANGES.find((r) => r.ms >= span);
+  return Math.min(fits ? fits.ms : DEFAULT_RANGE_MS, DEFAULT_RANGE_MS);
+}
+
 /** The label of a range, e.g. "Last 6 h". */
 export function rangeTitle(rangeMs: number): string {
   const range = RANGES.find((r) => r.ms === rangeMs);

@@ -1,6 +1,8 @@
 // Shared look of the machine charts: axes, grid and a cursor synced across the stacked charts.
 import type uPlot from "uplot";
 
+import { legendTime, timeAxisValues } from "@/components/chart-helpers";
+
 export const COLORS = {
   temperature: "#c2410c",
   vibration: "#7c3aed",
@@ -25,6 +27,14 @@ export function axis(overrides: Partial<uPlot.Axis> = {}): uPlot.Axis {
     ...overrides,
   };
 }
+
+/** The time axis: 24-hour labels in the user's locale. */
+export function timeAxis(): uPlot.Axis {
+  return axis({ values: timeAxisValues });
+}
+
+/** The x series: the cursor's time in the legend, 24-hour. */
+export const TIME_SERIES: uPlot.Series = { value: legendTime };
 
 /** Width of the y axes: the same on every chart so the stacked plots line up in time. */
 export const Y_AXIS_SIZE = 60;

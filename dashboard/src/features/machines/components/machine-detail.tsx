@@ -1,24 +1,44 @@
-// The machine page: who it is and how it is now, live charts over a chosen range, and its tickets.
-import { useState } from "react";
+// The machine page: who it is and how it is now, live charts over a range that fits its data (with its
+// tickets, repairs and stops marked), and its tickets.
+import { useMemo, useState } from "react";
 import { Link } from "react-router";
 
-import { OnlineBadge } from "@/components/badges";
+import { stopMarkers, ticketMarkers, useStableMarkers } from "@/components/chart-helpers";
 import { ErrorBanner, Loading } from "@/components/feedback";
 import { ReadingsList } from "@/components/readings-list";
 import { RiskBar } from "@/components/risk-bar";
+import { StateBadge } from "@/components/state-badge";
 import { paths } from "@/config/paths";
 import { ApiError } from "@/lib/api-client";
 import { formatAge } from "@/lib/format";
+import { likelyFault, useLikelyFaultLevel } from "@/lib/likely-fault";
+import { operatingState, riskFreshness, silenceText, STOPPED_BELOW_RPM } from "@/lib/machine-state";
+import { useNow } from "@/lib/use-now";
 
 import { useMachine } from "../api/get-machine";
-import { DEFAULT_RANGE_MS, RANGES, rangeTitle } from "../api/time-window";
+import { useMachineTickets } from "../api/get-machine-tickets";
+import { useReadings } from "../api/get-readings";
+import { fittingRange, RANGES, rangeTitle } from "../api/time-window";
+import { readingColumns } from "./chart-data";
 import { MachineTickets } from "./machine-tickets";
 import { RiskChart } from "./risk-chart";
 import { TelemetryCharts } from "./telemetry-charts";
 
 export function MachineDetail({ machineId }: { machineId: string }) {
   const machine = useMachine(machineId);
-  const [rangeMs, setRangeMs] = useState<number>(DEFAULT_RANGE_MS);
+  const level = useLikelyFaultLevel();
+  const now = useNow();
+  // null until the user picks one: the range then fits the machine's data.
+  const [picked, setPicked] = useState<number | null>(null);
+  const [showRisk, setShowRisk] = useState(true);
+  const rangeMs = picked ?? fittingRange(machine.data?.created_at, now);
+  const tickets = useMachineTickets(machineId);
+  const readings = useReadings(machineId, rangeMs);
+  const found = useMemo(() => {
+    const [xs, , , rpm] = readingColumns(readings.data?.points ?? []);
+    return [...ticketMarkers(tickets.data?.items ?? []), ...stopMarkers(xs, rpm, STOPPED_BELOW_RPM)];
+  }, [tickets.data, readings.data]);
+  const markers = useStableMarkers(found);
   if (machine.isPending) return <Loading what="machine" />;
   if (machine.isError && !machine.data) {
     const missing = machine.error instanceof ApiError && machine.error.status === 404;
@@ -35,6 +55,8 @@ export function MachineDetail({ machineId }: { machineId: string }) {
   const m = machine.data;
   const reading = m.latest_reading;
   const prediction = m.latest_prediction;
+  const state = operatingState(m, level, now);
+  const freshness = riskFreshness(m, now);
   // One sync key per machine page keeps the cursors of its four charts together.
   const syncKey = `machine-${m.id}`;
   return (
@@ -48,25 +70,37 @@ export function MachineDetail({ machineId }: { machineId: string }) {
           <p className="muted">
             {m.type}
             {m.location ? ` · ${m.location}` : ""} · gateway {m.gateway_id ?? "none"}
+            {m.gateway_id && !m.online ? " (offline)" : ""}
           </p>
         </div>
-        <OnlineBadge online={m.online} />
+        <StateBadge state={state} detail={state === "no_data" ? silenceText(m, now) : undefined} />
       </header>
 
       <section className="detail-summary" aria-label="Current state">
         <div className="card detail-summary__risk">
           <h2 className="card-title">Failure risk</h2>
-          <RiskBar value={prediction?.failure_prob ?? null} fault={prediction?.fault} large />
+          <RiskBar
+            value={prediction?.failure_prob ?? null}
+            freshness={freshness}
+            fault={
+              freshness.kind === "current"
+                ? likelyFault(prediction?.failure_prob, prediction?.fault, level)
+                : null
+            }
+            large
+          />
           <p className="muted small">
             {prediction
-              ? `model ${prediction.model_version} · ${formatAge(prediction.ts)}`
+              ? `model ${prediction.model_version} · ${formatAge(prediction.ts, now)}`
               : "no prediction yet"}
           </p>
         </div>
         <div className="card">
           <h2 className="card-title">Latest reading</h2>
           <ReadingsList reading={reading} large />
-          <p className="muted small">{reading ? formatAge(reading.ts) : "no readings yet"}</p>
+          <p className="muted small">
+            {state === "no_data" ? silenceText(m, now) : reading ? formatAge(reading.ts, now) : ""}
+          </p>
         </div>
       </section>
 
@@ -81,15 +115,33 @@ export function MachineDetail({ machineId }: { machineId: string }) {
                 className={`segmented__item${r.ms === rangeMs ? " segmented__item--active" : ""}`}
                 aria-pressed={r.ms === rangeMs}
                 data-testid={`range-${r.label.replace(" ", "")}`}
-                onClick={() => setRangeMs(r.ms)}
+                onClick={() => setPicked(r.ms)}
               >
                 {r.label}
               </button>
             ))}
           </div>
+          <label className="toggle small">
+            <input
+              type="checkbox"
+              data-testid="toggle-risk"
+              checked={showRisk}
+              onChange={(e) => setShowRisk(e.target.checked)}
+            />{" "}
+            Risk on signal charts
+          </label>
         </div>
-        <RiskChart machineId={m.id} syncKey={syncKey} rangeMs={rangeMs} />
-        <TelemetryCharts machineId={m.id} syncKey={syncKey} rangeMs={rangeMs} />
+        <RiskChart machineId={m.id} syncKey={syncKey} rangeMs={rangeMs} threshold={level} markers={markers} />
+        <TelemetryCharts
+          machineId={m.id}
+          syncKey={syncKey}
+          rangeMs={rangeMs}
+          showRisk={showRisk}
+          markers={markers}
+        />
+        <p className="muted small" data-testid="chart-markers" data-count={markers.length}>
+          Marked: ticket opened (red), resolved with the repair sent (green), machine stopped (black).
+        </p>
       </section>
 
       <section aria-label="Tickets">

@@ -6,7 +6,7 @@ import { Empty, ErrorBanner, Loading } from "@/components/feedback";
 import { TicketOutcome } from "@/components/ticket-outcome";
 import { TicketReason } from "@/components/ticket-reason";
 import { paths } from "@/config/paths";
-import { formatAge } from "@/lib/format";
+import { formatAge, ticketTitle } from "@/lib/format";
 
 import { useMachineTickets } from "../api/get-machine-tickets";
 
@@ -25,7 +25,7 @@ export function MachineTickets({ machineId }: { machineId: string }) {
         <li key={t.id} className="card ticket-list__item" data-testid="machine-ticket" data-ticket-id={t.id}>
           <div className="ticket-list__head">
             <Link to={paths.ticket.href(t.id)}>
-              <strong>{t.title}</strong>
+              <strong>{ticketTitle(t.title)}</strong>
             </Link>
             <span className="badges">
               <PriorityBadge priority={t.priority} />

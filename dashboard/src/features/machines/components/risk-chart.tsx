@@ -1,21 +1,31 @@
-// Failure risk and anomaly score over the last hour, with the ticket threshold drawn across.
+// Failure risk and anomaly score over the chosen range, with the policy's ticket threshold drawn across,
+// lines broken at gaps and the machine's events marked.
 import { useMemo } from "react";
 import type uPlot from "uplot";
 
+import { breakAtGaps, type ChartMarker, markerHook } from "@/components/chart-helpers";
 import { ErrorBanner, Loading } from "@/components/feedback";
 import { UplotChart } from "@/components/uplot-chart";
-import { RISK_TICKET_THRESHOLD } from "@/lib/risk";
 
 import { usePredictions } from "../api/get-predictions";
 import { predictionColumns, windowSeconds } from "./chart-data";
-import { axis, CHART_HEIGHT, COLORS, percent, syncedCursor, Y_AXIS_SIZE } from "./chart-theme";
+import {
+  axis,
+  CHART_HEIGHT,
+  COLORS,
+  percent,
+  syncedCursor,
+  TIME_SERIES,
+  timeAxis,
+  Y_AXIS_SIZE,
+} from "./chart-theme";
 
 /** Dash pattern of the threshold line, in CSS pixels. */
 const THRESHOLD_DASH = [6, 4];
 
 /** Draw the ticket threshold as a dashed line on the risk scale. */
-function drawThreshold(u: uPlot): void {
-  const y = u.valToPos(RISK_TICKET_THRESHOLD, "risk", true);
+function drawThreshold(u: uPlot, threshold: number): void {
+  const y = u.valToPos(threshold, "risk", true);
   const { left, width } = u.bbox;
   const ctx = u.ctx;
   ctx.save();
@@ -32,20 +42,24 @@ function drawThreshold(u: uPlot): void {
   // Label on the left: risk usually climbs at the right, where the newest predictions are.
   ctx.textAlign = "left";
   ctx.fillText(
-    `ticket threshold ${Math.round(RISK_TICKET_THRESHOLD * 100)}%`,
+    `ticket threshold ${Math.round(threshold * 100)}%`,
     left + 6 * devicePixelRatio,
     y - 5 * devicePixelRatio,
   );
   ctx.restore();
 }
 
-function riskOptions(syncKey: string): Omit<uPlot.Options, "width"> {
+function riskOptions(
+  syncKey: string,
+  threshold: number,
+  markers: readonly ChartMarker[],
+): Omit<uPlot.Options, "width"> {
   return {
     height: CHART_HEIGHT + 30,
     cursor: syncedCursor(syncKey),
     scales: { risk: { range: [0, 1] }, anomaly: { auto: true } },
     series: [
-      {},
+      TIME_SERIES,
       {
         label: "Failure risk",
         scale: "risk",
@@ -66,7 +80,7 @@ function riskOptions(syncKey: string): Omit<uPlot.Options, "width"> {
       },
     ],
     axes: [
-      axis(),
+      timeAxis(),
       axis({
         scale: "risk",
         label: "risk",
@@ -75,7 +89,7 @@ function riskOptions(syncKey: string): Omit<uPlot.Options, "width"> {
       }),
       axis({ scale: "anomaly", side: 1, label: "anomaly", size: Y_AXIS_SIZE, grid: { show: false } }),
     ],
-    hooks: { draw: [drawThreshold] },
+    hooks: { draw: [(u) => drawThreshold(u, threshold), markerHook(markers)] },
   };
 }
 
@@ -83,14 +97,22 @@ export function RiskChart({
   machineId,
   syncKey,
   rangeMs,
+  threshold,
+  markers,
 }: {
   machineId: string;
   syncKey: string;
   rangeMs: number;
+  /** The policy's enter threshold. */
+  threshold: number;
+  markers: readonly ChartMarker[];
 }) {
   const predictions = usePredictions(machineId, rangeMs);
-  const options = useMemo(() => riskOptions(syncKey), [syncKey]);
-  const data = useMemo(() => predictionColumns(predictions.data?.points ?? []), [predictions.data]);
+  const options = useMemo(() => riskOptions(syncKey, threshold, markers), [syncKey, threshold, markers]);
+  const data = useMemo(
+    () => breakAtGaps(predictionColumns(predictions.data?.points ?? [])),
+    [predictions.data],
+  );
   const xRange = useMemo(() => windowSeconds(predictions.data), [predictions.data]);
 
   if (predictions.isPending) return <Loading what="predictions" />;
@@ -100,13 +122,13 @@ export function RiskChart({
   return (
     <figure className="chart-panel">
       <figcaption>Failure risk and anomaly score</figcaption>
-      {predictions.data.points.length === 0 && <p className="muted">No predictions in the last hour.</p>}
+      {predictions.data.points.length === 0 && <p className="muted">No predictions in this range.</p>}
       <UplotChart
         options={options}
         data={data}
         xRange={xRange}
         testId="chart-risk"
-        label="Failure risk and anomaly score over the last hour"
+        label="Failure risk and anomaly score over the chosen range"
       />
     </figure>
   );

@@ -51,6 +51,8 @@ export function describeEvent(event: TicketEvent, names: ReadonlyMap<string, str
       const found = text(d.found_fault) ? ` (${formatFault(text(d.found_fault)).toLowerCase()})` : "";
       return `recorded ${OUTCOME[text(d.outcome)] ?? text(d.outcome)}${found}${cause ? ` — root cause: ${cause}` : ""}`;
     }
+    case "repair_sent":
+      return `sent the repair to gateway ${text(d.gateway_id)}${d.queued ? " (queued: broker link down)" : ""}`;
     default:
       return `${text(event.kind)} ${JSON.stringify(d)}`;
   }

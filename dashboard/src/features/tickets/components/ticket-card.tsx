@@ -5,7 +5,7 @@ import { PriorityBadge } from "@/components/badges";
 import { TicketOutcome } from "@/components/ticket-outcome";
 import { TicketReason } from "@/components/ticket-reason";
 import { paths } from "@/config/paths";
-import { formatAge } from "@/lib/format";
+import { formatAge, ticketTitle } from "@/lib/format";
 import { canWorkOn } from "@/lib/permissions";
 import { useSession } from "@/lib/session";
 import type { Ticket } from "@/types/api";
@@ -42,7 +42,7 @@ export function TicketCard({ ticket, resolveRequested, onResolveClosed }: Ticket
       <header className="ticket-card__head">
         <h3 className="ticket-card__title">
           <Link to={paths.ticket.href(ticket.id)} data-testid="ticket-link">
-            {ticket.title}
+            {ticketTitle(ticket.title)}
           </Link>
         </h3>
         <PriorityBadge priority={ticket.priority} />

@@ -1,16 +1,17 @@
-// One ticket in full: why it was opened, what can be done now, the comment box and its history.
+// One ticket in full: what can be done now (first, on every screen), why it was opened in plant units,
+// what followed the resolution, the comment box and its history.
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 
 import { PriorityBadge, StatusBadge } from "@/components/badges";
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
 import { TicketOutcome } from "@/components/ticket-outcome";
-import { TicketReason } from "@/components/ticket-reason";
 import { paths } from "@/config/paths";
 import { ApiError } from "@/lib/api-client";
-import { formatAge, formatDateTime } from "@/lib/format";
+import { formatAge, formatDateTime, ticketTitle } from "@/lib/format";
 import { canWorkOn } from "@/lib/permissions";
 import { useSession } from "@/lib/session";
+import { useNow } from "@/lib/use-now";
 import type { Ticket } from "@/types/api";
 
 import { useTicket, useTicketEvents } from "../api/get-ticket";
@@ -18,6 +19,8 @@ import { useTechnicians } from "../api/get-technicians";
 import { MAX_COMMENT_CHARS, useAddComment } from "../api/update-ticket";
 import { describeEvent, eventActor } from "./history";
 import { TicketActions } from "./ticket-actions";
+import { TicketAftercare } from "./ticket-aftercare";
+import { TicketWhy } from "./ticket-why";
 
 function CommentBox({ ticketId }: { ticketId: string }) {
   const [text, setText] = useState("");
@@ -74,6 +77,7 @@ function History({ ticket }: { ticket: Ticket }) {
 export function TicketDetail({ ticketId }: { ticketId: string }) {
   const ticket = useTicket(ticketId);
   const session = useSession();
+  const now = useNow();
   if (ticket.isPending) return <Loading what="ticket" />;
   if (ticket.isError && !ticket.data) {
     const missing = ticket.error instanceof ApiError && ticket.error.status === 404;
@@ -85,6 +89,7 @@ export function TicketDetail({ ticketId }: { ticketId: string }) {
     );
   }
   const t = ticket.data;
+  const title = ticketTitle(t.title);
   return (
     <article
       className="ticket-detail"
@@ -93,15 +98,15 @@ export function TicketDetail({ ticketId }: { ticketId: string }) {
       data-ticket-id={t.id}
     >
       <nav className="breadcrumb small" aria-label="Breadcrumb">
-        <Link to={paths.tickets.href()}>Tickets</Link> / <span>{t.title}</span>
+        <Link to={paths.tickets.href()}>Tickets</Link> / <span>{title}</span>
       </nav>
       <header className="page-head">
         <div>
-          <h1>{t.title}</h1>
+          <h1>{title}</h1>
           <p className="muted">
             <Link to={paths.machine.href(t.machine_id)}>{t.machine_name}</Link> · fault {t.fault} · opened{" "}
-            {formatAge(t.created_at)}
-            {t.resolved_at ? ` · resolved ${formatAge(t.resolved_at)}` : ""}
+            {formatAge(t.created_at, now)}
+            {t.resolved_at ? ` · resolved ${formatAge(t.resolved_at, now)}` : ""}
           </p>
         </div>
         <span className="badges">
@@ -110,15 +115,21 @@ export function TicketDetail({ ticketId }: { ticketId: string }) {
         </span>
       </header>
       <div className="ticket-detail__grid">
-        <section className="card" aria-label="Why">
-          <h2 className="card-title">Why this ticket</h2>
-          <TicketReason reason={t.reason} />
-          <TicketOutcome ticket={t} />
-        </section>
-        <section className="card" aria-label="Actions">
+        {/* Actions first in the page's order: the first thing on a phone, the left column on a desk. */}
+        <section
+          className="card ticket-detail__actions"
+          aria-label="Actions"
+          data-testid="ticket-actions-card"
+        >
           <h2 className="card-title">Work</h2>
           <TicketActions ticket={t} />
+          <TicketAftercare ticket={t} />
+          <TicketOutcome ticket={t} />
           {session && canWorkOn(session.user, t) && <CommentBox ticketId={t.id} />}
+        </section>
+        <section className="card" aria-label="Why" data-testid="ticket-why">
+          <h2 className="card-title">Why this ticket</h2>
+          <TicketWhy ticket={t} now={now} />
         </section>
       </div>
       <section className="card" aria-label="History">
