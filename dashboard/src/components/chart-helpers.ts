@@ -94,7 +94,7 @@ export interface ChartMarker {
 }
 
 const MARKER_COLORS: Record<MarkerKind, string> = {
-  opened: "#b91c1c",
+  opened: "#db2777",
   resolved: "#15803d",
   stopped: "#1f2937",
 };

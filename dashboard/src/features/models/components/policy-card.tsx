@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from "react";
 
 import { ErrorBanner, Loading } from "@/components/feedback";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatPercent } from "@/lib/format";
 
 import { usePolicy, useSavePolicy } from "../api/policy";
 import {
@@ -88,6 +88,13 @@ export function PolicyCard({ canEdit }: { canEdit: boolean }) {
         {p.source === "database"
           ? `Set ${formatDateTime(p.updated_at)} through the dashboard.`
           : "The server's default settings; nobody has changed them here yet."}
+      </p>
+      <p className="small" data-testid="likely-fault-level">
+        One level for the whole dashboard: at a risk of <strong>{formatPercent(p.enter_threshold)}</strong> or
+        more, a machine counts as at risk, its card names the likely fault, and {p.required} such verdicts of
+        the last {p.window} open a ticket. The model names a failure mode from a lower level of its own; below{" "}
+        {formatPercent(p.enter_threshold)} the dashboard does not show it. A resolved machine is back to
+        normal once its risk falls below {formatPercent(p.exit_threshold)}.
       </p>
       {editing ? (
         <PolicyForm policy={p} onDone={() => setEditing(false)} />

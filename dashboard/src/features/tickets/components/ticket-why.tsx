@@ -3,7 +3,7 @@
 import { formatDateTime, formatFault, formatFeatureName, formatNumber, formatPercent } from "@/lib/format";
 import type { Ticket } from "@/types/api";
 
-import { describeSignal, timeLeft } from "./signal-line";
+import { describeSignal, timeLeft } from "@/lib/signal-line";
 import { TicketChart } from "./ticket-chart";
 
 export function TicketWhy({ ticket, now }: { ticket: Ticket; now: Date }) {
