@@ -79,6 +79,9 @@ class SeededFleet:
     # Assigned to USERS["tech2"].
     in_progress_ticket_id: str
     users: dict[str, SeededUser]
+    # "Now" for the seeded data: the newest reading is 5 s older, the newest prediction 2 s. Pages pin their
+    # clock here (``pin_clock``), so ages on screen do not depend on how slowly a loaded machine runs.
+    seeded_at: datetime
 
 
 def api_data_dir(tmp_path: Path) -> Path:
@@ -228,10 +231,14 @@ def seeded_fleet(database_url: str) -> SeededFleet:
         )
         conn.execute(
             sa.text(
-                "INSERT INTO machines (id, name, type, location, gateway_id)"
-                " VALUES (:id, :name, :type, 'Hall A', :gw)"
+                "INSERT INTO machines (id, name, type, location, gateway_id, created_at)"
+                " VALUES (:id, :name, :type, 'Hall A', :gw, :created)"
             ),
-            [{"id": m.id, "name": m.name, "type": m.type, "gw": m.gateway_id} for m in machines],
+            [
+                # Registered when their gateway first reported them, an hour ago (the data's start).
+                {"id": m.id, "name": m.name, "type": m.type, "gw": m.gateway_id, "created": now - WINDOW}
+                for m in machines
+            ],
         )
         for k, m in enumerate(machines):
             conn.execute(sa.text(_READING_SQL), _readings(m, now, phase=k))
@@ -259,7 +266,11 @@ def seeded_fleet(database_url: str) -> SeededFleet:
         )
     engine.dispose()
     return SeededFleet(
-        machines=machines, open_ticket_id=open_id, in_progress_ticket_id=in_progress_id, users=USERS
+        machines=machines,
+        open_ticket_id=open_id,
+        in_progress_ticket_id=in_progress_id,
+        users=USERS,
+        seeded_at=now,
     )
 
 

@@ -72,6 +72,11 @@ def new_page(browser: Browser, viewport: ViewportSize = DESKTOP) -> Page:
     return page
 
 
+def pin_clock(page: Page, at: datetime) -> None:
+    """Pin the page's clock to ``at`` (timers keep running): what it calls fresh or stale is then fixed."""
+    page.clock.set_fixed_time(at)
+
+
 def sign_in(page: Page, base: str, user: SeededUser, path: str = "/") -> None:
     """Open ``path`` and sign in through the login form as ``user``."""
     page.goto(base + path)
@@ -124,6 +129,7 @@ def test_sign_in_then_the_fleet_riskiest_first_on_desktop_and_phone(
     cloud_api: str, seeded_fleet: SeededFleet, browser: Browser
 ) -> None:
     page = new_page(browser)
+    pin_clock(page, seeded_fleet.seeded_at)
     page.goto(cloud_api + "/")
     expect(page.get_by_role("form", name="Sign in")).to_be_visible()
     shot(page, "dashboard-login")
@@ -144,8 +150,8 @@ def test_sign_in_then_the_fleet_riskiest_first_on_desktop_and_phone(
     ]
     assert page.get_by_test_id("risk-value").all_inner_texts() == ["92%", "55%", "12%", "—"]
     expect(page.get_by_test_id("stat-machines")).to_contain_text("4")
-    expect(page.get_by_test_id("stat-online")).to_contain_text("3 / 4")
-    expect(page.get_by_test_id("stat-at-risk")).to_contain_text("1")
+    expect(page.get_by_test_id("stat-running")).to_contain_text("4 / 4")
+    expect(page.get_by_test_id("stat-at-risk")).to_have_attribute("data-count", "1")
     expect(page.get_by_test_id("stat-open-tickets")).to_contain_text("2")
     expect(cards.first).to_contain_text("1 open ticket")
     # The model named the riskiest machine's failure mode; a machine under the threshold names none.
@@ -163,6 +169,7 @@ def test_sign_in_then_the_fleet_riskiest_first_on_desktop_and_phone(
     expect(page.get_by_role("form", name="Sign in")).to_be_visible()
 
     phone = new_page(browser, PHONE)
+    pin_clock(phone, seeded_fleet.seeded_at)
     sign_in(phone, cloud_api, seeded_fleet.users["tech"])
     expect(phone.get_by_test_id("machine-card")).to_have_count(len(seeded_fleet.machines))
     expect(phone.get_by_test_id("risk-value").first).to_have_text("92%")
@@ -197,6 +204,7 @@ def test_machine_view_draws_charts_and_asks_for_the_picked_range(
     cloud_api: str, seeded_fleet: SeededFleet, browser: Browser
 ) -> None:
     page = new_page(browser)
+    pin_clock(page, seeded_fleet.seeded_at)
     sign_in(page, cloud_api, seeded_fleet.users["engineer"])
     riskiest = seeded_fleet.machines[0]
     page.get_by_role("link", name=riskiest.name).click()
@@ -297,8 +305,10 @@ def test_a_technician_on_a_phone_takes_a_failing_machines_ticket_through_to_reso
     expect(detail).to_have_attribute("data-status", "RESOLVED")
     expect(detail.get_by_test_id("ticket-outcome")).to_contain_text("Confirmed fault (Bearing wear)")
     expect(detail.get_by_test_id("ticket-outcome")).to_contain_text(ROOT_CAUSE)
-    expect(history.locator("li")).to_have_count(5)  # assigned, status, comment, status, outcome
+    # assigned, status, comment, status, outcome, repair sent
+    expect(history.locator("li")).to_have_count(6)
     expect(history).to_contain_text("assigned it to Tess Tech")
+    expect(history).to_contain_text("sent the repair to gateway gw-01")
     expect(history).to_contain_text("moved it from In progress to Resolved")
     expect(history).to_contain_text("recorded a confirmed fault (bearing wear)")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

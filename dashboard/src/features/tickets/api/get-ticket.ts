@@ -24,6 +24,31 @@ export function useTicket(ticketId: string) {
   );
 }
 
+/** While a resolved ticket waits for its machine to be back to normal, its aftercare is re-read this often:
+ * the recovery is a new prediction, which changes no ticket, so the live stream does not announce it. */
+export const AFTERCARE_POLL_MS = 5_000;
+
+/** Whether the ticket is resolved and its machine not yet back to normal. */
+export function awaitsRecovery(ticket: Ticket | undefined): boolean {
+  return ticket?.status === "RESOLVED" && !!ticket.aftercare && ticket.aftercare.back_to_normal_at === null;
+}
+
+/**
+ * A resolved ticket's aftercare (repair sent, back to normal), read from GET /api/tickets/{id} under its own
+ * key: the live stream replaces the ticket's cached copy with the list view, which carries no aftercare.
+ */
+export function useTicketAftercare(ticketId: string, resolved: boolean) {
+  return useQuery(
+    queryOptions({
+      queryKey: [...queryKeys.ticket(ticketId), "aftercare"] as const,
+      queryFn: ({ signal }) => getTicket(ticketId, signal),
+      enabled: resolved,
+      select: (ticket) => ticket.aftercare ?? null,
+      refetchInterval: (query) => (awaitsRecovery(query.state.data) ? AFTERCARE_POLL_MS : false),
+    }),
+  );
+}
+
 export function useTicketEvents(ticketId: string) {
   return useQuery(
     queryOptions({

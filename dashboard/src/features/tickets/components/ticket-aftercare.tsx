@@ -3,9 +3,13 @@
 import { formatDateTime, formatPercent } from "@/lib/format";
 import type { Ticket } from "@/types/api";
 
+import { useTicketAftercare } from "../api/get-ticket";
+
 export function TicketAftercare({ ticket }: { ticket: Ticket }) {
-  const care = ticket.aftercare;
-  if (ticket.status !== "RESOLVED" || !care) return null;
+  const resolved = ticket.status === "RESOLVED";
+  const aftercare = useTicketAftercare(ticket.id, resolved);
+  const care = aftercare.data;
+  if (!resolved || !care) return null;
   return (
     <div className="aftercare" data-testid="aftercare">
       {care.repair_sent_at ? (
