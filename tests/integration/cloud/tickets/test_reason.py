@@ -15,6 +15,7 @@ from cloud.engine.runner import TicketEngine
 from cloud.gateways.models import Gateway
 from cloud.predictions.models import Prediction
 from cloud.telemetry.models import SensorData
+from cloud.tickets.models import MaintenanceTicket
 from contract import new_id
 
 pytestmark = pytest.mark.integration
@@ -165,3 +166,32 @@ def test_resolving_says_the_repair_was_sent_then_when_the_machine_is_back_to_nor
     # A machine with no gateway: nothing was sent, and the page says so rather than pretending.
     care = client.patch(f"/api/tickets/{no_gateway}", json=resolve).json()["aftercare"]
     assert care["repair_sent_at"] is None and care["gateway_id"] is None
+
+
+def test_a_ticket_opened_before_signal_lines_were_stored_still_names_its_signals_and_units(
+    client: TestClient, seed: Any, sessions: sessionmaker[Session]
+) -> None:
+    pump = seed.machine("Pump 04")
+    ticket_id = seed.ticket(pump)
+    with sessions.begin() as s:
+        ticket = s.get(MaintenanceTicket, ticket_id)
+        assert ticket is not None
+        ticket.reason = ticket.reason | {
+            "features": {"temperature_slope": 0.4, "temperature_mean": 81.5},
+            "drivers": [
+                {"feature": "temperature_slope", "value": 0.4, "baseline_mean": 0.0, "baseline_std": 0.05,
+                 "z": 8.0, "kind": "trend"},
+                {"feature": "rpm_mean", "value": 1400.0, "baseline_mean": 1480.0, "baseline_std": 20.0,
+                 "z": -4.0, "kind": "level"},
+            ],
+        }  # fmt: skip
+
+    reason = client.get(f"/api/tickets/{ticket_id}").json()["reason"]
+
+    temperature, rpm = reason["signals"]
+    assert (temperature["label"], temperature["unit"], temperature["value"]) == ("Temperature", "°C", 81.5)
+    assert temperature["feature"] == "temperature_slope" and temperature["z"] == 8.0
+    assert temperature["normal_mean"] is None and temperature["trend_per_hour"] is None
+    # The snapshot lacks the speed's window mean: the line says the unit and no made-up value.
+    assert (rpm["unit"], rpm["value"]) == ("rpm", None)
+    assert reason["failure_expected_by"] is None  # no horizon stored
