@@ -3,6 +3,8 @@
 import { useMemo } from "react";
 import type uPlot from "uplot";
 
+import { formatClock } from "@/lib/format";
+
 /** A gap is this many times the usual spacing between points (a missed sample or two is not a gap). */
 const GAP_FACTOR = 3;
 /** …and never less than this, so a chart of 1 s samples does not break at every hiccup. */
@@ -43,21 +45,6 @@ export function breakAtGaps(
   return out as uPlot.AlignedData;
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-const timeSeconds = new Intl.DateTimeFormat(undefined, {
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
-const dayAndTime = new Intl.DateTimeFormat(undefined, {
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
 /** Axis labels in 24-hour time of the user's locale; the date joins in once the range spans days. */
 export function timeAxisValues(
   _u: uPlot,
@@ -66,22 +53,17 @@ export function timeAxisValues(
   _space: number,
   incr: number,
 ): string[] {
-  const DAY_S = 86_400;
-  const HOUR_S = 3_600;
+  const SIX_HOURS_S = 6 * 3600;
   return splits.map((s) => {
     const date = new Date(s * 1000);
-    if (incr >= DAY_S / 2) return dayAndTime.format(date);
-    return incr < 60
-      ? timeSeconds.format(date)
-      : incr >= HOUR_S * 6
-        ? dayAndTime.format(date)
-        : timeOnly.format(date);
+    if (incr < 60) return formatClock(date, "second");
+    return formatClock(date, incr >= SIX_HOURS_S ? "day" : "minute");
   });
 }
 
 /** The cursor's time in the legend, 24-hour. */
 export function legendTime(_u: uPlot, v: number | null): string {
-  return v === null || v === undefined ? "—" : timeSeconds.format(new Date(v * 1000));
+  return v === null || v === undefined ? "—" : formatClock(new Date(v * 1000), "second");
 }
 
 export type MarkerKind = "opened" | "resolved" | "stopped";

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   formatAge,
+  formatClock,
   formatDateTime,
   formatDuration,
   formatFault,
@@ -84,6 +85,10 @@ describe("formatAge", () => {
 describe("formatDateTime", () => {
   it("formats a valid time and dashes an invalid one", () => {
     expect(formatDateTime("2026-11-26T20:53:25.123456Z")).toMatch(/Nov 2[67], \d{2}:53:25/);
+    // 24-hour whatever the hour: no AM/PM, and midnight is 00, not 24.
+    expect(formatDateTime("2026-11-26T15:05:00Z")).not.toMatch(/[AP]M/);
+    expect(formatClock(new Date(2026, 10, 26, 0, 5, 9), "second")).toMatch(/^00.05.09$/);
+    expect(formatClock(new Date(2026, 10, 26, 15, 5), "minute")).toMatch(/^15.05$/);
     expect(formatDateTime("nope")).toBe("—");
     expect(formatDateTime(null)).toBe("—");
   });

@@ -52,19 +52,42 @@ export function proposedFault(ticketFault: string): string {
   return (KNOWN_FAULTS as readonly string[]).includes(ticketFault) ? ticketFault : "";
 }
 
-/** An RFC 3339 time as a short local date and time, e.g. "Nov 26, 20:53:25". */
+// One time format everywhere: the user's locale, always 24-hour (h23: never "24:05", never "PM").
+const DAY_AND_TIME = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+const DAY_AND_MINUTE = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const CLOCK_SECONDS = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/** An RFC 3339 time as a short local date and 24-hour time, e.g. "Nov 26, 20:53:25" (in en-US). */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return DASH;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return DASH;
-  return date.toLocaleString("en-US", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hour12: false,
-  });
+  return DAY_AND_TIME.format(date);
+}
+
+/** A chart time, 24-hour: "20:53", "20:53:25" with seconds, or "Nov 26, 20:53" with the day. */
+export function formatClock(date: Date, detail: "minute" | "second" | "day" = "minute"): string {
+  if (detail === "second") return CLOCK_SECONDS.format(date);
+  return detail === "day" ? DAY_AND_MINUTE.format(date) : CLOCK.format(date);
 }
 
 /** A lag in seconds, e.g. 0.42 -> "0.4 s", 75 -> "1 min 15 s". */
