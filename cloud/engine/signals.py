@@ -11,6 +11,7 @@ simulated plant is not the wall clock's).
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,7 +52,7 @@ def signal_of(feature: str) -> str | None:
 
 
 def reading_trends(
-    session: Session, machine_id: Any, until: datetime, span: timedelta = TREND_SPAN
+    session: Session, machine_id: uuid.UUID, until: datetime, span: timedelta = TREND_SPAN
 ) -> dict[str, float]:
     """Each signal's least-squares slope per hour over the readings in ``(until - span, until]``."""
     epoch = sa.func.extract("epoch", SensorData.timestamp)
@@ -85,16 +86,15 @@ def signal_drivers(
             continue
         seen.add(name)
         level = f"{name}_mean"
-        value = features.get(level)
-        known = baseline is not None and level in baseline.mean
+        normal = (baseline.mean[level], baseline.std[level]) if baseline and level in baseline.mean else None
         lines.append(
             {
                 "signal": name,
                 "label": SIGNALS[name].label,
                 "unit": SIGNALS[name].unit,
-                "value": _rounded(value),
-                "normal_mean": _rounded(baseline.mean[level]) if known and baseline else None,
-                "normal_std": _rounded(baseline.std[level]) if known and baseline else None,
+                "value": _rounded(features.get(level)),
+                "normal_mean": _rounded(normal[0]) if normal else None,
+                "normal_std": _rounded(normal[1]) if normal else None,
                 "trend_per_hour": _rounded(trends.get(name)),
                 "feature": feature,
                 "z": driver.get("z"),
