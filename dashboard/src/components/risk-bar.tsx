@@ -18,7 +18,7 @@ interface RiskBarProps {
 export function staleText(freshness: RiskFreshness | undefined): string | null {
   if (!freshness) return null;
   if (freshness.kind === "before_repair") return "from before the repair — waiting for a new figure";
-  if (freshness.kind === "old") return `stale: ${formatDuration(freshness.ageS)} old`;
+  if (freshness.kind === "old") return `stale: ${formatDuration(Math.round(freshness.ageS))} old`;
   return null;
 }
 
@@ -39,7 +39,7 @@ export function RiskBar({ value, large = false, fault, freshness }: RiskBarProps
         <span className="risk__label">{stale ? "Stale" : RISK_LABELS[level]}</span>
         {freshness?.kind === "current" && (
           <span className="risk__age muted small" data-testid="risk-age">
-            {formatDuration(freshness.ageS)} old
+            {formatDuration(Math.round(freshness.ageS))} old
           </span>
         )}
       </div>

@@ -8,7 +8,7 @@ import { Empty, ErrorBanner, Loading } from "@/components/feedback";
 import { TicketOutcome } from "@/components/ticket-outcome";
 import { paths } from "@/config/paths";
 import { ApiError } from "@/lib/api-client";
-import { formatAge, formatDateTime, ticketTitle } from "@/lib/format";
+import { formatAge, formatDateTime, formatFault, ticketTitle } from "@/lib/format";
 import { canWorkOn } from "@/lib/permissions";
 import { useSession } from "@/lib/session";
 import { useNow } from "@/lib/use-now";
@@ -104,8 +104,8 @@ export function TicketDetail({ ticketId }: { ticketId: string }) {
         <div>
           <h1>{title}</h1>
           <p className="muted">
-            <Link to={paths.machine.href(t.machine_id)}>{t.machine_name}</Link> · fault {t.fault} · opened{" "}
-            {formatAge(t.created_at, now)}
+            <Link to={paths.machine.href(t.machine_id)}>{t.machine_name}</Link> · {formatFault(t.fault)} ·
+            opened {formatAge(t.created_at, now)}
             {t.resolved_at ? ` · resolved ${formatAge(t.resolved_at, now)}` : ""}
           </p>
         </div>
