@@ -12,6 +12,8 @@ interface RiskBarProps {
   fault?: string | null | undefined;
   /** How current the figure is; omitted: treated as current. */
   freshness?: RiskFreshness | undefined;
+  /** The likely-fault level (the policy's enter threshold), where "High" starts. */
+  level?: number | undefined;
 }
 
 /** The words under a stale figure, or null when it is current. */
@@ -22,9 +24,9 @@ export function staleText(freshness: RiskFreshness | undefined): string | null {
   return null;
 }
 
-export function RiskBar({ value, large = false, fault, freshness }: RiskBarProps) {
+export function RiskBar({ value, large = false, fault, freshness, level: ticketLevel }: RiskBarProps) {
   const stale = staleText(freshness);
-  const level = stale ? "unknown" : riskLevel(value);
+  const level = stale ? "unknown" : riskLevel(value, ticketLevel);
   const width = value === null || value === undefined ? 0 : Math.min(100, Math.max(0, value * 100));
   return (
     <div

@@ -48,3 +48,11 @@ describe("compareByRisk", () => {
     ]);
   });
 });
+
+describe("riskLevel with the policy's level", () => {
+  it("starts High at the policy's enter threshold, not the default", () => {
+    expect(riskLevel(0.65)).toBe("watch");
+    expect(riskLevel(0.65, 0.6)).toBe("high");
+    expect(riskLevel(0.75, 0.8)).toBe("watch");
+  });
+});

@@ -9,11 +9,15 @@ const RISK_CRITICAL_THRESHOLD = 0.9;
 
 export type RiskLevel = "unknown" | "low" | "watch" | "high" | "critical";
 
-/** The level of a failure probability in [0, 1]; null or NaN (no prediction yet) is "unknown". */
-export function riskLevel(prob: number | null | undefined): RiskLevel {
+/** The level of a failure probability in [0, 1]; null or NaN (no prediction yet) is "unknown".
+ * ``ticketLevel``: where "high" starts — the policy's enter threshold (lib/likely-fault.ts) when known. */
+export function riskLevel(
+  prob: number | null | undefined,
+  ticketLevel: number = RISK_TICKET_THRESHOLD,
+): RiskLevel {
   if (prob === null || prob === undefined || Number.isNaN(prob)) return "unknown";
-  if (prob >= RISK_CRITICAL_THRESHOLD) return "critical";
-  if (prob >= RISK_TICKET_THRESHOLD) return "high";
+  if (prob >= Math.max(RISK_CRITICAL_THRESHOLD, ticketLevel)) return "critical";
+  if (prob >= ticketLevel) return "high";
   if (prob >= RISK_WATCH_THRESHOLD) return "watch";
   return "low";
 }

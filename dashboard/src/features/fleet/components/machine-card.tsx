@@ -27,7 +27,7 @@ export function MachineCard({ machine, level, now }: MachineCardProps) {
   const current = freshness.kind === "current";
   return (
     <article
-      className={`card machine-card machine-card--${current ? riskLevel(risk) : "unknown"} machine-card--${state}`}
+      className={`card machine-card machine-card--${current ? riskLevel(risk, level) : "unknown"} machine-card--${state}`}
       data-testid="machine-card"
       data-machine-id={machine.id}
       data-state={state}
@@ -48,6 +48,7 @@ export function MachineCard({ machine, level, now }: MachineCardProps) {
       <RiskBar
         value={risk}
         freshness={freshness}
+        level={level}
         fault={current ? likelyFault(risk, prediction?.fault, level) : null}
       />
       <ReadingsList reading={reading} />

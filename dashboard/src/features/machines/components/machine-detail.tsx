@@ -82,6 +82,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
           <RiskBar
             value={prediction?.failure_prob ?? null}
             freshness={freshness}
+            level={level}
             fault={
               freshness.kind === "current"
                 ? likelyFault(prediction?.failure_prob, prediction?.fault, level)
