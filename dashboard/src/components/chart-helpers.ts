@@ -97,20 +97,24 @@ export function markerHook(markers: readonly ChartMarker[]): (u: uPlot) => void 
     ctx.save();
     ctx.font = `${11 * dpr}px system-ui, sans-serif`;
     ctx.textAlign = "left";
-    for (const marker of markers) {
-      const x = u.valToPos(marker.ts, "x", true);
-      if (!(x >= left && x <= left + width)) continue;
-      ctx.strokeStyle = MARKER_COLORS[marker.kind];
-      ctx.fillStyle = MARKER_COLORS[marker.kind];
-      ctx.lineWidth = 1.5 * dpr;
-      ctx.setLineDash([4 * dpr, 3 * dpr]);
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, top + height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillText(marker.label, Math.min(x + 3 * dpr, left + width - 90 * dpr), top + 12 * dpr);
-    }
+    // Neighbouring markers' labels alternate between two rows, so close events stay readable.
+    [...markers]
+      .sort((a, b) => a.ts - b.ts)
+      .forEach((marker, i) => {
+        const x = u.valToPos(marker.ts, "x", true);
+        if (!(x >= left && x <= left + width)) return;
+        ctx.strokeStyle = MARKER_COLORS[marker.kind];
+        ctx.fillStyle = MARKER_COLORS[marker.kind];
+        ctx.lineWidth = 1.5 * dpr;
+        ctx.setLineDash([4 * dpr, 3 * dpr]);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        const row = (i % 2) * 13 * dpr;
+        ctx.fillText(marker.label, Math.min(x + 3 * dpr, left + width - 90 * dpr), top + 12 * dpr + row);
+      });
     ctx.restore();
   };
 }

@@ -141,7 +141,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
           markers={markers}
         />
         <p className="muted small" data-testid="chart-markers" data-count={markers.length}>
-          Marked: ticket opened (red), resolved with the repair sent (green), machine stopped (black).
+          Marked: ticket opened (pink), resolved with the repair sent (green), machine stopped (black).
         </p>
       </section>
 
