@@ -75,8 +75,21 @@ def ensure_second_model(models_dir: Path, first: Path) -> Path:
     return folder
 
 
-def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> str:
-    """Register and sign both versions (the first as champion), group the gateways; return the second."""
+@dataclass(frozen=True)
+class RegistryState:
+    """The version the demo rolls out and the champion now (the second once an earlier run rolled it out)."""
+
+    next_version: str
+    champion: str
+
+    @property
+    def rolled_out(self) -> bool:
+        """True when an earlier run already made the second version champion."""
+        return self.champion == self.next_version
+
+
+def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> RegistryState:
+    """Register and sign both versions (the first as champion unless one is), group the gateways."""
     from cloud.db import make_engine, session_factory
     from model_registry.registry import rollout, service, signing
     from model_registry.registry.router import store_for
@@ -95,9 +108,10 @@ def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways
                 service.set_alias(db_session=db, alias="champion", ref=first.name)
             for gw in gateways:
                 rollout.label(db_session=db, gateway_id=gw, key="group", value=GROUP)
+            champion = service.aliases(db_session=db)["champion"]
     finally:
         engine.dispose()
-    return second.name
+    return RegistryState(next_version=second.name, champion=champion)
 
 
 def _publisher(plan: RolloutPlan) -> MqttUpdatePublisher:

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import psutil
 import pytest
 
-from maintainx.demo import DEMO_PASSWORD
+from cloud.auth.demo import DEMO_PASSWORD
 from maintainx.services import free_port
 from simulator.fleet import demo_fleet
 
@@ -85,8 +85,18 @@ def ticket_list(api: str) -> list[dict[str, Any]]:
 class Demo:
     """One run of ``python -m maintainx demo`` as a newcomer would start it."""
 
-    def __init__(self, data_dir: Path, port: int) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        *,
+        gateways: int = GATEWAYS,
+        per_gateway: int = PER_GATEWAY,
+        extra_env: dict[str, str] | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MQTT_URL")}
+        env.update(extra_env or {})
         self.log = open(data_dir.parent / f"demo-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
@@ -101,13 +111,14 @@ class Demo:
                 "--port",
                 str(port),
                 "--gateways",
-                str(GATEWAYS),
+                str(gateways),
                 "--machines-per-gateway",
-                str(PER_GATEWAY),
+                str(per_gateway),
                 "--sample-hz",
                 str(SAMPLE_HZ),
                 "--seed",
                 str(SEED),
+                *extra_args,
             ],
             env=env,
             stdout=self.log,
@@ -133,8 +144,7 @@ class Demo:
         return Path(self.log.name).read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
+def quick_data_dir() -> Path:
     """A demo data folder whose first model is already trained (quick settings) to keep the test short."""
     from model_registry.training.train import train_default_model
     from tests.conftest import reachable_tmpdir
@@ -143,6 +153,12 @@ def data_dir() -> Path:
     version = train_default_model(folder / "models", quick=True)
     (folder / "models" / "CURRENT").write_text(version.name)
     return folder
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Path:
+    """The first run's data folder (see :func:`quick_data_dir`)."""
+    return quick_data_dir()
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +173,8 @@ def first_run(data_dir: Path) -> Iterator[Demo]:
         print(demo.output()[-3000:])
 
 
-def failing_machine_ids() -> set[str]:
-    fleet = demo_fleet(gateways=GATEWAYS, machines_per_gateway=PER_GATEWAY, seed=SEED)
+def failing_machine_ids(gateways: int = GATEWAYS, per_gateway: int = PER_GATEWAY) -> set[str]:
+    fleet = demo_fleet(gateways=gateways, machines_per_gateway=per_gateway, seed=SEED)
     return {str(m.id) for g in fleet for m in g.machines if m.failure}
 
 

@@ -1,0 +1,117 @@
+"""What the demo says in the terminal: one line per step, a banner, a status line; the rest goes to a file.
+
+Libraries log at INFO (pgserver's initdb output, Alembic's migrations, the supervisor's child starts);
+in the terminal that buried the banner under a hundred lines. They go to ``logs/demo.log``; the terminal
+keeps warnings and the demo's own lines.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from cloud.auth.demo import DEMO_PASSWORD, DEMO_USERS
+from cloud.broker.provision import Provisioned
+from maintainx.services import Broker
+
+# Loggers whose INFO records are steps of the demo a newcomer should see (each model update sent).
+STEP_LOGGERS = ("model_registry.registry.publisher",)
+STATUS_EVERY_S = 15.0
+FIRST_STATUS_AFTER_S = 5.0
+
+
+def step(text: str) -> None:
+    """One line in the terminal for one step of the demo's start."""
+    print(f"{time.strftime('%H:%M:%S')} {text}", flush=True)
+
+
+class _TerminalFilter(logging.Filter):
+    """Warnings from anywhere, and INFO from the step loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name in STEP_LOGGERS
+
+
+def log_to_file(path: Path) -> None:
+    """Send every log record to ``path``; keep warnings and the steps (one line each) in the terminal."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    file_handler = logging.FileHandler(path, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    terminal = logging.StreamHandler()
+    terminal.addFilter(_TerminalFilter())
+    terminal.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    root.addHandler(file_handler)
+    root.addHandler(terminal)
+    root.setLevel(logging.INFO)
+
+
+def broker_kind(broker: Broker | None, credentials: Provisioned | None) -> str:
+    """How the banner describes the broker."""
+    if broker is None:
+        return "external, MQTT_URL"
+    if broker.kind == "amqtt":
+        return "amqtt: Mosquitto is not installed, so the pure-Python fallback"
+    return "private Mosquitto, a login per gateway" if credentials else "private Mosquitto"
+
+
+def banner(*, api: str, model: str, fleet: str, data_dir: Path) -> str:
+    """The block that tells a newcomer where to go and how to sign in."""
+    emails = [email for email, _, _ in DEMO_USERS]
+    logins = ", ".join(sorted(emails)[:-1]) + f" or {sorted(emails)[-1]}"
+    return (
+        f"\nMaintainX is running: open {api}\n"
+        f"  model serving: {model}\n"
+        f"  log in as {logins} with the password {DEMO_PASSWORD}\n"
+        f"  {fleet}; logs in {data_dir / 'logs'}\n"
+        f"  API documentation: {api}/docs\n"
+        f"  Ctrl-C stops everything; data stays in {data_dir}\n"
+    )
+
+
+def _get_json(url: str, token: str | None = None, body: object = None) -> Any:
+    """GET ``url`` (POST when there is a body) as JSON, with the token if given."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as resp:
+        return json.load(resp)
+
+
+def summary(api: str) -> str:
+    """One status line from the API (signed in as the demo engineer), or why it is not available yet."""
+    try:
+        login = _get_json(f"{api}/api/auth/login", body={"email": "engineer@demo", "password": DEMO_PASSWORD})
+        token = login["access_token"]
+        machines = _get_json(f"{api}/api/machines", token)
+        page = _get_json(f"{api}/api/tickets?limit=200", token)
+    except OSError as exc:
+        return f"API not answering yet ({exc})"
+    tickets = page["items"]
+    online = sum(1 for m in machines if m["online"])
+    risks = [m["latest_prediction"]["failure_prob"] for m in machines if m["latest_prediction"]]
+    open_tickets = sum(1 for t in tickets if t["status"] != "RESOLVED")
+    top = f"{max(risks):.0%}" if risks else "-"
+    return f"{len(machines)} machines, {online} online, highest risk {top}, {open_tickets} open tickets"
+
+
+class StatusWatch:
+    """Prints the status line every ``STATUS_EVERY_S`` seconds when polled."""
+
+    def __init__(self, api: str) -> None:
+        self.api = api
+        self._next = time.monotonic() + FIRST_STATUS_AFTER_S
+
+    def poll(self) -> None:
+        """Print the status line if it is due."""
+        if time.monotonic() >= self._next:
+            step(summary(self.api))
+            self._next = time.monotonic() + STATUS_EVERY_S
