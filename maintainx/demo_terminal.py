@@ -33,7 +33,20 @@ class _TerminalFilter(logging.Filter):
     """Warnings from anywhere, and INFO from the step loggers."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "py.warnings":  # libraries' deprecation and environment warnings: the file only
+            return False
         return record.levelno >= logging.WARNING or record.name in STEP_LOGGERS
+
+
+class _TerminalFormatter(logging.Formatter):
+    """A step reads like the demo's own lines (time, text); a warning says that it is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if record.levelno < logging.WARNING:
+            return text
+        time_text, _, message = text.partition(" ")
+        return f"{time_text} {record.levelname}: {message}"
 
 
 def log_to_file(path: Path) -> None:
@@ -46,10 +59,11 @@ def log_to_file(path: Path) -> None:
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     terminal = logging.StreamHandler()
     terminal.addFilter(_TerminalFilter())
-    terminal.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    terminal.setFormatter(_TerminalFormatter("%(asctime)s %(message)s", "%H:%M:%S"))
     root.addHandler(file_handler)
     root.addHandler(terminal)
     root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
 
 
 def broker_kind(broker: Broker | None, credentials: Provisioned | None) -> str:

@@ -181,7 +181,12 @@ class Broker:
         else:
             logger.info("using the pure-Python amqtt broker (MQTT 3.1.1, no shared subscriptions)")
             cmd = [sys.executable, "-m", "maintainx.amqtt_broker", str(self.port)]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+        # What the broker prints before its own log file is open (Mosquitto's warning about running as
+        # root, amqtt's start-up lines) goes to a file beside its data, not into the terminal.
+        with open(self.data_dir / "broker.out", "ab") as out:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         try:
             wait_for_port(self.port)
             if self.tls_port is not None:

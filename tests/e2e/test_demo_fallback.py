@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from maintainx.services import free_port
-from tests.e2e.test_demo import Demo, failing_machine_ids, get, quick_data_dir, ticket_list, wait_for
+from tests.e2e.demo_kit import Demo, failing_machine_ids, get, quick_data_dir, ticket_list, wait_for
 
 pytestmark = pytest.mark.e2e
 

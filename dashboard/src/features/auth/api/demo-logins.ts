@@ -1,6 +1,7 @@
 // GET /api/auth/demo: in the demo, the logins and their shared password for the login page; elsewhere
-// the API answers { demo: false } and the page shows nothing extra.
-import { queryOptions, useQuery } from "@tanstack/react-query";
+// the API answers { demo: false } and the page shows nothing extra. Fetched into the page's own state, not
+// the query cache: the layout clears that cache whenever nobody is signed in, which is when this shows.
+import { useEffect, useState } from "react";
 
 import { api } from "@/lib/api-client";
 
@@ -16,16 +17,17 @@ export interface DemoInfo {
   logins: DemoLogin[];
 }
 
-export function getDemoInfoQueryOptions() {
-  return queryOptions({
-    queryKey: ["auth", "demo"],
-    queryFn: ({ signal }) => api.get<DemoInfo>("/auth/demo", undefined, signal),
-    // Whether the API is the demo's does not change while it runs.
-    staleTime: Infinity,
-    retry: false,
-  });
+export function getDemoInfo(signal?: AbortSignal): Promise<DemoInfo> {
+  return api.get<DemoInfo>("/auth/demo", undefined, signal);
 }
 
-export function useDemoInfo() {
-  return useQuery(getDemoInfoQueryOptions());
+/** The demo's logins, or null until known (and when the API cannot say: the page works without them). */
+export function useDemoInfo(): DemoInfo | null {
+  const [info, setInfo] = useState<DemoInfo | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    getDemoInfo(controller.signal).then(setInfo, () => setInfo(null));
+    return () => controller.abort();
+  }, []);
+  return info;
 }

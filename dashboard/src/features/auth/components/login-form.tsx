@@ -45,7 +45,7 @@ export function LoginForm() {
   const demo = useDemoInfo();
   const chooseDemoLogin = (demoEmail: string) => {
     setEmail(demoEmail);
-    setPassword(demo.data?.password ?? "");
+    setPassword(demo?.password ?? "");
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -90,7 +90,7 @@ export function LoginForm() {
           {loginMutation.isPending ? "Signing in…" : "Sign in"}
         </button>
       </form>
-      {demo.data && <DemoLogins info={demo.data} choose={chooseDemoLogin} />}
+      {demo && <DemoLogins info={demo} choose={chooseDemoLogin} />}
       <a className="login__docs small" href="/docs">
         API documentation
       </a>
