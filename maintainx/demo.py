@@ -20,7 +20,7 @@ from types import FrameType
 from cloud.broker.acl import Role
 from cloud.broker.provision import Provisioned, provision
 from maintainx import demo_rollout
-from maintainx.demo_setup import close_previous_day, ensure_demo_users
+from maintainx.demo_setup import close_previous_day, ensure_demo_users, had_previous_run
 from maintainx.demo_terminal import StatusWatch, banner, broker_kind, log_to_file, step
 from maintainx.services import Broker, BrokerSecurity, embedded_postgres, private_broker_kind, wait_for_port
 from maintainx.supervisor import Supervisor
@@ -114,11 +114,11 @@ def run_demo(
 
     upgrade_database(database_url)
     ensure_demo_users(database_url)
-    closed = close_previous_day(database_url)
-    if closed:
+    if had_previous_run(database_url):
+        closed = close_previous_day(database_url)
         step(
-            f"New simulated day: every machine starts the scenario afresh; closed {closed} ticket(s) "
-            "left open by the previous run (no outcome recorded)"
+            "New simulated day: every machine starts the scenario afresh (data, logins and models kept); "
+            f"closed {closed} ticket(s) the previous run left open, with no outcome"
         )
 
     fleet = demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed)

@@ -36,6 +36,19 @@ def ensure_demo_users(database_url: str) -> None:
         engine.dispose()
 
 
+def had_previous_run(database_url: str) -> bool:
+    """True when an earlier run registered machines in this database."""
+    from cloud.db import make_engine
+    from cloud.machines.models import Machine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(sa.select(sa.exists().select_from(Machine))) is True
+    finally:
+        engine.dispose()
+
+
 def close_previous_day(database_url: str) -> int:
     """Resolve, without an outcome, every ticket an earlier run left open; return how many."""
     from cloud.db import make_engine, session_factory

@@ -291,7 +291,8 @@ def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
         assert "Training the first model" not in output
         assert "Training a second model" not in output
         # A new simulated day: what the last run left open is closed, with a note; nothing stays open.
-        assert ("New simulated day" in output) == bool(left_open)
+        assert "New simulated day" in output
+        assert f"closed {len(left_open)} ticket(s) the previous run left open" in output
         for ticket_id in left_open:
             assert tickets_after[ticket_id]["status"] == "RESOLVED"
             assert tickets_after[ticket_id]["outcome"] is None

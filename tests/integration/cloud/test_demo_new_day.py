@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.engine.retrain import outcome_examples
 from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketOutcome, TicketStatus
-from maintainx.demo_setup import NEW_DAY_NOTE, close_previous_day
+from maintainx.demo_setup import NEW_DAY_NOTE, close_previous_day, had_previous_run
 from tests.integration.cloud.conftest import Seeder
 
 pytestmark = pytest.mark.integration
@@ -19,7 +19,9 @@ pytestmark = pytest.mark.integration
 def test_open_and_in_progress_tickets_are_closed_without_an_outcome_and_resolved_ones_kept(
     database_url: str, seed: Seeder, sessions: sessionmaker[Session]
 ) -> None:
+    assert not had_previous_run(database_url)  # a first start: nothing to say about an earlier day
     pump = seed.machine("Pump 01")
+    assert had_previous_run(database_url)
     tech = seed.user()
     left_open = seed.ticket(pump, fault="bearing_wear")
     started = seed.ticket(pump, status=TicketStatus.IN_PROGRESS, technician_id=tech, fault="cooling_fault")
