@@ -88,6 +88,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
     assert paths == {
         "/api/health",
         "/api/auth/login",
+        "/api/auth/demo",
         "/api/auth/me",
         "/api/auth/service-tokens",
         "/api/auth/service-tokens/{token_id}",
