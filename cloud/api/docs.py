@@ -1,8 +1,8 @@
-"""The API's documentation pages (/docs, /redoc) with every asset served by us, so they work offline.
+"""The API's documentation page (/docs, Swagger UI) with every asset served by us, so it works offline.
 
 FastAPI's own pages load Swagger UI and ReDoc from a CDN: on a plant network without Internet access they
-stay blank. The assets come from the ``fastapi-offline`` wheel (Swagger UI 5, which reads OpenAPI 3.1, and
-ReDoc) and are mounted under :data:`ASSETS_URL`.
+stay blank. Swagger UI's files come from the ``fastapi-offline`` wheel (Swagger UI 5, which reads OpenAPI
+3.1) and are mounted under :data:`ASSETS_URL`. No ReDoc page: its sidebar loads a logo from Redocly's CDN.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL = "/docs-assets"
-DOCS_URL, REDOC_URL = "/docs", "/redoc"
+DOCS_URL = "/docs"
 # Swagger UI otherwise sends the schema to validator.swagger.io for a badge: nothing may leave the plant.
 SWAGGER_PARAMETERS = {"validatorUrl": None}
 
 
 def mount_docs(app: FastAPI) -> None:
-    """Serve Swagger UI at /docs and ReDoc at /redoc from local assets (the app is created with docs off)."""
+    """Serve Swagger UI at /docs from local assets (the app is created with docs off)."""
     if app.docs_url or app.redoc_url:
         raise ValueError(
             "create the FastAPI app with docs_url=None and redoc_url=None; mount_docs serves them"
@@ -49,14 +49,3 @@ def mount_docs(app: FastAPI) -> None:
     def swagger_ui_redirect() -> HTMLResponse:
         """Swagger UI's OAuth2 redirect page."""
         return get_swagger_ui_oauth2_redirect_html()
-
-    @app.get(REDOC_URL, include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        """ReDoc for the API's schema (no web fonts: they would come from Google)."""
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} API",
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
-        )
