@@ -11,6 +11,7 @@ import json
 import logging
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from maintainx.services import Broker
 # Loggers whose INFO records are steps of the demo a newcomer should see (each model update sent).
 STEP_LOGGERS = ("model_registry.registry.publisher",)
 STATUS_EVERY_S = 15.0
+# The terminal warns when the newest stored reading is older than this (the demo samples at 1 Hz).
+SILENCE_WARN_S = 60.0
 FIRST_STATUS_AFTER_S = 5.0
 
 
@@ -100,32 +103,55 @@ def _get_json(url: str, token: str | None = None, body: object = None) -> Any:
         return json.load(resp)
 
 
-def summary(api: str) -> str:
-    """One status line from the API (signed in as the demo engineer), or why it is not available yet."""
+def silence_warning(newest_reading: datetime | None, started: datetime, now: datetime) -> str | None:
+    """A warning when no reading has arrived for ``SILENCE_WARN_S`` (counted from the start if none yet)."""
+    since = max(newest_reading, started) if newest_reading else started
+    silent_s = (now - since).total_seconds()
+    if silent_s < SILENCE_WARN_S:
+        return None
+    what = (
+        "no reading has arrived" if newest_reading is None or newest_reading < started else "no new reading"
+    )
+    return (
+        f"WARNING: {what} for {silent_s:.0f} s; see logs/ingest.log and logs/agent-*.log "
+        "(is the broker up, is ingestion subscribed?)"
+    )
+
+
+def summary(api: str) -> tuple[str, datetime | None]:
+    """One status line from the API (signed in as the demo engineer) and the newest reading's time."""
     try:
         login = _get_json(f"{api}/api/auth/login", body={"email": "engineer@demo", "password": DEMO_PASSWORD})
         token = login["access_token"]
         machines = _get_json(f"{api}/api/machines", token)
         page = _get_json(f"{api}/api/tickets?limit=200", token)
     except OSError as exc:
-        return f"API not answering yet ({exc})"
+        return f"API not answering yet ({exc})", None
     tickets = page["items"]
     online = sum(1 for m in machines if m["online"])
     risks = [m["latest_prediction"]["failure_prob"] for m in machines if m["latest_prediction"]]
+    readings = [datetime.fromisoformat(m["latest_reading"]["ts"]) for m in machines if m["latest_reading"]]
     open_tickets = sum(1 for t in tickets if t["status"] != "RESOLVED")
     top = f"{max(risks):.0%}" if risks else "-"
-    return f"{len(machines)} machines, {online} online, highest risk {top}, {open_tickets} open tickets"
+    line = f"{len(machines)} machines, {online} online, highest risk {top}, {open_tickets} open tickets"
+    return line, max(readings, default=None)
 
 
 class StatusWatch:
-    """Prints the status line every ``STATUS_EVERY_S`` seconds when polled."""
+    """Prints the status line every ``STATUS_EVERY_S`` seconds when polled, and warns when data stops."""
 
     def __init__(self, api: str) -> None:
         self.api = api
+        self.started = datetime.now(UTC)
         self._next = time.monotonic() + FIRST_STATUS_AFTER_S
 
     def poll(self) -> None:
-        """Print the status line if it is due."""
-        if time.monotonic() >= self._next:
-            step(summary(self.api))
-            self._next = time.monotonic() + STATUS_EVERY_S
+        """Print the status line (and a warning when no reading arrives) if it is due."""
+        if time.monotonic() < self._next:
+            return
+        line, newest = summary(self.api)
+        step(line)
+        warning = silence_warning(newest, self.started, datetime.now(UTC))
+        if warning:
+            step(warning)
+        self._next = time.monotonic() + STATUS_EVERY_S
