@@ -38,10 +38,12 @@ log_type warning
 log_type notice
 """
 
-# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch.
+# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch,
+# and each client's id is its login, so no one can take over another's session (docs/security.md).
 MOSQUITTO_AUTH_CONF = """\
 password_file {password_file}
 acl_file {acl_file}
+use_username_as_clientid true
 """
 
 # A second listener speaking MQTT over TLS (mqtts://); it shares the password and ACL files above.
