@@ -57,7 +57,8 @@ WHERE m.id = i.machine_id AND m.gateway_id IS NULL"""
 _OWNERS = "SELECT id, gateway_id FROM machines WHERE id = ANY(%s::uuid[])"
 _COUNT_FOREIGN = """
 INSERT INTO gateways (id, foreign_rows) SELECT * FROM unnest(%s::text[], %s::bigint[])
-ON CONFLICT (id) DO UPDATE SET foreign_rows = gateways.foreign_rows + EXCLUDED.foreign_rows"""
+ON CONFLICT (id) DO UPDATE SET
+    foreign_rows = gateways.foreign_rows + EXCLUDED.foreign_rows, updated_at = now()"""
 
 
 def refusal(gateway_id: str, foreign: Mapping[uuid.UUID, str | None], refused: int, total: int) -> str:
