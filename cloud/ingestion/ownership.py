@@ -96,6 +96,10 @@ class Ownership:
             return None
         return entry[0]
 
+    def found(self, machine_id: uuid.UUID, gateway_id: str) -> None:
+        """A binding read in the open transaction: used at once, cached when the transaction commits."""
+        self._staged[machine_id] = gateway_id
+
     def committed(self) -> None:
         """The transaction committed: what it read becomes cached for ``ttl_s``."""
         if len(self._cache) + len(self._staged) > MAX_CACHED:
@@ -133,7 +137,7 @@ class Ownership:
         cursor.execute(_OWNERS, (ids,))
         for machine_id, gateway_id in cursor.fetchall():
             if gateway_id is not None:
-                self._staged[uuid.UUID(str(machine_id))] = gateway_id
+                self.found(uuid.UUID(str(machine_id)), gateway_id)
 
     def _split(self, item: Accepted) -> list[Accepted | Rejected]:
         body = item.body
