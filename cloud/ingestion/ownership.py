@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -115,16 +115,17 @@ class Ownership:
 
     def check(self, cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Accepted | Rejected]:
         """Bind unknown machines, then split ``items`` into what may be stored and what is refused."""
+        machines = [_machine_ids(item) for item in items]
         wanted: dict[uuid.UUID, str] = {}
-        for item in items:
-            for machine_id in _machine_ids(item):
+        for item, ids in zip(items, machines, strict=True):
+            for machine_id in ids:
                 if self.owner(machine_id) != item.gateway_id:
                     wanted.setdefault(machine_id, item.gateway_id)
         if wanted:
             self._lookup(cursor, wanted, stats)
         checked: list[Accepted | Rejected] = []
-        for item in items:
-            checked.extend(self._split(item))
+        for item, ids in zip(items, machines, strict=True):
+            checked.extend(self._split(item, ids))
         return checked
 
     def _lookup(self, cursor: Any, wanted: dict[uuid.UUID, str], stats: WriteStats) -> None:
@@ -139,19 +140,14 @@ class Ownership:
             if gateway_id is not None:
                 self.found(uuid.UUID(str(machine_id)), gateway_id)
 
-    def _split(self, item: Accepted) -> list[Accepted | Rejected]:
-        body = item.body
-        rows: Sequence[Any] = body.readings if isinstance(body, TelemetryBatch) else body.predictions  # type: ignore[union-attr]
-        foreign: dict[uuid.UUID, str | None] = {}
-        own = []
-        for row in rows:
-            owner = self.owner(row.machine_id)
-            if owner == item.gateway_id:
-                own.append(row)
-            else:
-                foreign.setdefault(row.machine_id, owner)
+    def _split(self, item: Accepted, machine_ids: set[uuid.UUID]) -> list[Accepted | Rejected]:
+        # Decided per machine, not per row: a message names few machines and many rows.
+        foreign = {m: o for m in machine_ids if (o := self.owner(m)) != item.gateway_id}
         if not foreign:
             return [item]
+        body = item.body
+        rows: Sequence[Any] = body.readings if isinstance(body, TelemetryBatch) else body.predictions  # type: ignore[union-attr]
+        own = [row for row in rows if row.machine_id not in foreign]
         refused = len(rows) - len(own)
         self._foreign_rows[item.gateway_id] = self._foreign_rows.get(item.gateway_id, 0) + refused
         detail = refusal(item.gateway_id, foreign, refused, len(rows))
@@ -175,10 +171,10 @@ class Ownership:
         self._foreign_rows = {}
 
 
-def _machine_ids(item: Accepted) -> Iterable[uuid.UUID]:
+def _machine_ids(item: Accepted) -> set[uuid.UUID]:
     body = item.body
     if isinstance(body, TelemetryBatch):
         return {r.machine_id for r in body.readings}
     if isinstance(body, PredictionBatch):
         return {p.machine_id for p in body.predictions}
-    return ()
+    return set()
