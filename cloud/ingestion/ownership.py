@@ -67,6 +67,8 @@ def refusal(gateway_id: str, foreign: Mapping[uuid.UUID, str | None], refused: i
     text = f"gateway {gateway_id} may not write for machine {machine_id} owned by {owner}"
     if len(foreign) > 1:
         text += f" (and {len(foreign) - 1} more machines of other gateways)"
+    if refused == total:
+        return text + f"; all {total} rows refused"
     return text + f"; {refused} of {total} rows refused, the rest stored"
 
 
@@ -138,8 +140,10 @@ class Ownership:
 
     def _lookup(self, cursor: Any, wanted: dict[int, str], stats: WriteStats) -> None:
         """Create placeholders, claim unbound machines, and stage the bindings of ``wanted`` as stored."""
-        ids = [str(uuid.UUID(int=m)) for m in wanted]
-        gateways = list(wanted.values())
+        # In id order, so workers creating the same new machines never wait on each other in a cycle.
+        ordered = sorted(wanted.items())
+        ids = [str(uuid.UUID(int=m)) for m, _ in ordered]
+        gateways = [gw for _, gw in ordered]
         cursor.execute(_PLACEHOLDERS, (ids, gateways, self.pending))
         stats.placeholders += cursor.rowcount
         cursor.execute(_CLAIM_UNBOUND, (self.pending, ids, gateways))

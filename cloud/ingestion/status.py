@@ -1,11 +1,13 @@
 """Writing a gateway's status: its presence, and the machines it announces (only its own).
 
-Three steps, each a function, so further checks (e.g. on the status' time) slot in between:
+Two steps, each a function, so further checks (e.g. on the status' time) slot in between:
 ``presence`` upserts the gateway row (or, for a last will, marks it offline), then ``announce`` registers
 the machines the status lists. Presence follows the broker connection: every status names its session, and
 a last will counts only when it names the session of the newest status, whatever its ``ts`` (a will is made
 when the connection opens). A status older than the one stored (a late retained copy) never rolls the
-gateway back. A status proposes names, types and locations; it never re-homes another gateway's machine
+gateway back, and one already stored is not applied again: every worker receives every status, and only the
+first to store it registers its machines and dead-letters refused entries, so they count once. A status
+proposes names, types and locations; it never re-homes another gateway's machine
 (dead-lettered, counted) nor overwrites a field an engineer set.
 """
 
@@ -32,7 +34,7 @@ ON CONFLICT (id) DO UPDATE SET
     online = EXCLUDED.online, last_seen = EXCLUDED.last_seen, agent_version = EXCLUDED.agent_version,
     model_version = EXCLUDED.model_version, outbox_depth = EXCLUDED.outbox_depth, dropped = EXCLUDED.dropped,
     last_error = EXCLUDED.last_error, session = EXCLUDED.session, updated_at = now()
-WHERE gateways.last_seen IS NULL OR gateways.last_seen <= EXCLUDED.last_seen"""
+WHERE gateways.last_seen IS NULL OR gateways.last_seen < EXCLUDED.last_seen"""
 # The broker published the will of this connection: the gateway is gone, whatever the will's ts says.
 _WILL = """
 UPDATE gateways SET online = false, updated_at = now()

@@ -78,15 +78,16 @@ StartWorker = Callable[..., IngestWorker]
 
 @pytest.fixture
 def start_worker(broker: Broker, database_url: str, logins: dict[str, str]) -> Iterator[StartWorker]:
-    """Start an ingestion worker with the first worker login; stopped after the test."""
+    """Start ingestion worker ``number`` with its own login; all are stopped after the test."""
     started: list[IngestWorker] = []
 
-    def start(**overrides: object) -> IngestWorker:
+    def start(number: int = 1, **overrides: object) -> IngestWorker:
+        login = f"cloud.ingest.{number}"
         settings = Settings(
             mqtt_url=broker.url,
-            mqtt_username="cloud.ingest.1",
-            mqtt_password=SecretStr(logins["cloud.ingest.1"]),
-            ingest_worker_id="owner-test",
+            mqtt_username=login,
+            mqtt_password=SecretStr(logins[login]),
+            ingest_worker_id=f"owner-test-{number}",
             ingest_owner_cache_s=OWNER_CACHE_S,
             **overrides,  # type: ignore[arg-type]
         )
@@ -252,3 +253,23 @@ def test_an_engineers_rehome_moves_who_may_write_within_the_cache_time(
     events = client.get(f"/api/machines/{pump.id}/events").json()
     assert [(e["kind"], e["data"]) for e in events] == [("rehomed", {"from": "gw-b", "to": "gw-a"})]
     assert client.put(f"/api/machines/{pump.id}/gateway", json={"gateway_id": "gw-zz"}).status_code == 422
+
+
+def test_with_two_workers_a_refused_status_entry_is_dead_lettered_and_counted_once(
+    start_worker: StartWorker, gateways: dict[str, MqttClient], db: sa.Engine, client: ApiClient
+) -> None:
+    start_worker(1)
+    start_worker(2)  # every worker receives every status
+    a, b = gateways["gw-a"], gateways["gw-b"]
+    pump = MachineInfo(id=new_id(), name="B pump 1", type="pump")
+    announce(b, "gw-b", pump)
+    wait_until(lambda: client.get(f"/api/machines/{pump.id}").status_code == 200, what="gw-b's machine")
+    announce(a, "gw-a", MachineInfo(id=pump.id, name="moved to A", type="decoy"))
+    wait_until(lambda: len(foreign_letters(db)) >= 1, what="the refused entry")
+    # Both workers have had the status once gw-a's next one is stored by both (every status reaches both).
+    marker = MachineInfo(id=new_id(), name="A press", type="press")
+    announce(a, "gw-a", marker)
+    wait_until(lambda: client.get(f"/api/machines/{marker.id}").status_code == 200, what="gw-a's next status")
+    time.sleep(1.0)  # let the slower worker's batch (0.2 s flush) commit too
+    assert len(foreign_letters(db)) == 1
+    assert client.get("/api/gateways/gw-a").json()["foreign_rows"] == 1
