@@ -1,8 +1,9 @@
 """One ingestion worker: MQTT consumer → bounded queue → writer thread (batch, commit, then ack) + heartbeat.
 
-Invariant 2: a message is acknowledged to the broker only after the transaction holding it committed. If
-the database is down the writer retries with backoff and acknowledges nothing, so a crash at any point
-makes the broker redeliver, and the keys make the redelivery harmless.
+Invariant 2: a message is acknowledged to the broker, and its records to their gateway (``acks.py``), only
+after the transaction holding it committed. If the database is down the writer retries with backoff and
+acknowledges nothing, so a crash at any point makes the broker (or, if the broker forgot, the agent)
+send it again, and the keys make the repeat harmless.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from cloud.config import Settings
 from cloud.db import make_engine
+from cloud.ingestion.acks import commit_acks
 from cloud.ingestion.batching import Batch
 from cloud.ingestion.consumer import MqttConsumer
 from cloud.ingestion.errors import DatabaseUnavailableError, IngestionError
@@ -42,6 +44,8 @@ RETRY_MAX_WAIT_S = 5.0
 # Longest the writer idles in one wait, so a stop request is noticed promptly.
 _IDLE_POLL_S = 0.25
 SUMMARY_INTERVAL_S = 10.0
+# While the database is unreachable, the heartbeat says so once per this many seconds.
+DB_DOWN_LOG_S = 30.0
 
 
 class IngestWorker:
@@ -69,6 +73,7 @@ class IngestWorker:
         self._abandon = threading.Event()
         self._engine: sa.Engine | None = None
         self._thread: threading.Thread | None = None
+        self._db_down_logged_at = -DB_DOWN_LOG_S
 
     def start(self) -> IngestWorker:
         """Open the database pool, start the writer thread and connect to the broker."""
@@ -157,6 +162,9 @@ class IngestWorker:
             raise DatabaseUnavailableError(
                 f"gave up writing {len(items)} messages: database unavailable ({exc}); they stay un-acked"
             ) from exc
+        # Committed: only now may the edge forget these records. Sent before the broker acks, so a crash
+        # between the two costs a redelivery (absorbed by the keys), never an unconfirmed record.
+        self.consumer.send_commit_acks(commit_acks(items))
         for item in items:
             self.consumer.ack(item.message)
         self.progress.committed(stats.rows, stats.dead_letters, datetime.now(UTC), stats.newest_event_ts)
@@ -224,8 +232,15 @@ class IngestWorker:
             raw = self._engine.raw_connection()
         except TRANSIENT_DB_ERRORS as exc:
             self.progress.give_back(taken)
-            logger.warning("heartbeat skipped, database unavailable: %s", str(exc).strip())
+            now = time.monotonic()
+            if now - self._db_down_logged_at >= DB_DOWN_LOG_S:
+                # A heartbeat comes every few seconds; a database down for an hour needs no flood of lines.
+                logger.warning("heartbeat skipped, database unavailable: %s", str(exc).strip())
+                self._db_down_logged_at = now
             return
+        if self._db_down_logged_at > -DB_DOWN_LOG_S:
+            logger.info("database reachable again")
+            self._db_down_logged_at = -DB_DOWN_LOG_S
         try:
             write_heartbeat(raw.driver_connection, self.worker_id, broker_connected, taken)
         except psycopg2.Error as exc:

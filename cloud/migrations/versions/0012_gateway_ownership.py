@@ -7,7 +7,7 @@ status no longer overwrites; ``machine_events`` is the audit trail of approvals 
 ``gateways.foreign_rows`` counts the rows it sent for machines of other gateways, all dead-lettered.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0012"
-down_revision: str | None = "0008"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -49,7 +49,12 @@ def may_publish(client: str, topic: str) -> bool:
     if client in GATEWAYS:
         return topic in {gateway_topic(client, kind) for kind in DATA_KINDS}
     if client == API:
-        return topic in {command_topic(gw, command) for gw in GATEWAYS for command in Command}
+        return topic in {
+            command_topic(gw, c) for gw in GATEWAYS for c in Command if c is not Command.COMMITTED
+        }
+    if client == INGEST:
+        # Commit acknowledgements, to provisioned gateways only.
+        return topic in {command_topic(gw, Command.COMMITTED) for gw in GATEWAYS}
     return False
 
 

@@ -107,6 +107,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/tickets/{ticket_id}/events",
         "/api/gateways",
         "/api/gateways/{gateway_id}",
+        "/api/gateways/{gateway_id}/gaps",
         "/api/stream",
         "/api/registry/blobs/{sha256}",
         "/api/registry/models",
