@@ -25,6 +25,7 @@ lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's 
 bench: setup                     ## benchmarks; each prints its figures as a JSON line
 	$(PY) -m bench.edge
 	$(PY) -m bench.ingest
+	$(PY) -m bench.chaos
 
 bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)
 	$(PY) ansible/bundle/build-bundle --out dist

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.edge_acker import CommitAcker
 from bench.host import cpu_seconds, machine_info
 from contract import Reading, encode, new_id
 from edge_agent.features import FleetWindows
@@ -43,6 +44,7 @@ from maintainx.services import Broker
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_CACHE = REPO / ".maintainx" / "bench" / "models"
+GATEWAY = "gw-bench"
 MACHINES = [uuid.UUID(int=0x0195F0A0_0000_7000_8000_000000000000 + i) for i in range(1, 11)]
 TYPES = ("pump", "compressor", "cnc_spindle")
 THROUGHPUT_ROWS = 200_000
@@ -66,7 +68,7 @@ def write_config(folder: Path, model: Path, broker_url: str, **top: object) -> P
     """An agent.toml for 10 machines; ``top`` adds or replaces top-level settings or the source table."""
     source = top.pop("source", None)
     fields: dict[str, object] = {
-        "gateway_id": "gw-bench",
+        "gateway_id": GATEWAY,
         "data_dir": str(folder / "data"),
         "model_dir": str(model),
         "mqtt_url": broker_url,
@@ -149,6 +151,8 @@ def bench_rss(
     """RSS and private memory of one agent serving 10 machines at 10 Hz, after ``seconds``."""
     folder = work / label
     folder.mkdir()
+    acker = CommitAcker(broker.port, GATEWAY)
+    acker.start()
     proc = start_agent(write_config(folder, model, broker.url, sample_hz=10.0))
     started = time.monotonic()
     rss = 0.0
@@ -170,6 +174,7 @@ def bench_rss(
         )
     finally:
         stop(proc)
+        acker.stop()
     return rss, private
 
 
@@ -263,6 +268,8 @@ def bench_throughput(work: Path, model: Path, broker: Broker) -> tuple[float, fl
         folder, model, broker.url, sample_hz=50.0, batch_max=500, source=source, outbox_max_records=10_000_000
     )
     cpu = sorted(os.sched_getaffinity(0))[-1]
+    acker = CommitAcker(broker.port, GATEWAY)
+    acker.start()
     proc = start_agent(config, cpu=cpu)
     marks: list[tuple[float, int, float]] = []
     try:
@@ -276,6 +283,7 @@ def bench_throughput(work: Path, model: Path, broker: Broker) -> tuple[float, fl
             time.sleep(0.1)
     finally:
         stop(proc)
+        acker.stop()
     lo, hi = 0.1 * THROUGHPUT_ROWS, 0.9 * THROUGHPUT_ROWS
     start = next(m for m in marks if m[1] >= lo)
     end = next((m for m in marks if m[1] >= hi), marks[-1])
@@ -324,6 +332,8 @@ def bench_drain(work: Path, model: Path, broker: Broker) -> float:
         while outbox_counts(folder / "data")[0] <= DRAIN_ROWS and time.monotonic() < deadline:
             time.sleep(0.1)  # the agent is up and sampling into its outbox, offline
         broker.start()
+        acker = CommitAcker(broker.port, GATEWAY)
+        acker.start()
         back = time.monotonic()
         while outbox_counts(folder / "data", upto_id=DRAIN_ROWS)[1] > 0 and time.monotonic() < back + 300:
             time.sleep(0.05)
@@ -334,6 +344,7 @@ def bench_drain(work: Path, model: Path, broker: Broker) -> float:
             f"live readings meanwhile: {stored - DRAIN_ROWS}, waiting now: {waiting}",
             flush=True,
         )
+        acker.stop()
     finally:
         stop(proc)
     return drained

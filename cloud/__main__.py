@@ -1,7 +1,8 @@
 """Command line of the cloud: ``python -m cloud {api,ingest,engine,migrate,storage}``.
 
 Every command reads its configuration from the environment (DATABASE_URL, MQTT_URL, MAINTAINX_*), logs JSON
-lines, and stops gracefully on SIGTERM or SIGINT.
+lines, and stops gracefully on SIGTERM or SIGINT. A configuration error is one log line naming the variable
+and what it allows, and exit code 2.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ import argparse
 import logging
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from cloud.config import Settings
+from cloud.config import ConfigError, Settings, load_settings
 from cloud.logs import configure_logging
 
 logger = logging.getLogger("cloud")
+
+EXIT_CONFIG = 2
 
 
 def _stop_on_signals() -> threading.Event:
@@ -56,7 +59,8 @@ def run_ingest(settings: Settings) -> None:
     # Agents' deployment reports are retained and recording them is idempotent, so every worker may take them.
     engine = make_engine(settings.resolved_database_url())
     reports = ReportConsumer.from_settings(settings, session_factory(engine))
-    reports.start()
+    # Not waited for: the worker waits for the broker and the database itself, however long they take.
+    reports.start(timeout=None)
     try:
         ingest(settings, _stop_on_signals())
     finally:
@@ -95,15 +99,30 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Parse the command and run it."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command and run it; returns the exit status (2 for a configuration error)."""
     parser = argparse.ArgumentParser(prog="python -m cloud", description="MaintainX cloud services")
     parser.add_argument("command", choices=sorted(COMMANDS), help="which service to run")
     args = parser.parse_args(argv)
-    settings = Settings()
+    return run_configured(f"cloud {args.command}", COMMANDS[args.command])
+
+
+def run_configured(name: str, command: Callable[[Settings], None]) -> int:
+    """Load the settings and run ``command``; a ConfigError is one log line and exit code 2."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        configure_logging()
+        logger.error("%s: configuration error: %s", name, exc)
+        return EXIT_CONFIG
     configure_logging(settings.log_level)
-    COMMANDS[args.command](settings)
+    try:
+        command(settings)
+    except ConfigError as exc:
+        logger.error("%s: configuration error: %s", name, exc)
+        return EXIT_CONFIG
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

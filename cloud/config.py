@@ -7,14 +7,16 @@ hosting platform already uses. Nothing here imports SQLAlchemy, so any part can 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 # Repository root, for defaults that point into the source tree (the built dashboard).
 _REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +25,11 @@ _MQTT_SCHEMES = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
 _PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "password"}
 # An HS256 key shorter than its 256-bit hash is weak (RFC 7518 §3.2); 32 characters of token_urlsafe suffice.
 MIN_AUTH_SECRET_CHARS = 32
+# Variables whose values are never repeated in an error message: secrets, and URLs that may carry one.
+_HIDDEN_VALUES = {"auth_secret", "mqtt_password", "database_url", "mqtt_url"}
+# Variables that keep the names hosting platforms use, without the MAINTAINX_ prefix.
+_PLAIN_NAMES = {"database_url": "DATABASE_URL", "mqtt_url": "MQTT_URL"}
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # The demo's throw-away signing key: random per process, so demo tokens never outlive the API that made them.
 _DEMO_SIGNING_KEY = secrets.token_urlsafe(32)
 
@@ -77,6 +84,12 @@ class Settings(BaseSettings):
     ingest_batch_messages: int = Field(default=100, ge=1)
     # Received messages waiting for the writer; when full, the MQTT thread waits (back-pressure).
     ingest_queue_messages: int = Field(default=1000, ge=1)
+    # Machines a gateway announces (or sends data for) that no engineer provisioned: "approve" binds them to
+    # that gateway but lists them as pending until an engineer approves; "auto" binds them, approved.
+    ingest_machine_binding: Literal["approve", "auto"] = "approve"
+    # How long a worker trusts a cached machine -> gateway binding: an engineer's re-home takes effect for
+    # the new gateway at once and stops the old one's writes within this many seconds (docs/security.md).
+    ingest_owner_cache_s: float = Field(default=5.0, ge=0, le=300)
 
     # Storage: day partitions created this many days ahead; raw rows (sensor_data, predictions) and
     # 1-minute roll-ups dropped after this many days (unset keeps them forever; hourly roll-ups are
@@ -120,9 +133,41 @@ class Settings(BaseSettings):
     @classmethod
     def _check_mqtt_url(cls, value: str) -> str:
         parts = urlsplit(value)
-        if parts.scheme not in _MQTT_SCHEMES or not parts.hostname:
-            raise ValueError(f"MQTT_URL {value!r} must look like mqtt://host:1883 or mqtts://host:8883")
+        try:
+            parts.port  # noqa: B018 - parsing the port is the check: "host:abc" or ":99999" raise
+        except ValueError:
+            ok = False
+        else:
+            ok = parts.scheme in _MQTT_SCHEMES and bool(parts.hostname)
+        if not ok:
+            # The URL is not repeated: it may carry the broker password.
+            raise ValueError(
+                "MQTT_URL must look like mqtt://host:1883 or mqtts://host:8883 "
+                f"(scheme one of {', '.join(sorted(_MQTT_SCHEMES))}, a host, a port 1-65535)"
+            )
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            normalise_database_url(value)
+            urlsplit(value).port  # noqa: B018 - raises on a port that is not 1-65535
+        except ValueError as exc:
+            raise ValueError(
+                "DATABASE_URL must look like postgresql://user:password@host:5432/dbname "
+                "(PostgreSQL 15+; unset it to use the embedded database)"
+            ) from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        if value.upper() not in _LOG_LEVELS:
+            raise ValueError(f"MAINTAINX_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
+        return value.upper()
 
     @field_validator("mqtt_password")
     @classmethod
@@ -187,3 +232,28 @@ def normalise_database_url(url: str) -> str:
     if not url.startswith("postgresql"):
         raise ConfigError(f"DATABASE_URL {url.split('://')[0]}://… is not PostgreSQL; MaintainX needs 15+")
     return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (``overrides`` win); ConfigError naming each bad variable, one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe(error) for error in exc.errors())) from None
+    except SettingsError as exc:  # a list or dict variable that is not JSON
+        found = re.search(r'field "(\w+)"', str(exc))
+        name = f"MAINTAINX_{found.group(1).upper()}" if found else "a MAINTAINX_ variable"
+        raise ConfigError(f'{name}: must be JSON, e.g. ["https://a.example"] for a list') from None
+
+
+def _describe(error: object) -> str:
+    """One pydantic error as "VARIABLE=value: what is allowed", never echoing a secret."""
+    assert isinstance(error, dict)
+    field = str(error["loc"][0]) if error["loc"] else ""
+    field = next((f for f, name in _PLAIN_NAMES.items() if name == field), field)
+    name = _PLAIN_NAMES.get(field, f"MAINTAINX_{field.upper()}")
+    message = str(error["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
+    if message.startswith(name):
+        return message  # our own validators name the variable already
+    shown = "" if field in _HIDDEN_VALUES else f"={error.get('input')!s}"
+    return f"{name}{shown}: {message}"

@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
@@ -143,6 +144,11 @@ class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag
     dropped: dict[Text, int] = {}
     last_error: Text | None = None
     machines: list[MachineInfo] = []
+    # The broker connection this status belongs to (new at every connect), and whether the broker sent it
+    # as the last will of that connection: the cloud takes a will as "offline" only when it names the
+    # connection of the newest status, whatever its ts (a will is made at connect time).
+    session: ShortText = ""
+    will: bool = False
     schema_version: Literal[1] = SCHEMA_VERSION
 
 
@@ -212,3 +218,39 @@ class DeploymentReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, 
     detail: LongText = ""
     shadow: ShadowStats | None = None
     schema_version: Literal[1] = SCHEMA_VERSION
+
+
+# --- End-to-end acknowledgement (issue 13) ------------------------------------------------------------------
+# Inclusive ``[first, last]`` seq ranges: a batch of consecutive records costs one pair on the wire.
+SeqRange = tuple[Seq, Seq]
+
+
+class CommitAck(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="committed", omit_defaults=True):
+    """Cloud to gateway: these records of yours are committed; the edge may now forget them.
+
+    A broker's PUBACK is no proof of storage (a restarted Mosquitto can forget what it acknowledged), so
+    the agent deletes a record only when a CommitAck covers it, and resends what none covers. Each ack
+    names explicit seq ranges, per stream, of the records in one committed transaction, rather than a
+    "everything up to N" watermark: several workers on a shared subscription commit batches of the same
+    gateway concurrently and out of order, so no single worker knows a contiguous prefix, and a watermark
+    read back from the database would hold every record behind a gap (a record the outbox dropped, or one
+    still in flight) until that gap closed. Ranges are idempotent and commutative: a lost or repeated ack
+    costs a resend or nothing. A record counts as committed once the cloud holds it durably: inserted,
+    already stored (a duplicate) or dead-lettered; resending any of those could change nothing.
+    """
+
+    ts: UtcTime
+    readings: Annotated[list[SeqRange], msgspec.Meta(max_length=MAX_BATCH)] = []
+    predictions: Annotated[list[SeqRange], msgspec.Meta(max_length=MAX_BATCH)] = []
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+
+def seq_ranges(seqs: Iterable[int]) -> list[SeqRange]:
+    """Collapse ``seqs`` (any order, repeats allowed) into sorted, disjoint, inclusive ranges."""
+    ranges: list[list[int]] = []
+    for seq in sorted(set(seqs)):
+        if ranges and seq == ranges[-1][1] + 1:
+            ranges[-1][1] = seq
+        else:
+            ranges.append([seq, seq])
+    return [(first, last) for first, last in ranges]

@@ -34,6 +34,8 @@ class Command(enum.StrEnum):
     MAINTENANCE = "maintenance"
     # Retained per gateway: the model the gateway should run (or shadow), so one offline now gets it later.
     MODEL_UPDATE = "model_update"
+    # Not retained, QoS 0: which of the gateway's records the cloud has committed (see CommitAck).
+    COMMITTED = "committed"
 
 
 class TopicError(ValueError):

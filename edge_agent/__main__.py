@@ -11,6 +11,7 @@ import logging
 import signal
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from contract import GatewayStatus
 from edge_agent.agent import Agent
 from edge_agent.config import AgentConfig, load_config
 from edge_agent.errors import AgentError
+from edge_agent.files import ensure_writable_dir
 from edge_agent.inference import release_loading_memory
 from edge_agent.logs import setup_logging
 from edge_agent.memory import limit_arenas
@@ -42,6 +44,7 @@ EXIT_CONFIG = 2
 
 def run(config: AgentConfig, stop: threading.Event) -> None:
     """Build the agent from ``config`` and run it until ``stop`` is set; then shut down in order."""
+    ensure_writable_dir(Path(config.data_dir))
     outbox = Outbox(config.data_dir, config.outbox_max_records)
     try:
         # The store's current model when an update was installed, else the one installed with the agent.
@@ -100,7 +103,12 @@ def run(config: AgentConfig, stop: threading.Event) -> None:
         if metrics is not None:
             metrics.stop()
         outbox.close()
-        logger.info("agent %s stopped after %d ticks", config.gateway_id, agent.ticks)
+        logger.info(
+            "agent %s stopped after %d ticks",
+            config.gateway_id,
+            agent.ticks,
+            extra={f"{stream}_made": n for stream, n in agent.made.items()} | {"alerts": agent.alerts},
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from contract import GatewayStatus, MachineInfo, MaintenanceCommand, Prediction,
 from contract.codec import ContractError, decode, encode
 from edge_agent import __version__
 from edge_agent.config import AgentConfig
-from edge_agent.errors import AgentError, ModelError
+from edge_agent.errors import AgentError, ModelError, OutboxWriteError
 from edge_agent.features import FEATURE_NAMES, FleetWindows
 from edge_agent.inference import Model
 from edge_agent.memory import release_free_memory
@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 MAX_TICKS_BEHIND = 5
 # How often the loop hands freed heap memory back to the OS; a trim costs well under a millisecond.
 TRIM_EVERY_S = 30.0
+# A full disk fails every tick (up to 10 a second): one error line per this many seconds, with a count,
+# says it without filling the very disk that is full with logs.
+STORE_ERROR_LOG_S = 30.0
 
 
 class Agent:
@@ -67,6 +70,13 @@ class Agent:
         self.last_error: str | None = None
         self.ticks = 0
         self.tick_seconds = 0.0  # time spent in tick(), for the metrics endpoint
+        # Records made, stored or not: made = stored (seq) + dropped, per stream, whatever the disk did.
+        self.made = dict.fromkeys(Stream, 0)
+        self.alerts = 0  # local alerts raised (a machine crossing the failure threshold)
+        self._store_failures = 0  # failed outbox writes since the last success
+        self._store_unlogged = 0  # of those, how many no log line has mentioned yet
+        self._store_logged_at = -STORE_ERROR_LOG_S
+        self._store_reported = False  # an error line went out and no recovery line since
 
     def submit_command(self, command: MaintenanceCommand) -> None:
         """Queue a command from the cloud; applied before the next tick (safe from any thread)."""
@@ -148,7 +158,7 @@ class Agent:
                 self._error(f"machine {sample.machine_id}: sample refused: {exc.detail}")
                 continue
             payloads.append(data)
-        self.outbox.add(Stream.READINGS, payloads)
+        self._store(Stream.READINGS, payloads)
         return len(payloads)
 
     def _predictions(self, stamped: list[tuple[Sample, datetime]]) -> int:
@@ -193,13 +203,48 @@ class Agent:
             )
             payloads.append(encode(prediction))
             self._alert(machine_id, prediction)
-        self.outbox.add(Stream.PREDICTIONS, payloads)
+        self._store(Stream.PREDICTIONS, payloads)
         return len(payloads)
+
+    def _store(self, stream: Stream, payloads: list[bytes]) -> None:
+        """Hand records to the outbox; a full or failing disk drops them (counted there), never the loop."""
+        self.made[stream] += len(payloads)
+        try:
+            self.outbox.add(stream, payloads)
+        except OutboxWriteError as exc:
+            self.last_error = str(exc)
+            self._store_failures += 1
+            self._store_unlogged += 1
+            now = time.monotonic()
+            if now - self._store_logged_at >= STORE_ERROR_LOG_S:
+                logger.error(
+                    "%s (%d failed writes since the last report; sampling, scoring and local alerts go on)",
+                    exc,
+                    self._store_unlogged,
+                )
+                self._store_logged_at, self._store_unlogged = now, 0
+                self._store_reported = True
+            return
+        if not payloads:
+            return
+        if self.last_error is not None and self.last_error.startswith(str(self.outbox.path)):
+            self.last_error = None
+        if self._store_reported:
+            # Said once per reported failure: a disk at the edge of full that takes small readings and
+            # refuses predictions must not log on every tick either.
+            logger.warning(
+                "outbox writable again after %d failed writes; dropped so far: %s",
+                self._store_failures,
+                self.outbox.dropped(),
+            )
+            self._store_failures = 0
+            self._store_reported = False
 
     def _alert(self, machine_id: uuid.UUID, prediction: Prediction) -> None:
         """Local alerting: a warning when a machine crosses the failure threshold, works offline."""
         above = prediction.failure_prob >= self.model.manifest.failure_threshold
         if above and not self._alerting[machine_id]:
+            self.alerts += 1
             logger.warning(
                 "machine %s at risk: failure_prob %.3f >= %.3f, likely fault %s (model %s)",
                 machine_id,

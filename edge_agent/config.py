@@ -94,11 +94,23 @@ class AgentConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     batch_max: BatchSize = 100
     publish_interval_s: PositiveFloat = 1.0
     heartbeat_s: PositiveFloat = 30.0
+    # MQTT keepalive: the broker declares the gateway gone (and publishes its offline will) after 1.5 x this
+    # without a packet; a shorter one notices a cut link sooner for a little more idle traffic.
+    keepalive_s: Annotated[int, msgspec.Meta(ge=2, le=65_535)] = 30
     # About a day of 10 machines at 1 Hz plus their predictions; ~200 bytes each, ~350 MB on disk.
     outbox_max_records: PositiveInt = 2_000_000
     # Records per second the backlog left by an outage drains at, beside live data; 0 = as fast as the
     # broker acknowledges. Cap it when the uplink is metered or shared with something that matters more.
     catchup_rate: Annotated[float, msgspec.Meta(ge=0)] = 0.0
+    # What releases a record from the outbox. "commit": the cloud's commit acknowledgement (needs a cloud
+    # that sends them: this version of the cloud or later); nothing is lost whatever the broker forgets.
+    # "puback": the broker's PUBACK, as older agents did; only for a cloud that sends no commit acks, since a
+    # broker restart can then lose acknowledged records.
+    confirm_by: Literal["commit", "puback"] = "commit"
+    # Seconds a record PUBACKed by the broker may wait for the cloud's commit ack before it is sent again.
+    # While nothing at all is confirmed (the cloud is down) the wait doubles on each resend, up to 16x, so a
+    # long outage does not flood the broker with copies. Ingestion normally confirms within a second.
+    ack_timeout_s: PositiveFloat = 30.0
     # Serve Prometheus metrics on http://metrics_host:metrics_port/metrics; None = no endpoint.
     metrics_port: Annotated[int, msgspec.Meta(ge=1, le=65_535)] | None = None
     metrics_host: str = "127.0.0.1"

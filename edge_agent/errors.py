@@ -19,3 +19,11 @@ class ModelError(AgentError):
 
 class OutboxError(AgentError):
     """The local outbox database cannot be opened or written."""
+
+
+class OutboxWriteError(OutboxError):
+    """Records could not be stored (disk full or failing); they were dropped and counted."""
+
+
+class DataDirError(AgentError):
+    """The data folder is missing and cannot be made, or cannot be written; the message names the path."""

@@ -74,8 +74,24 @@ def agent_samples(agent: Agent, link: MqttLink) -> list[Sample]:
             "mqtt_records_acked_total", "counter", "Records the broker acknowledged.", {}, link.records_acked
         ),
         Sample(
+            "records_confirmed_total",
+            "counter",
+            "Records the cloud confirmed it committed (released from the outbox).",
+            {},
+            link.records_confirmed,
+        ),
+        Sample(
+            "records_resent_total",
+            "counter",
+            "Records sent again: not confirmed by the cloud in time.",
+            {},
+            link.records_resent,
+        ),
+        Sample("outbox_unconfirmed", "gauge", "Records sent, awaiting the cloud's ack.", {}, box.sent()),
+        Sample(
             "commands_refused_total", "counter", "Commands refused as invalid.", {}, link.commands_refused
         ),
+        Sample("alerts_total", "counter", "Local alerts: a machine crossed the threshold.", {}, agent.alerts),
         Sample("model_info", "gauge", "The loaded model.", {"version": agent.model.version}, 1),
     ]
     dropped = box.dropped()
@@ -83,12 +99,24 @@ def agent_samples(agent: Agent, link: MqttLink) -> list[Sample]:
         labels = {"stream": stream.value}
         out += [
             Sample("records_total", "counter", "Records stored, by stream.", labels, box.next_seq(stream)),
-            Sample("outbox_depth", "gauge", "Records waiting for a PUBACK.", labels, box.depth(stream)),
+            Sample(
+                "outbox_depth", "gauge", "Records not yet confirmed (sent or not).", labels, box.depth(stream)
+            ),
             Sample(
                 "outbox_backlog", "gauge", "Backlog records not yet sent.", labels, box.waiting(stream, True)
             ),
             Sample(
                 "outbox_dropped_total", "counter", "Records dropped: outbox full.", labels, dropped[stream]
+            ),
+            Sample(
+                "outbox_disk_dropped_total",
+                "counter",
+                "Records dropped: the disk refused the write (full or failing).",
+                labels,
+                dropped.get(f"disk.{stream}", 0),
+            ),
+            Sample(
+                "records_made_total", "counter", "Records made, stored or not.", labels, agent.made[stream]
             ),
         ]
     rss = _resident_bytes()

@@ -2,10 +2,13 @@
 
 paho-mqtt 2.x speaking MQTT 3.1.1 with a persistent session (clean_session=False, a stable client id),
 QoS 1 throughout. All paho calls happen on one network thread owned by this class, so sampling never
-waits on the network. Outbox rows are deleted only in ``on_publish``, i.e. on the broker's PUBACK for the
-message that carried them. Messages in flight when the connection drops are re-sent by paho after the
-reconnect (same mid, DUP set); rows that never left are sent from the outbox; after a restart every
-stored row is sent again. Duplicates are fine: the cloud dedupes by id.
+waits on the network. The broker's PUBACK only marks a message's rows sent; they are deleted when the
+cloud's commit acknowledgement (``CommitAck`` on the gateway's ``commands/committed`` topic) names their
+seqs, since a broker restarted after a crash can forget what it acknowledged. Rows sent and not confirmed
+within ``ack_timeout_s`` are sent again, as are all of them after a reconnect. Messages in flight when the
+connection drops are re-sent by paho after the reconnect (same mid, DUP set); rows that never left are sent
+from the outbox; after a restart every stored row is sent again. Duplicates are fine: the cloud dedupes by
+id. With ``confirm_by = "puback"`` the PUBACK deletes the rows, as agents before commit acks did.
 
 Catching up: when the connection comes up, whatever the outbox holds becomes backlog. Each publish round
 sends live rows first (as they come, in batches of ``batch_max`` or every ``publish_interval_s``), then
@@ -22,6 +25,7 @@ import random
 import ssl
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -32,9 +36,10 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 
 from contract import GatewayStatus, MaintenanceCommand, Prediction, PredictionBatch, Reading, TelemetryBatch
 from contract.codec import ContractError, decode, encode
-from contract.payloads import DeploymentReport, ModelUpdateCommand
+from contract.payloads import CommitAck, DeploymentReport, ModelUpdateCommand
 from contract.topics import Command, Kind, TopicError, gateway_commands_filter, gateway_topic, parse
 from edge_agent.config import AgentConfig, mqtt_endpoint
+from edge_agent.errors import OutboxError
 from edge_agent.outbox import DRAIN_ORDER, Outbox, Stream
 
 logger = logging.getLogger(__name__)
@@ -43,7 +48,6 @@ QOS = 1
 # Messages awaiting PUBACK at once: enough to fill the pipe to a nearby broker, small enough that a
 # reconnect re-sends little. paho gets the same limit so it never queues messages of its own.
 MAX_IN_FLIGHT = 20
-KEEPALIVE_S = 30
 # Reconnect backoff: doubles from MIN to MAX, each wait scaled by a random 50-100 % so a fleet that lost
 # its broker together does not come back in lock-step.
 BACKOFF_MIN_S = 0.5
@@ -52,6 +56,8 @@ BACKOFF_MAX_S = 30.0
 LOOP_TIMEOUT_S = 0.05
 # How long to wait for the PUBACK of the final offline status when stopping.
 STATUS_ACK_TIMEOUT_S = 2.0
+# While the cloud confirms nothing, each round of resends doubles the wait for its ack, up to this factor.
+MAX_ACK_BACKOFF = 16
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
@@ -88,6 +94,8 @@ class MqttLink:
         self._deployment_topic = gateway_topic(gw, Kind.DEPLOYMENT)
         self._mids: dict[int, list[int]] = {}  # message id -> outbox row ids it carries
         self._status_mid: int | None = None
+        # Names the current broker connection in every status and in its will (see GatewayStatus.session).
+        self._session = ""
         self._connected = threading.Event()
         self._stop = threading.Event()
         self._flush_deadline = 0.0
@@ -98,8 +106,12 @@ class MqttLink:
         self._tokens = 0.0  # catch-up budget in records, see _refill
         self._refilled = time.monotonic()
         self._next_heartbeat = 0.0
+        self._ack_backoff = 1  # multiplies ack_timeout_s; reset by any confirmation
+        self._next_expiry = 0.0
         self.messages_sent = 0
         self.records_acked = 0
+        self.records_confirmed = 0
+        self.records_resent = 0
         self.commands_refused = 0
         self.last_error: str | None = None
         self._client = self._make_client()
@@ -150,7 +162,7 @@ class MqttLink:
             try:
                 self._set_will()
                 if first:
-                    self._client.connect(self._endpoint.host, self._endpoint.port, KEEPALIVE_S)
+                    self._client.connect(self._endpoint.host, self._endpoint.port, self._cfg.keepalive_s)
                 else:
                     self._client.reconnect()
                 first = False
@@ -172,8 +184,18 @@ class MqttLink:
         self._shutdown()
 
     def _set_will(self) -> None:
-        """The broker publishes this retained offline status if we vanish without a clean disconnect."""
-        self._client.will_set(self._status_topic, encode(self._status(False)), qos=QOS, retain=True)
+        """The broker publishes this retained offline status if we vanish without a clean disconnect.
+
+        Each connection attempt gets a new session id; the will names it, so the cloud can tell the will
+        of this connection from a late one of an earlier connection.
+        """
+        self._session = uuid.uuid4().hex
+        will = self._status_now(online=False, will=True)
+        self._client.will_set(self._status_topic, encode(will), qos=QOS, retain=True)
+
+    def _status_now(self, *, online: bool, will: bool = False) -> GatewayStatus:
+        """The agent's status, stamped with the current connection's session."""
+        return msgspec.structs.replace(self._status(online), session=self._session, will=will)
 
     def _pump(self, now: float, *, flushing: bool = False) -> None:
         """Publish status when due, then live batches, then backlog batches, while the window has room."""
@@ -181,6 +203,8 @@ class MqttLink:
             self._publish_status(online=True)
         while not self._reports.empty():
             self._client.publish(self._deployment_topic, self._reports.get_nowait(), qos=QOS, retain=True)
+        if now >= self._next_expiry:
+            self._expire(now)
         for stream in DRAIN_ORDER:
             while len(self._mids) < MAX_IN_FLIGHT:
                 waiting = self._outbox.waiting(stream, backlog=False)
@@ -237,8 +261,33 @@ class MqttLink:
         self.messages_sent += 1
         return True
 
+    def _expire(self, now: float) -> None:
+        """Send again what the broker acknowledged but the cloud has not confirmed in time."""
+        wait = self._cfg.ack_timeout_s * self._ack_backoff
+        # Checked a few times per timeout: cheap (one dict peek when nothing is due), and timely enough.
+        self._next_expiry = now + min(wait, self._cfg.ack_timeout_s) / 4
+        resent = self._outbox.expire(now - wait)
+        if resent:
+            self.records_resent += resent
+            self._ack_backoff = min(MAX_ACK_BACKOFF, self._ack_backoff * 2)
+            logger.warning(
+                "%d records not confirmed by the cloud within %.0f s; sending them again", resent, wait
+            )
+
+    def _confirm(self, ack: CommitAck) -> None:
+        try:
+            confirmed = self._outbox.confirm(Stream.READINGS, ack.readings)
+            confirmed += self._outbox.confirm(Stream.PREDICTIONS, ack.predictions)
+        except OutboxError as exc:
+            # The rows stay: they are resent, and the cloud's next ack for them deletes them then.
+            self._note_error(str(exc))
+            return
+        self.records_confirmed += confirmed
+        self._ack_backoff = 1
+
     def _publish_status(self, *, online: bool) -> None:
-        info = self._client.publish(self._status_topic, encode(self._status(online)), qos=QOS, retain=True)
+        status = encode(self._status_now(online=online))
+        info = self._client.publish(self._status_topic, status, qos=QOS, retain=True)
         self._status_mid = info.mid
         self._next_heartbeat = time.monotonic() + self._cfg.heartbeat_s
 
@@ -296,13 +345,19 @@ class MqttLink:
             return
         rows = self._mids.pop(mid, None)
         if rows:
-            self._outbox.ack(rows)
+            if self._cfg.confirm_by == "commit":
+                self._outbox.mark_sent(rows, time.monotonic())
+            else:
+                self._outbox.ack(rows)
             self.records_acked += len(rows)
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         # Never let a bad command escape into paho's loop: count it, log why, carry on.
         try:
             topic = parse(message.topic)
+            if topic.kind is Kind.COMMANDS and topic.command is Command.COMMITTED:
+                self._confirm(decode(bytes(message.payload), CommitAck))
+                return
             if (
                 topic.kind is Kind.COMMANDS
                 and topic.command is Command.MODEL_UPDATE

@@ -93,7 +93,7 @@ class ServingModel:
         keys_dir: str | Path | None,
         shadow_report_s: float = SHADOW_REPORT_S,
     ) -> ServingModel:
-        """The model to start with: the store's current one if it loads, else the installed ``model_dir``.
+        """The model to start with: the store's current one, else the last good update, else ``model_dir``.
 
         Every model this agent loads, at start and after updates, is loaded in onnxruntime's own format,
         derived and kept in the store's ``ort`` folder (edge_agent.ort_format).
@@ -101,30 +101,14 @@ class ServingModel:
         store = ModelStore(Path(data_dir) / "models")
         loader = functools.partial(load_model, ort_cache=store.root / ORT_CACHE)
         baseline = Path(model_dir)
-        current = store.pointer("current")
-        if current is not None:
-            try:
-                model = loader(current)
-                return cls(
-                    model,
-                    store,
-                    gateway_id=gateway_id,
-                    keys_dir=keys_dir,
-                    baseline_dir=baseline,
-                    serial=store.serial(current),
-                    loader=loader,
-                    shadow_report_s=shadow_report_s,
-                )
-            except ModelError as exc:
-                logger.error("current model %s does not load (%s); falling back", current, exc)
-                store.revert()
+        model, folder = _first_that_loads(store, loader, baseline)
         return cls(
-            loader(baseline),
+            model,
             store,
             gateway_id=gateway_id,
             keys_dir=keys_dir,
             baseline_dir=baseline,
-            serial=store.serial(baseline),
+            serial=store.serial(folder),
             loader=loader,
             shadow_report_s=shadow_report_s,
         )
@@ -308,3 +292,32 @@ class ServingModel:
         if self._report is not None:
             self._report(report)
         return state
+
+
+def _first_that_loads(
+    store: ModelStore, loader: Callable[[Path], Model], baseline: Path
+) -> tuple[Model, Path]:
+    """Load ``current``; if it fails (corrupt on disk), the last good update, and only then the baseline.
+
+    A failing ``current`` is replaced by ``previous`` on disk too, so the next start does not try it again.
+    """
+    current = store.pointer("current")
+    if current is not None:
+        try:
+            return loader(current), current
+        except ModelError as exc:
+            logger.error(
+                "current model %s does not load (%s); falling back to the last good one", current, exc
+            )
+            previous = store.revert()
+            if previous is not None and previous != current:
+                try:
+                    model = loader(previous)
+                except ModelError as again:
+                    logger.error("last good model %s does not load either (%s)", previous, again)
+                else:
+                    logger.warning(
+                        "serving the last good model %s instead of %s", model.version, current.name
+                    )
+                    return model, previous
+    return loader(baseline), baseline

@@ -83,9 +83,15 @@ def main(argv: list[str] | None = None) -> int:
             rollout=not args.no_rollout,
         )
     handler = getattr(args, "handler", None)
-    if handler is not None:
+    if handler is None:
+        return 2
+    from cloud.config import ConfigError
+
+    try:
         return int(handler(args))
-    return 2
+    except ConfigError as exc:  # a cloud setting from the environment or a flag
+        print(f"maintainx {args.command}: configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -140,6 +140,8 @@ def run_demo(
         "MAINTAINX_API_PORT": str(api_port),
         # Lets the API run without MAINTAINX_AUTH_SECRET (a throw-away signing key); never set in production.
         "MAINTAINX_DEMO": "1",
+        # The demo's agents announce their machines; bind them without an engineer's approval (zero clicks).
+        "MAINTAINX_INGEST_MACHINE_BINDING": "auto",
     }
     ingest_env = dict(env)
     if broker is not None and broker.kind == "amqtt":

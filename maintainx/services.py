@@ -19,9 +19,17 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# Mosquitto's defaults drop QoS 1 messages past 1000 queued per client and write its persistence
-# file only on shutdown; a cloud consumer that is down for a while must not lose the backlog, and a
-# kill -9 of the broker should lose at most a second of acknowledged messages.
+# Mosquitto as production needs it, though nothing relies on it: the agents keep every record until the
+# cloud's commit acknowledgement names it and resend what it does not (docs/scaling.md), so what the broker
+# forgets costs a resend, never a record. The settings keep that cost rare:
+# - persistence with autosave_interval 1: a clean stop saves the queues, and a kill -9 loses at most the last
+#   second of them (the default saves only on shutdown; Mosquitto 2.0.11 also loses messages queued for an
+#   offline shared subscription across a restart, which the resend covers);
+# - max_queued_messages: the default 1000 per client drops a worker's backlog after a few seconds of outage;
+#   a million messages of up to 100 readings is hours of a large fleet, and max_queued_bytes (1 GiB) bounds
+#   the memory that may take;
+# - max_inflight_messages 100: a worker acknowledges after its batch commits, so the window per worker must
+#   hold a whole batch (MAINTAINX_INGEST_BATCH_MESSAGES, default 100) or batches wait for their time limit.
 MOSQUITTO_CONF = """\
 listener {port} 127.0.0.1
 allow_anonymous {anonymous}
@@ -29,7 +37,7 @@ persistence true
 persistence_location {data_dir}/
 autosave_interval 1
 max_queued_messages 1000000
-max_queued_bytes 0
+max_queued_bytes 1073741824
 max_inflight_messages 100
 max_packet_size 4194304
 log_dest file {data_dir}/mosquitto.log
@@ -38,10 +46,12 @@ log_type warning
 log_type notice
 """
 
-# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch.
+# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch,
+# and each client's id is its login, so no one can take over another's session (docs/security.md).
 MOSQUITTO_AUTH_CONF = """\
 password_file {password_file}
 acl_file {acl_file}
+use_username_as_clientid true
 """
 
 # A second listener speaking MQTT over TLS (mqtts://); it shares the password and ACL files above.

@@ -108,3 +108,17 @@ def database_url(pg_admin_url: str, _template_db: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def late_database(pg_admin_url: str, _template_db: str) -> Iterator[tuple[str, str]]:
+    """(url, name) of a database that does not exist yet, for services started before it; dropped after.
+
+    Create it with ``CREATE DATABASE "<name>" TEMPLATE "<_template_db>"`` to have it come up migrated.
+    """
+    name = f"late_{uuid.uuid4().hex[:10]}"
+    yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False), name
+    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -43,7 +43,9 @@ def login(
         logger.info("failed login for %s from %s", email, ip)
         raise NotAuthenticatedError(WRONG_CREDENTIALS)
     limiter.succeeded(email=email)
-    access = tokens.issue_access_token(user_id=user.id, role=user.role.value, key=key, ttl_s=ttl_s)
+    access = tokens.issue_access_token(
+        user_id=user.id, role=user.role.value, key=key, ttl_s=ttl_s, version=user.token_version
+    )
     return LoginResponse(access_token=access.token, expires_at=access.expires_at, user=users.to_schema(user))
 
 
@@ -52,8 +54,12 @@ def user_for_token(*, db_session: Session, token: str, key: str) -> User:
     if tokens.is_service_token(token):
         user = _user_for_service_token(db_session=db_session, token=token)
     else:
-        user_id = tokens.read_access_token(token, key=key)
-        user = db_session.get(User, user_id)
+        claims = tokens.read_access_token(token, key=key)
+        user = db_session.get(User, claims.user_id)
+        if user is not None and user.is_active and claims.version != user.token_version:
+            raise NotAuthenticatedError(
+                "the token was revoked: the user's password, role or access changed since; log in again"
+            )
     if user is None or not user.is_active:
         raise NotAuthenticatedError("the token's user no longer exists or was deactivated")
     return user

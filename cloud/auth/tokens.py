@@ -27,23 +27,38 @@ class AccessToken:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """Whom a verified access token names, and the user's token version it was issued under."""
+
+    user_id: uuid.UUID
+    version: int
+
+
 def issue_access_token(
-    *, user_id: uuid.UUID, role: str, key: str, ttl_s: int, now: datetime | None = None
+    *, user_id: uuid.UUID, role: str, key: str, ttl_s: int, version: int = 0, now: datetime | None = None
 ) -> AccessToken:
-    """A JWT naming the user and role, valid for ``ttl_s`` seconds."""
+    """A JWT naming the user, role and token version (``users.token_version``), valid for ``ttl_s`` s."""
     now = now or datetime.now(UTC)
     expires_at = now + timedelta(seconds=ttl_s)
-    claims = {"sub": str(user_id), "role": role, "iat": now, "exp": expires_at}
+    claims = {"sub": str(user_id), "role": role, "ver": version, "iat": now, "exp": expires_at}
     return AccessToken(jwt.encode(claims, key, algorithm=ALGORITHM), expires_at)
 
 
-def read_access_token(token: str, *, key: str) -> uuid.UUID:
-    """The user id in a valid access token; NotAuthenticatedError when expired, forged or malformed."""
+def read_access_token(token: str, *, key: str) -> TokenClaims:
+    """The claims of a valid access token; NotAuthenticatedError when expired, forged or malformed."""
     try:
         claims = jwt.decode(
-            token, key, algorithms=[ALGORITHM], leeway=LEEWAY_S, options={"require": ["sub", "exp", "iat"]}
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            leeway=LEEWAY_S,
+            options={"require": ["sub", "exp", "iat", "ver"]},
         )
-        return uuid.UUID(claims["sub"])
+        version = claims["ver"]
+        if type(version) is not int:
+            raise TypeError("ver is not an integer")
+        return TokenClaims(uuid.UUID(claims["sub"]), version)
     except jwt.ExpiredSignatureError as exc:
         raise NotAuthenticatedError("the token has expired; log in again") from exc
     except (jwt.InvalidTokenError, ValueError, TypeError) as exc:

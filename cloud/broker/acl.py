@@ -51,13 +51,16 @@ def service_grants(role: Role, gateway_ids: Iterable[str]) -> list[Grant]:
     if role is Role.INGEST:
         # Mosquitto 2 checks a shared subscription ($share/<group>/...) and each delivery against the topic
         # filter inside it, so the plain fleet filters cover the workers' shared subscriptions too.
-        return [Grant(Access.READ, fleet_filter(kind)) for kind in GATEWAY_PUBLISHES]
+        grants = [Grant(Access.READ, fleet_filter(kind)) for kind in GATEWAY_PUBLISHES]
+        # After each commit a worker tells the gateway which records the cloud now holds (CommitAck).
+        return grants + [Grant(Access.WRITE, command_topic(g, Command.COMMITTED)) for g in gateway_ids]
     if role is Role.API:
         # Commands to provisioned gateways only: a command to anyone else has no one to read it anyway.
         return [
             Grant(Access.WRITE, command_topic(gateway_id, command))
             for gateway_id in gateway_ids
             for command in Command
+            if command is not Command.COMMITTED  # only ingestion knows what was committed
         ]
     # The engine reads the database today; live risk and gateway status are all it may ever subscribe to.
     return [Grant(Access.READ, fleet_filter(Kind.PREDICTIONS)), Grant(Access.READ, fleet_filter(Kind.STATUS))]

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Path
 from cloud.api.deps import CurrentUser, SessionDep
 from cloud.api.text import Text
 from cloud.gateways import service
-from cloud.gateways.schemas import GatewayRead
+from cloud.gateways.gaps import seq_gaps
+from cloud.gateways.schemas import GatewayGaps, GatewayRead
 
 router = APIRouter(prefix="/gateways", tags=["gateways"])
 
@@ -26,3 +27,16 @@ def get_gateway(
 ) -> GatewayRead:
     """One gateway with its last status."""
     return service.get(db_session=db_session, gateway_id=gateway_id)
+
+
+@router.get("/{gateway_id}/gaps", response_model=GatewayGaps)
+def get_gateway_gaps(
+    gateway_id: Annotated[Text, Path(min_length=1, max_length=200)], db_session: SessionDep, user: CurrentUser
+) -> GatewayGaps:
+    """Seqs missing from the gateway's readings and predictions, and what its outbox dropped by policy."""
+    gateway = service.get(db_session=db_session, gateway_id=gateway_id)
+    return GatewayGaps(
+        gateway_id=gateway.id,
+        streams=seq_gaps(db_session=db_session, gateway_id=gateway.id),
+        dropped=gateway.dropped,
+    )

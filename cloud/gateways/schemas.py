@@ -19,3 +19,29 @@ class GatewayRead(BaseModel):
     dropped: dict[str, int]
     last_error: str | None
     machine_count: int
+    # Machines it announced that await an engineer's approval (included in machine_count).
+    pending_machines: int = 0
+    # Rows it sent for machines of other gateways, all dead-lettered (reason foreign_machine).
+    foreign_rows: int = 0
+
+
+class SeqGaps(BaseModel):
+    """Missing seqs of one stream of a gateway, between the lowest and highest stored."""
+
+    stream: str
+    first_seq: int | None
+    last_seq: int | None
+    # Distinct seqs stored, and how many between first_seq and last_seq are not.
+    stored: int
+    missing: int
+    # Inclusive [first, last] ranges of missing seqs, oldest first, at most 100 (``more_ranges`` if cut).
+    ranges: list[tuple[int, int]]
+    more_ranges: bool
+
+
+class GatewayGaps(BaseModel):
+    """A gateway's sequence gaps per stream, beside what its outbox reported dropping by policy."""
+
+    gateway_id: str
+    streams: list[SeqGaps]
+    dropped: dict[str, int]

@@ -20,7 +20,9 @@ from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
 from cloud.ingestion.writer import prepare
-from contract.topics import Kind, fleet_filter
+from contract.codec import encode
+from contract.payloads import CommitAck
+from contract.topics import Command, Kind, command_topic, fleet_filter
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class MqttConsumer:
         self._lock = threading.Lock()
         self._epoch = 0
         self._connected = False
+        self._failed_attempts = 0
         self._paused = threading.Event()
         # Set once the broker confirmed the subscriptions (SUBACK): from then on nothing published is missed.
         self.subscribed = threading.Event()
@@ -72,6 +75,7 @@ class MqttConsumer:
             self.client.tls_set()
         self.client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self.client.on_connect = self._on_connect
+        self.client.on_connect_fail = self._on_connect_fail
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
@@ -99,6 +103,18 @@ class MqttConsumer:
                 self.client.ack(message.mid, message.qos)
             return True
 
+    def send_commit_acks(self, acks: dict[str, list[CommitAck]]) -> int:
+        """Tell gateways what the cloud committed (QoS 0: a lost ack costs a resend); return how many went.
+
+        Safe from the writer thread: paho queues the packet under its own lock.
+        """
+        sent = 0
+        for gateway_id, messages in acks.items():
+            topic = command_topic(gateway_id, Command.COMMITTED)
+            for ack in messages:
+                sent += self.client.publish(topic, encode(ack), qos=0).rc == mqtt.MQTT_ERR_SUCCESS
+        return sent
+
     def stop(self) -> None:
         """Disconnect cleanly (queued acks are sent first) and stop the network thread."""
         self.pause()
@@ -121,6 +137,7 @@ class MqttConsumer:
         with self._lock:
             self._epoch += 1
             self._connected = True
+            self._failed_attempts = 0
         # Subscribing again is harmless on a resumed session and needed on a new one.
         client.subscribe(self._subscriptions)
         logger.info(
@@ -128,6 +145,17 @@ class MqttConsumer:
             self.endpoint.host,
             self.endpoint.port,
             flags.session_present,
+        )
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: object) -> None:
+        # Called once per attempt, and attempts are spaced by the backoff: one line per wait, not a flood.
+        self._failed_attempts += 1
+        logger.warning(
+            "cannot reach the broker at %s:%s (attempt %d); retrying, at most %d s apart",
+            self.endpoint.host,
+            self.endpoint.port,
+            self._failed_attempts,
+            RECONNECT_MAX_S,
         )
 
     def _on_disconnect(

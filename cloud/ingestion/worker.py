@@ -1,8 +1,9 @@
 """One ingestion worker: MQTT consumer → bounded queue → writer thread (batch, commit, then ack) + heartbeat.
 
-Invariant 2: a message is acknowledged to the broker only after the transaction holding it committed. If
-the database is down the writer retries with backoff and acknowledges nothing, so a crash at any point
-makes the broker redeliver, and the keys make the redelivery harmless.
+Invariant 2: a message is acknowledged to the broker, and its records to their gateway (``acks.py``), only
+after the transaction holding it committed. If the database is down the writer retries with backoff and
+acknowledges nothing, so a crash at any point makes the broker (or, if the broker forgot, the agent)
+send it again, and the keys make the repeat harmless.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from cloud.config import Settings
 from cloud.db import make_engine
+from cloud.ingestion.acks import commit_acks
 from cloud.ingestion.batching import Batch
 from cloud.ingestion.consumer import MqttConsumer
 from cloud.ingestion.errors import DatabaseUnavailableError, IngestionError
 from cloud.ingestion.heartbeat import HEARTBEAT_INTERVAL_S, Progress, write_heartbeat
+from cloud.ingestion.ownership import Ownership
 from cloud.ingestion.routing import Routed
 from cloud.ingestion.stats import WriteStats
 from cloud.ingestion.writer import write_batch, write_one_by_one
@@ -41,6 +44,8 @@ RETRY_MAX_WAIT_S = 5.0
 # Longest the writer idles in one wait, so a stop request is noticed promptly.
 _IDLE_POLL_S = 0.25
 SUMMARY_INTERVAL_S = 10.0
+# While the database is unreachable, the heartbeat says so once per this many seconds.
+DB_DOWN_LOG_S = 30.0
 
 
 class IngestWorker:
@@ -57,6 +62,9 @@ class IngestWorker:
             share_group=settings.ingest_share_group,
             inbox=self.inbox,
         )
+        self.owners = Ownership(
+            ttl_s=settings.ingest_owner_cache_s, pending=settings.ingest_machine_binding == "approve"
+        )
         self.totals = WriteStats()
         self.progress = Progress()
         self.error: BaseException | None = None
@@ -65,6 +73,7 @@ class IngestWorker:
         self._abandon = threading.Event()
         self._engine: sa.Engine | None = None
         self._thread: threading.Thread | None = None
+        self._db_down_logged_at = -DB_DOWN_LOG_S
 
     def start(self) -> IngestWorker:
         """Open the database pool, start the writer thread and connect to the broker."""
@@ -153,6 +162,9 @@ class IngestWorker:
             raise DatabaseUnavailableError(
                 f"gave up writing {len(items)} messages: database unavailable ({exc}); they stay un-acked"
             ) from exc
+        # Committed: only now may the edge forget these records. Sent before the broker acks, so a crash
+        # between the two costs a redelivery (absorbed by the keys), never an unconfirmed record.
+        self.consumer.send_commit_acks(commit_acks(items))
         for item in items:
             self.consumer.ack(item.message)
         self.progress.committed(stats.rows, stats.dead_letters, datetime.now(UTC), stats.newest_event_ts)
@@ -166,20 +178,23 @@ class IngestWorker:
         try:
             connection: Any = raw.driver_connection
             try:
-                stats = write_batch(connection, items)
+                stats = write_batch(connection, items, self.owners)
             except TRANSIENT_DB_ERRORS:
                 raise
             except Exception as exc:
                 # Anything else is in the data (a value PostgreSQL refuses, or one that trips our own code):
                 # isolate the message that causes it rather than stop the worker on it at every redelivery.
                 connection.rollback()
-                stats = write_one_by_one(connection, items, exc)
+                self.owners.discard()
+                stats = write_one_by_one(connection, items, exc, self.owners)
             connection.commit()
+            self.owners.committed()
             return stats
         except TRANSIENT_DB_ERRORS:
             raw.invalidate()
             raise
         finally:
+            self.owners.discard()  # whatever was not committed
             raw.close()
 
     def _sleep(self, seconds: float) -> None:
@@ -217,8 +232,15 @@ class IngestWorker:
             raw = self._engine.raw_connection()
         except TRANSIENT_DB_ERRORS as exc:
             self.progress.give_back(taken)
-            logger.warning("heartbeat skipped, database unavailable: %s", str(exc).strip())
+            now = time.monotonic()
+            if now - self._db_down_logged_at >= DB_DOWN_LOG_S:
+                # A heartbeat comes every few seconds; a database down for an hour needs no flood of lines.
+                logger.warning("heartbeat skipped, database unavailable: %s", str(exc).strip())
+                self._db_down_logged_at = now
             return
+        if self._db_down_logged_at > -DB_DOWN_LOG_S:
+            logger.info("database reachable again")
+            self._db_down_logged_at = -DB_DOWN_LOG_S
         try:
             write_heartbeat(raw.driver_connection, self.worker_id, broker_connected, taken)
         except psycopg2.Error as exc:

@@ -25,6 +25,8 @@ class Prediction(Base):
         sa.Index(None, "machine_id", "timestamp"),
         # The ticket engine reads new predictions by ingestion time (its watermark).
         sa.Index(None, "ingested_at"),
+        # The gaps API reads one gateway's seqs in order (migration 0009).
+        sa.Index(None, "gateway_id", "seq"),
         {"postgresql_partition_by": 'RANGE ("timestamp")'},
     )
 

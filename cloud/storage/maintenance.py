@@ -25,6 +25,9 @@ from cloud.storage.partitions import (
 
 logger = logging.getLogger(__name__)
 
+# Backoff between failed passes (database unreachable): doubling from the first to the second.
+RETRY_MIN_S, RETRY_MAX_S = 1.0, 60.0
+
 _ROLLUP_1M = "sensor_rollup_1m"
 
 
@@ -77,8 +80,11 @@ def maintain_with(settings: Settings, engine: sa.Engine, today: date | None = No
 def run_maintenance(settings: Settings, stop: threading.Event, *, once: bool = False) -> None:
     """Run maintenance now and then every ``storage_maintenance_interval_s`` until ``stop`` is set."""
     engine = make_engine(settings.resolved_database_url(), pool_size=1, max_overflow=0)
+    interval = settings.storage_maintenance_interval_s
+    retry_s = RETRY_MIN_S
     try:
         while True:
+            wait = interval
             try:
                 report = maintain_with(settings, engine)
                 logger.info(
@@ -87,10 +93,18 @@ def run_maintenance(settings: Settings, stop: threading.Event, *, once: bool = F
                     report.moved_rows,
                     len(report.dropped),
                 )
+                retry_s = RETRY_MIN_S
             except sa.exc.DBAPIError as exc:
-                # The next pass will try again; DEFAULT partitions keep ingestion going meanwhile.
-                logger.warning("storage maintenance failed: %s", str(exc).strip().splitlines()[0])
-            if once or stop.wait(settings.storage_maintenance_interval_s):
+                # Retried with capped backoff, not after a whole interval: a database that was not up yet
+                # when the service started must not leave tomorrow's partitions missing for an hour.
+                wait = min(retry_s, interval)
+                retry_s = min(retry_s * 2, RETRY_MAX_S)
+                logger.warning(
+                    "storage maintenance failed, retrying in %.0f s: %s",
+                    wait,
+                    str(exc).strip().splitlines()[0],
+                )
+            if once or stop.wait(wait):
                 return
     finally:
         engine.dispose()

@@ -35,4 +35,7 @@ class User(Base):
     # Where the person works (matches machines.location), so tickets can go to someone nearby.
     location: Mapped[str | None]
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Carried in every access token and checked on every request: raising it (a new password, another
+    # role, a deactivation) revokes all the tokens the user holds at once, not when they expire.
+    token_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ from cloud.auth.passwords import hash_password
 from cloud.errors import ConflictError, NotFoundError
 from cloud.users.models import User, UserRole
 from cloud.users.schemas import UserCreate, UserRead, UserUpdate
+
+logger = logging.getLogger(__name__)
 
 
 def to_schema(user: User) -> UserRead:
@@ -65,17 +68,25 @@ def create(*, db_session: Session, user_in: UserCreate) -> UserRead:
 
 
 def update(*, db_session: Session, user_id: uuid.UUID, changes: UserUpdate) -> UserRead:
-    """Apply the fields sent; a new password is hashed."""
+    """Apply the fields sent; a new password is hashed; a password, role or deactivation revokes tokens."""
     user = require(db_session=db_session, user_id=user_id)
     fields = changes.model_dump(exclude_unset=True)
     password = fields.pop("password", None)
+    revoke = password is not None
     for name, value in fields.items():
         if value is None and name != "location":
             continue  # only location may be cleared; null for the others means "unchanged"
+        if (name == "role" and value != user.role) or (name == "is_active" and user.is_active and not value):
+            revoke = True
         setattr(user, name, value)
     if password is not None:
         user.password_hash = hash_password(password)
+    if revoke:
+        # In SQL, so two concurrent changes both count; every token issued before stops working.
+        user.token_version = User.token_version + 1
     db_session.commit()
+    if revoke:
+        logger.info("user %s changed (password, role or access): their tokens are revoked", user.id)
     return to_schema(user)
 
 

@@ -91,7 +91,7 @@ def run_model_retrain(args: argparse.Namespace) -> int:
     """Retrain from simulator fleets plus resolved tickets' outcomes; print the new version as JSON."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from cloud.config import Settings
+    from cloud.config import load_settings
     from cloud.db import make_engine, session_factory
     from cloud.engine.retrain import retrain
     from model_registry.training.errors import TrainingError
@@ -102,7 +102,7 @@ def run_model_retrain(args: argparse.Namespace) -> int:
         overrides["database_url"] = args.database_url
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
-    engine = make_engine(Settings(**overrides).resolved_database_url())  # type: ignore[arg-type]
+    engine = make_engine(load_settings(**overrides).resolved_database_url())
     try:
         with session_factory(engine)() as session:
             folder = retrain(

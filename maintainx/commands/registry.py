@@ -87,14 +87,14 @@ def add_registry_commands(model_subparsers: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    from cloud.config import Settings
+    from cloud.config import load_settings
 
     overrides: dict[str, object] = {}
     if getattr(args, "database_url", None):
         overrides["database_url"] = args.database_url
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = args.data_dir
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return load_settings(**overrides)
 
 
 @contextmanager

@@ -95,11 +95,14 @@ class ReportConsumer:
         ep = settings.mqtt_endpoint()
         return cls(ep.host, ep.port, factory, tls=ep.tls, username=ep.username, password=ep.password)
 
-    def start(self, timeout: float = 10.0) -> ReportConsumer:
-        """Connect and subscribe; return once the broker confirmed the subscription."""
+    def start(self, timeout: float | None = 10.0) -> ReportConsumer:
+        """Connect and subscribe; return once the broker confirmed the subscription.
+
+        With ``timeout=None``, return at once: the network thread keeps trying until the broker is there.
+        """
         self._client.connect_async(self._host, self._port, KEEPALIVE_S)
         self._client.loop_start()
-        if not self._subscribed.wait(timeout):
+        if timeout is not None and not self._subscribed.wait(timeout):
             raise TimeoutError(f"no subscription at {self._host}:{self._port} within {timeout} s")
         return self
 

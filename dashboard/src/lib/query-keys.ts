@@ -29,4 +29,5 @@ export const queryKeys = {
   ticketEvents: (id: string) => ["tickets", "events", id] as const,
   technicians: () => ["users", "technicians"] as const,
   gateways: () => ["gateways"] as const,
+  pendingMachines: () => ["machines", "pending"] as const,
 };

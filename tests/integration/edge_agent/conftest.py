@@ -102,6 +102,9 @@ class AgentProcess:
             "sample_hz": 50.0,
             "publish_interval_s": 0.2,
             "heartbeat_s": 1.0,
+            # No cloud here, only a broker and a watcher: the broker's PUBACK releases records. The cloud's
+            # commit acknowledgement is tested with real ingestion (tests/reliability/chaos).
+            "confirm_by": "puback",
         }
         fields.update({k: v for k, v in settings.items() if k != "machine_extra"})
         lines = [f"{k} = {_toml(v)}" for k, v in fields.items()]

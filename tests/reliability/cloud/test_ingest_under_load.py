@@ -3,10 +3,6 @@ restarted mid-stream; every reading published is stored exactly once and rolled 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -25,6 +21,7 @@ from contract.topics import Kind, gateway_topic
 from maintainx.services import Broker, embedded_postgres
 from tests.conftest import reachable_tmpdir
 from tests.integration.cloud.ingestion.kit import readings, scalar, telemetry, wait_until
+from tests.reliability.cloud.kit import Worker
 
 pytestmark = pytest.mark.reliability
 
@@ -33,32 +30,6 @@ MESSAGES = 240
 READINGS_PER_MESSAGE = 50
 # Spread publishing over several seconds so the crashes land in the middle of the stream.
 PUBLISH_INTERVAL_S = 0.03
-
-
-class Worker:
-    """``python -m cloud ingest`` as a child process with a stable worker id (its broker session resumes)."""
-
-    def __init__(self, broker: Broker, database_url: str, worker_id: str, log: Path) -> None:
-        self.env = dict(
-            os.environ, DATABASE_URL=database_url, MQTT_URL=broker.url, MAINTAINX_INGEST_WORKER_ID=worker_id
-        )
-        self.log = log
-        self.proc = self._spawn()
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        with self.log.open("ab") as log:
-            return subprocess.Popen([sys.executable, "-m", "cloud", "ingest"], env=self.env, stderr=log)
-
-    def kill(self) -> None:
-        """SIGKILL: no flush, no commit, no ack, no DISCONNECT."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def restart(self) -> None:
-        """Kill, then start again under the same id."""
-        self.kill()
-        self.proc = self._spawn()
 
 
 @pytest.fixture

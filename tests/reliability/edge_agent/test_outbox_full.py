@@ -32,6 +32,7 @@ def test_outbox_full_with_the_broker_down_drops_oldest_readings_and_the_status_c
         machine_ids(1, 2),
         sample_hz=20.0,
         outbox_max_records=CAPACITY,
+        confirm_by="puback",  # no cloud here, only a broker and a watcher
     ).start()
     try:
         wait_for(lambda: agent.outbox().get("dropped.readings", 0) >= 100, 30, "the outbox to overflow")

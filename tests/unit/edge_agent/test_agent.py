@@ -151,3 +151,31 @@ def test_a_tick_with_several_samples_per_machine_scores_each_window_like_batch_f
         p = got[machine].pop(0)
         assert p.features is not None
         np.testing.assert_allclose(list(p.features.values()), features, rtol=4e-7, atol=1e-6)
+
+
+def test_a_disk_that_refuses_writes_stops_neither_scoring_nor_alerting_and_every_loss_is_counted(
+    tmp_path: Path, model_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent = make_agent(tmp_path, model_dir, ListSource(steady(40, vibration=9.0)))
+    db = agent.outbox._db
+    db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")  # disk full
+    with caplog.at_level(logging.WARNING, logger="edge_agent.agent"):
+        counts = [agent.tick() for _ in range(30)]
+    assert counts[9:] == [(2, 2)] * 21  # scored every tick though nothing was stored
+    assert [r for r in caplog.records if "at risk" in r.getMessage()]  # local alerts went on
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1  # rate-limited: not one a tick
+    status = agent.status()
+    # Small readings still fit in the pages the database has; no prediction does. Whatever was not kept
+    # is counted: made = stored (seq) + refused by the disk, per stream.
+    assert status.dropped["disk.predictions"] == 42 == agent.made[Stream.PREDICTIONS]
+    for stream in Stream:
+        assert agent.made[stream] == agent.outbox.next_seq(stream) + status.dropped.get(f"disk.{stream}", 0)
+    assert agent.made[Stream.READINGS] == 60
+    assert "cannot store" in (status.last_error or "")
+    db.execute("PRAGMA max_page_count = 1073741823")  # space is back
+    with caplog.at_level(logging.WARNING, logger="edge_agent.agent"):
+        agent.tick()
+    assert any("writable again" in r.getMessage() for r in caplog.records)
+    assert agent.outbox.next_seq(Stream.PREDICTIONS) == 2 and agent.status().last_error is None
+    assert agent.status().dropped["disk.predictions"] == 42

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from edge_agent.errors import OutboxWriteError
 from edge_agent.outbox import Outbox, Stream
 
 pytestmark = pytest.mark.unit
@@ -146,3 +147,45 @@ def test_dropping_for_room_takes_the_oldest_backlog_and_keeps_the_counts_right(t
     assert box.waiting(Stream.READINGS, backlog=True) == 3
     assert box.waiting(Stream.READINGS, backlog=False) == 3
     assert [p for _, p in box.claim(Stream.READINGS, 10)] == payloads("old", 5)[2:] + payloads("new", 3)
+
+
+def _cap_pages(box: Outbox, extra: int) -> None:
+    """Let the database grow by ``extra`` pages at most: SQLite's own SQLITE_FULL, as a full disk gives."""
+    pages = box._db.execute("PRAGMA page_count").fetchone()[0]
+    box._db.execute(f"PRAGMA max_page_count = {pages + extra}")
+
+
+def test_a_full_disk_makes_room_by_the_drop_policy_and_counts_it(tmp_path: Path) -> None:
+    box = Outbox(tmp_path, max_records=1_000_000)
+    big = [b"x" * 3000 for _ in range(4)]
+    box.add(Stream.PREDICTIONS, [b"p" * 3000])
+    _cap_pages(box, 8)
+    added = 0
+    for _ in range(20):  # far more than 8 pages: the disk "fills" and old readings make room
+        box.add(Stream.READINGS, big)
+        added += len(big)
+    dropped = box.dropped()
+    assert dropped["readings"] > 0 and dropped["predictions"] == 0  # the policy: oldest readings first
+    assert "disk.readings" not in dropped  # nothing was lost outside the policy
+    assert box.depth(Stream.READINGS) + dropped["readings"] == added == box.next_seq(Stream.READINGS)
+    assert [p for _, p in box.claim(Stream.PREDICTIONS, 10)] == [b"p" * 3000]
+
+
+def test_records_that_cannot_be_written_are_counted_and_the_count_persists_once_space_returns(
+    tmp_path: Path,
+) -> None:
+    box = Outbox(tmp_path, max_records=1_000_000)
+    _cap_pages(box, 0)  # no room, and nothing stored that could be dropped
+    for n in (3, 4):
+        with pytest.raises(OutboxWriteError, match="cannot store"):
+            box.add(Stream.READINGS, [b"y" * 5000] * n)
+    with pytest.raises(OutboxWriteError):
+        box.add(Stream.PREDICTIONS, [b"z" * 5000])
+    assert box.dropped() == {"readings": 0, "predictions": 0, "disk.readings": 7, "disk.predictions": 1}
+    assert box.next_seq(Stream.READINGS) == 0  # lost records take no seq: the stream has no gap
+    box._db.execute("PRAGMA max_page_count = 1073741823")  # space is back
+    box.add(Stream.READINGS, payloads("r", 2))
+    assert box.next_seq(Stream.READINGS) == 2
+    box.close()
+    again = Outbox(tmp_path, max_records=1_000_000)
+    assert again.dropped() == {"readings": 0, "predictions": 0, "disk.readings": 7, "disk.predictions": 1}

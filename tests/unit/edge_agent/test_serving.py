@@ -143,6 +143,46 @@ def test_a_restarted_agent_serves_the_installed_update(harness: Harness, tmp_pat
     assert again.version == "v2"
 
 
+def test_a_corrupt_installed_update_falls_back_to_the_previous_good_update_not_the_factory_model(
+    harness: Harness, tmp_path: Path
+) -> None:
+    assert harness.serving.apply(harness.command("v2", 2)) == "active"
+    assert harness.serving.apply(harness.command("v3", 3)) == "active"
+    v3 = harness.serving.store.pointer("current")
+    assert v3 is not None and v3.name == "v3"
+    # A flipped byte on the gateway's flash: the file no longer matches its signed manifest.
+    model = v3 / "model.onnx"
+    data = bytearray(model.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model.write_bytes(bytes(data))
+    again = ServingModel.open(
+        model_dir=tmp_path / "installed",
+        data_dir=tmp_path / "data",
+        gateway_id="gw-1",
+        keys_dir=tmp_path / "keys",
+    )
+    assert again.version == "v2"
+    assert again.store.pointer("current").name == "v2"  # type: ignore[union-attr]
+    again.predict(FEATURES)
+    # The factory model is the answer only when the last good update is unusable too.
+    (again.store.pointer("previous") / "model.onnx").write_bytes(b"not a model")  # type: ignore[operator]
+    third = ServingModel.open(
+        model_dir=tmp_path / "installed",
+        data_dir=tmp_path / "data",
+        gateway_id="gw-1",
+        keys_dir=tmp_path / "keys",
+    )
+    assert third.version == "v1"
+
+
+def test_an_update_failing_at_run_time_goes_back_to_the_previous_update(harness: Harness) -> None:
+    assert harness.serving.apply(harness.command("v2", 2)) == "active"
+    assert harness.serving.apply(harness.command("v3", 3, onnx=nan_onnx())) == "active"
+    harness.serving.predict(FEATURES)
+    assert harness.serving.version == "v2"
+    assert harness.reports[-1].state == "rolled_back" and harness.reports[-1].serving == "v2"
+
+
 def test_the_ansible_layout_current_link_in_the_models_folder_is_taken_over(tmp_path: Path) -> None:
     # The role installs <data_dir>/models/<version>/ and points <data_dir>/models/current at it.
     models = tmp_path / "data" / "models"

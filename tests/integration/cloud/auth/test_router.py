@@ -78,7 +78,7 @@ def test_a_token_for_a_user_that_does_not_exist_is_a_401(
 ) -> None:
     now = datetime.now(UTC)
     token = jwt.encode(
-        {"sub": str(uuid.uuid4()), "iat": now, "exp": now + timedelta(minutes=5)},
+        {"sub": str(uuid.uuid4()), "ver": 0, "iat": now, "exp": now + timedelta(minutes=5)},
         settings.auth_secret.get_secret_value(),
         algorithm="HS256",
     )

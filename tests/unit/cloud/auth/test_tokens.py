@@ -25,8 +25,9 @@ KEY = "unit-test-signing-key-0123456789abcdef"
 
 def test_an_access_token_names_its_user_until_it_expires() -> None:
     user = uuid.uuid4()
-    token = issue_access_token(user_id=user, role="technician", key=KEY, ttl_s=60)
-    assert read_access_token(token.token, key=KEY) == user
+    token = issue_access_token(user_id=user, role="technician", key=KEY, ttl_s=60, version=4)
+    claims = read_access_token(token.token, key=KEY)
+    assert (claims.user_id, claims.version) == (user, 4)
     assert timedelta(seconds=59) < token.expires_at - datetime.now(UTC) <= timedelta(seconds=60)
 
 
