@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from cloud.api.dashboard import mount_dashboard
 from cloud.api.deps import get_current_user
+from cloud.api.docs import mount_docs
 from cloud.api.errors import install_error_handlers
 from cloud.api.limits import BodySizeLimit
 from cloud.api.text import refuse_nul_in_url
@@ -97,10 +98,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     # Path and query strings reach SQL as text too; PostgreSQL cannot take NUL, so refuse it up front.
     app = FastAPI(
-        title="MaintainX", version="2", lifespan=lifespan, dependencies=[Depends(refuse_nul_in_url)]
+        title="MaintainX",
+        version="2",
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_in_url)],
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.include_router(_api_router())
+    mount_docs(app)  # before the dashboard, whose mount at / would answer /docs with the SPA
     mount_dashboard(app, settings.dashboard_dir)
     if settings.cors_origins:
         app.add_middleware(

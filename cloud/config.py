@@ -12,6 +12,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -83,6 +84,12 @@ class Settings(BaseSettings):
     ingest_batch_messages: int = Field(default=100, ge=1)
     # Received messages waiting for the writer; when full, the MQTT thread waits (back-pressure).
     ingest_queue_messages: int = Field(default=1000, ge=1)
+    # Machines a gateway announces (or sends data for) that no engineer provisioned: "approve" binds them to
+    # that gateway but lists them as pending until an engineer approves; "auto" binds them, approved.
+    ingest_machine_binding: Literal["approve", "auto"] = "approve"
+    # How long a worker trusts a cached machine -> gateway binding: an engineer's re-home takes effect for
+    # the new gateway at once and stops the old one's writes within this many seconds (docs/security.md).
+    ingest_owner_cache_s: float = Field(default=5.0, ge=0, le=300)
 
     # Storage: day partitions created this many days ahead; raw rows (sensor_data, predictions) and
     # 1-minute roll-ups dropped after this many days (unset keeps them forever; hourly roll-ups are

@@ -144,6 +144,11 @@ class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag
     dropped: dict[Text, int] = {}
     last_error: Text | None = None
     machines: list[MachineInfo] = []
+    # The broker connection this status belongs to (new at every connect), and whether the broker sent it
+    # as the last will of that connection: the cloud takes a will as "offline" only when it names the
+    # connection of the newest status, whatever its ts (a will is made at connect time).
+    session: ShortText = ""
+    will: bool = False
     schema_version: Literal[1] = SCHEMA_VERSION
 
 

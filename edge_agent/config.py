@@ -94,6 +94,9 @@ class AgentConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     batch_max: BatchSize = 100
     publish_interval_s: PositiveFloat = 1.0
     heartbeat_s: PositiveFloat = 30.0
+    # MQTT keepalive: the broker declares the gateway gone (and publishes its offline will) after 1.5 x this
+    # without a packet; a shorter one notices a cut link sooner for a little more idle traffic.
+    keepalive_s: Annotated[int, msgspec.Meta(ge=2, le=65_535)] = 30
     # About a day of 10 machines at 1 Hz plus their predictions; ~200 bytes each, ~350 MB on disk.
     outbox_max_records: PositiveInt = 2_000_000
     # Records per second the backlog left by an outage drains at, beside live data; 0 = as fast as the

@@ -25,6 +25,7 @@ import random
 import ssl
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -47,7 +48,6 @@ QOS = 1
 # Messages awaiting PUBACK at once: enough to fill the pipe to a nearby broker, small enough that a
 # reconnect re-sends little. paho gets the same limit so it never queues messages of its own.
 MAX_IN_FLIGHT = 20
-KEEPALIVE_S = 30
 # Reconnect backoff: doubles from MIN to MAX, each wait scaled by a random 50-100 % so a fleet that lost
 # its broker together does not come back in lock-step.
 BACKOFF_MIN_S = 0.5
@@ -94,6 +94,8 @@ class MqttLink:
         self._deployment_topic = gateway_topic(gw, Kind.DEPLOYMENT)
         self._mids: dict[int, list[int]] = {}  # message id -> outbox row ids it carries
         self._status_mid: int | None = None
+        # Names the current broker connection in every status and in its will (see GatewayStatus.session).
+        self._session = ""
         self._connected = threading.Event()
         self._stop = threading.Event()
         self._flush_deadline = 0.0
@@ -160,7 +162,7 @@ class MqttLink:
             try:
                 self._set_will()
                 if first:
-                    self._client.connect(self._endpoint.host, self._endpoint.port, KEEPALIVE_S)
+                    self._client.connect(self._endpoint.host, self._endpoint.port, self._cfg.keepalive_s)
                 else:
                     self._client.reconnect()
                 first = False
@@ -182,8 +184,18 @@ class MqttLink:
         self._shutdown()
 
     def _set_will(self) -> None:
-        """The broker publishes this retained offline status if we vanish without a clean disconnect."""
-        self._client.will_set(self._status_topic, encode(self._status(False)), qos=QOS, retain=True)
+        """The broker publishes this retained offline status if we vanish without a clean disconnect.
+
+        Each connection attempt gets a new session id; the will names it, so the cloud can tell the will
+        of this connection from a late one of an earlier connection.
+        """
+        self._session = uuid.uuid4().hex
+        will = self._status_now(online=False, will=True)
+        self._client.will_set(self._status_topic, encode(will), qos=QOS, retain=True)
+
+    def _status_now(self, *, online: bool, will: bool = False) -> GatewayStatus:
+        """The agent's status, stamped with the current connection's session."""
+        return msgspec.structs.replace(self._status(online), session=self._session, will=will)
 
     def _pump(self, now: float, *, flushing: bool = False) -> None:
         """Publish status when due, then live batches, then backlog batches, while the window has room."""
@@ -274,7 +286,8 @@ class MqttLink:
         self._ack_backoff = 1
 
     def _publish_status(self, *, online: bool) -> None:
-        info = self._client.publish(self._status_topic, encode(self._status(online)), qos=QOS, retain=True)
+        status = encode(self._status_now(online=online))
+        info = self._client.publish(self._status_topic, status, qos=QOS, retain=True)
         self._status_mid = info.mid
         self._next_heartbeat = time.monotonic() + self._cfg.heartbeat_s
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +30,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run the whole system on embedded defaults")
-    demo.add_argument("--data-dir", type=Path, default=Path(".maintainx"), help="where data persists")
-    demo.add_argument("--port", type=_positive(int), default=8000, help="API and dashboard port")
+    # The README's configuration table: the same variables as the services read, as the defaults here.
+    demo.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("MAINTAINX_DATA_DIR") or ".maintainx"),
+        help="where data persists (default $MAINTAINX_DATA_DIR, else .maintainx)",
+    )
+    demo.add_argument(
+        "--port",
+        type=_positive(int),
+        default=os.environ.get("MAINTAINX_API_PORT") or 8000,
+        help="API and dashboard port (default $MAINTAINX_API_PORT, else 8000)",
+    )
     demo.add_argument("--gateways", type=_positive(int), default=3)
     demo.add_argument("--machines-per-gateway", type=_positive(int), default=4)
     demo.add_argument(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from maintainx.demo_terminal import step
 from model_registry.registry.publisher import MqttUpdatePublisher
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def ensure_second_model(models_dir: Path, first: Path) -> Path:
         if (folder / "manifest.json").exists():
             return folder
     quick = bool(json.loads((first / "manifest.json").read_text()).get("training_data", {}).get("quick"))
-    print("Training a second model version for the rollout demo (once)...", flush=True)
+    step("Training a second model version for the rollout demo (once)...")
     from model_registry.training.train import train_default_model
 
     folder = train_default_model(models_dir, seed=SECOND_SEED, quick=quick)
@@ -75,8 +76,21 @@ def ensure_second_model(models_dir: Path, first: Path) -> Path:
     return folder
 
 
-def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> str:
-    """Register and sign both versions (the first as champion), group the gateways; return the second."""
+@dataclass(frozen=True)
+class RegistryState:
+    """The version the demo rolls out and the champion now (the second once an earlier run rolled it out)."""
+
+    next_version: str
+    champion: str
+
+    @property
+    def rolled_out(self) -> bool:
+        """True when an earlier run already made the second version champion."""
+        return self.champion == self.next_version
+
+
+def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> RegistryState:
+    """Register and sign both versions (the first as champion unless one is), group the gateways."""
     from cloud.db import make_engine, session_factory
     from model_registry.registry import rollout, service, signing
     from model_registry.registry.router import store_for
@@ -95,9 +109,10 @@ def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways
                 service.set_alias(db_session=db, alias="champion", ref=first.name)
             for gw in gateways:
                 rollout.label(db_session=db, gateway_id=gw, key="group", value=GROUP)
+            champion = service.aliases(db_session=db)["champion"]
     finally:
         engine.dispose()
-    return second.name
+    return RegistryState(next_version=second.name, champion=champion)
 
 
 def _publisher(plan: RolloutPlan) -> MqttUpdatePublisher:
@@ -141,7 +156,7 @@ class DemoRollout:
             self._roll(session_factory(engine))
         except Exception as exc:  # the demo keeps running whatever happens to its rollout
             logger.exception("demo rollout failed")
-            print(f"model {self.plan.version} rollout stopped: {exc}", flush=True)
+            step(f"model {self.plan.version} rollout stopped: {exc}")
         finally:
             engine.dispose()
 
@@ -156,11 +171,11 @@ class DemoRollout:
                 if version == plan.version
             ]
         if done and done[0].state == "completed":
-            print(f"model {plan.version} was rolled out on an earlier run; nothing to do", flush=True)
+            step(f"model {plan.version} was rolled out on an earlier run; nothing to do")
             return
         if done and done[0].state == "active":
             rid = done[0].id
-            print(f"model {plan.version}: carrying on with rollout {rid}", flush=True)
+            step(f"model {plan.version}: carrying on with rollout {rid}")
         else:
             # Half a gateway's share: the first stage rounds up to exactly one canary gateway.
             stages = (0.5 / len(plan.gateways), 1.0)
@@ -176,14 +191,14 @@ class DemoRollout:
                 ).id
         with factory() as db:
             canary = [t.gateway_id for t in rollout.targets(db_session=db, rollout_id=rid)]
-        print(f"model {plan.version} rolling out: canary {', '.join(canary)} ...", flush=True)
+        step(f"model {plan.version} rolling out: canary {', '.join(canary)} ...")
         self._wait_active(factory, rid, len(canary))
-        print(f"model {plan.version}: canary {', '.join(canary)} active; advancing to the fleet", flush=True)
+        step(f"model {plan.version}: canary {', '.join(canary)} active; advancing to the fleet")
         self._advance(factory, rid)
         self._wait_active(factory, rid, len(plan.gateways))
         self._advance(factory, rid)  # past the last stage: completed, and the new version is champion
         n = len(plan.gateways)
-        print(f"model {plan.version}: {n}/{n} active; rollout completed, now champion", flush=True)
+        step(f"model {plan.version}: {n}/{n} active; rollout completed, now champion")
 
     def _advance(self, factory: Any, rid: uuid.UUID) -> None:
         from model_registry.registry import rollout

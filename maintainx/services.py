@@ -46,10 +46,12 @@ log_type warning
 log_type notice
 """
 
-# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch.
+# Only with a password file (and then anonymous clients are refused): the ACL file says what each may touch,
+# and each client's id is its login, so no one can take over another's session (docs/security.md).
 MOSQUITTO_AUTH_CONF = """\
 password_file {password_file}
 acl_file {acl_file}
+use_username_as_clientid true
 """
 
 # A second listener speaking MQTT over TLS (mqtts://); it shares the password and ACL files above.
@@ -89,6 +91,22 @@ def mosquitto_binary() -> str | None:
     )
 
 
+# Which private broker to run: "mosquitto", "amqtt", or unset for Mosquitto when installed, else amqtt.
+# Forcing amqtt runs the zero-setup fallback on a machine that has Mosquitto (the end-to-end test does).
+BROKER_ENV = "MAINTAINX_BROKER"
+BROKER_KINDS = ("mosquitto", "amqtt")
+
+
+def private_broker_kind() -> str:
+    """The private broker to run: ``$MAINTAINX_BROKER`` if set, else Mosquitto when installed, else amqtt."""
+    wanted = os.environ.get(BROKER_ENV, "").strip().lower()
+    if wanted and wanted not in BROKER_KINDS:
+        raise ServiceError(f"{BROKER_ENV}={wanted!r} is not one of {', '.join(BROKER_KINDS)}")
+    if wanted == "mosquitto" and not mosquitto_binary():
+        raise ServiceError(f"{BROKER_ENV}=mosquitto but mosquitto is not installed")
+    return wanted or ("mosquitto" if mosquitto_binary() else "amqtt")
+
+
 @dataclass(frozen=True, slots=True)
 class BrokerSecurity:
     """Mosquitto's password and ACL files (as written by ``python -m cloud.broker provision``)."""
@@ -124,7 +142,7 @@ class Broker:
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
-        self.kind = "mosquitto" if mosquitto_binary() else "amqtt"
+        self.kind = private_broker_kind()
         self.security = security
         self.tls = tls
         self.tls_port = (tls.port or free_port()) if tls else None
@@ -171,9 +189,14 @@ class Broker:
             conf.write_text(self._mosquitto_conf())
             cmd = [str(mosquitto_binary()), "-c", str(conf)]
         else:
-            logger.warning("mosquitto is not installed; using the pure-Python amqtt broker (MQTT 3.1.1)")
+            logger.info("using the pure-Python amqtt broker (MQTT 3.1.1, no shared subscriptions)")
             cmd = [sys.executable, "-m", "maintainx.amqtt_broker", str(self.port)]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+        # What the broker prints before its own log file is open (Mosquitto's warning about running as
+        # root, amqtt's start-up lines) goes to a file beside its data, not into the terminal.
+        with open(self.data_dir / "broker.out", "ab") as out:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         try:
             wait_for_port(self.port)
             if self.tls_port is not None:

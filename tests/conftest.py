@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,37 @@ from sqlalchemy.engine import make_url
 from maintainx.services import Broker, embedded_postgres
 
 TEMPLATE_DB = "maintainx_test_template"
+# Set to 1 (CI does, in .ci/run) and a missing public dataset fails its tests instead of skipping them.
+REQUIRE_DATASETS_ENV = "MAINTAINX_REQUIRE_DATASETS"
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Callable[[str], Path]:
+    """Finds a public dataset (e.g. ``"nab"``, ``"ai4i2020/ai4i2020.csv"``) under the datasets folder.
+
+    A clone without the datasets skips the tests that need one, naming the path it looked for; with
+    ``MAINTAINX_REQUIRE_DATASETS=1`` they fail instead, so CI cannot skip them silently.
+    """
+    from maintainx.commands.datasets import datasets_dir
+    from model_registry.evaluation.errors import DatasetNotFoundError
+
+    def missing(why: str) -> None:
+        if os.environ.get(REQUIRE_DATASETS_ENV) == "1":
+            pytest.fail(f"{why} ({REQUIRE_DATASETS_ENV}=1 requires the datasets)", pytrace=False)
+        pytest.skip(f"dataset missing: {why}")
+
+    def find(relative: str) -> Path:
+        try:
+            root = datasets_dir()
+        except DatasetNotFoundError as exc:
+            missing(str(exc))
+            raise  # unreachable: missing() skips or fails
+        path = root / relative
+        if not path.exists():
+            missing(f"no {relative} at {path}")
+        return path
+
+    return find
 
 
 @pytest.fixture

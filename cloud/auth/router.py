@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, status
 
 from cloud.api.deps import AdminUser, CurrentUser, LoginLimiterDep, SessionDep, SettingsDep
 from cloud.auth import service
+from cloud.auth.demo import DemoInfo, demo_info
 from cloud.auth.schemas import (
     LoginRequest,
     LoginResponse,
@@ -40,6 +41,12 @@ def login(
         key=request.app.state.signing_key,
         ttl_s=settings.access_token_ttl_s,
     )
+
+
+@router.get("/demo", response_model=DemoInfo)
+def demo(settings: SettingsDep) -> DemoInfo:
+    """The demo's logins for the login page, only when this API runs as the demo (open: no token)."""
+    return demo_info(settings.demo)
 
 
 @router.get("/me", response_model=UserRead)

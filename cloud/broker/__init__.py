@@ -7,7 +7,7 @@ Mosquitto plus the credentials each gateway agent and cloud service logs in with
 from cloud.broker.acl import Grant, Role, gateway_grants, render_acl, service_grants
 from cloud.broker.errors import BrokerSecurityError, CredentialsFileError
 from cloud.broker.passwords import hash_password, verify_password
-from cloud.broker.provision import SERVICES, Provisioned, provision
+from cloud.broker.provision import SERVICES, Provisioned, provision, service_username, service_usernames
 
 __all__ = [
     "SERVICES",
@@ -21,5 +21,7 @@ __all__ = [
     "provision",
     "render_acl",
     "service_grants",
+    "service_username",
+    "service_usernames",
     "verify_password",
 ]

@@ -6,7 +6,13 @@ Writes into the output folder::
     acl                 Mosquitto acl_file                                 0644
     credentials.json    every username and password, kept for re-runs      0600
     gateways/<id>.env   MAINTAINX_AGENT_MQTT_USERNAME / _PASSWORD for one agent
-    services/<role>.env MAINTAINX_MQTT_USERNAME / _PASSWORD for one cloud service
+    services/<role>.env MAINTAINX_MQTT_USERNAME / _PASSWORD for the API and the engine
+    services/ingest-<k>.env the same for ingestion worker k (1..ingest_workers), one login each
+
+Mosquitto must run with ``use_username_as_clientid true``: the broker then replaces whatever client id a
+client sends with its login, so no client can take over another's session (a gateway cannot pose as
+another gateway or as an ingestion worker). That is why every ingestion worker has a login of its own: its
+login is its client id, and with it its persistent session.
 
 Running it again keeps existing passwords (so deployed agents keep working), adds new gateways and
 revokes gateways no longer listed; ``rotate=True`` issues new passwords for everyone.
@@ -30,6 +36,25 @@ logger = logging.getLogger(__name__)
 
 # Cloud usernames contain a '.', which no gateway id may: a gateway can never be named like a service.
 SERVICES: dict[Role, str] = {role: f"cloud.{role.value}" for role in Role}
+# Ingestion workers provisioned when not told otherwise: the demo runs one, a plant a few.
+DEFAULT_INGEST_WORKERS = 4
+MAX_INGEST_WORKERS = 64
+
+
+def service_username(role: Role, instance: int = 1) -> str:
+    """The broker login of a cloud service; ingestion workers each have one, numbered from 1."""
+    if role is Role.INGEST:
+        return f"{SERVICES[role]}.{instance}"
+    return SERVICES[role]
+
+
+def service_usernames(ingest_workers: int) -> dict[str, Role]:
+    """Every cloud login provisioned for ``ingest_workers`` ingestion workers, with its role."""
+    names = {service_username(Role.INGEST, k): Role.INGEST for k in range(1, ingest_workers + 1)}
+    names.update({SERVICES[role]: role for role in Role if role is not Role.INGEST})
+    return names
+
+
 CREDENTIALS_FILE = "credentials.json"
 PRIVATE = 0o600
 
@@ -50,24 +75,37 @@ class Provisioned:
             "MAINTAINX_AGENT_MQTT_PASSWORD": self.passwords[gateway_id],
         }
 
-    def service_env(self, role: Role) -> dict[str, str]:
-        """Environment variables that give one cloud service its broker login."""
-        username = SERVICES[role]
+    def service_env(self, role: Role, instance: int = 1) -> dict[str, str]:
+        """Environment variables that give one cloud service (ingestion: worker ``instance``) its login."""
+        username = service_username(role, instance)
+        if username not in self.passwords:
+            raise BrokerSecurityError(f"no broker login {username} was provisioned")
         return {"MAINTAINX_MQTT_USERNAME": username, "MAINTAINX_MQTT_PASSWORD": self.passwords[username]}
 
 
-def provision(out_dir: Path, gateway_ids: Iterable[str], *, rotate: bool = False) -> Provisioned:
+def provision(
+    out_dir: Path,
+    gateway_ids: Iterable[str],
+    *,
+    rotate: bool = False,
+    ingest_workers: int = DEFAULT_INGEST_WORKERS,
+) -> Provisioned:
     """Write the broker's password and ACL files and every client's credentials into ``out_dir``."""
     out_dir = Path(out_dir)
     gateways = _checked_gateways(gateway_ids)
+    if not 1 <= ingest_workers <= MAX_INGEST_WORKERS:
+        raise BrokerSecurityError(
+            f"ingest_workers must be 1 to {MAX_INGEST_WORKERS} (one broker login each), got {ingest_workers}"
+        )
     previous = {} if rotate else _read_credentials(out_dir / CREDENTIALS_FILE)
-    usernames = [*gateways, *SERVICES.values()]
+    services = service_usernames(ingest_workers)
+    usernames = [*gateways, *services]
     passwords = {name: previous.get(name) or new_password() for name in usernames}
     revoked = sorted(set(previous) - set(passwords))
 
     grants: dict[str, list[Grant]] = {gw: gateway_grants(gw) for gw in gateways}
     comments = {gw: f"gateway {gw}: publishes its own data, reads its own commands" for gw in gateways}
-    for role, username in SERVICES.items():
+    for username, role in services.items():
         grants[username] = service_grants(role, gateways)
         comments[username] = f"cloud service: {role.value}"
 
@@ -78,8 +116,8 @@ def provision(out_dir: Path, gateway_ids: Iterable[str], *, rotate: bool = False
     _write(acl_file, render_acl(grants, comments=comments), 0o644)
     _write(out_dir / CREDENTIALS_FILE, json.dumps(passwords, indent=2) + "\n", PRIVATE)
     result = Provisioned(out_dir, password_file, acl_file, passwords)
-    _write_env_files(result, gateways, revoked)
-    logger.info("provisioned %d gateways and %d services in %s", len(gateways), len(SERVICES), out_dir)
+    _write_env_files(result, gateways, ingest_workers, revoked)
+    logger.info("provisioned %d gateways and %d cloud logins in %s", len(gateways), len(services), out_dir)
     if revoked:
         logger.warning("revoked broker access of %s", ", ".join(revoked))
     return result
@@ -114,14 +152,22 @@ def _read_credentials(path: Path) -> dict[str, str]:
     return data
 
 
-def _write_env_files(result: Provisioned, gateways: list[str], revoked: list[str]) -> None:
+def _write_env_files(
+    result: Provisioned, gateways: list[str], ingest_workers: int, revoked: list[str]
+) -> None:
     """One env file per client, for systemd EnvironmentFile=, Ansible or a container's env."""
     for gateway_id in gateways:
         _write_env(result.out_dir / "gateways" / f"{gateway_id}.env", result.gateway_env(gateway_id))
-    for role in SERVICES:
-        _write_env(result.out_dir / "services" / f"{role.value}.env", result.service_env(role))
-    for gateway_id in revoked:
-        (result.out_dir / "gateways" / f"{gateway_id}.env").unlink(missing_ok=True)
+    services = result.out_dir / "services"
+    for role in (Role.API, Role.ENGINE):
+        _write_env(services / f"{role.value}.env", result.service_env(role))
+    for k in range(1, ingest_workers + 1):
+        _write_env(services / f"{Role.INGEST.value}-{k}.env", result.service_env(Role.INGEST, k))
+    for username in revoked:
+        if username.startswith(SERVICES[Role.INGEST] + "."):
+            (services / f"{Role.INGEST.value}-{username.rsplit('.', 1)[1]}.env").unlink(missing_ok=True)
+        else:
+            (result.out_dir / "gateways" / f"{username}.env").unlink(missing_ok=True)
 
 
 def _write_env(path: Path, env: dict[str, str]) -> None:

@@ -24,5 +24,9 @@ class Gateway(Base):
     # Readings the gateway dropped by policy (e.g. outbox full), by reason: counted, never silent.
     dropped: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))
     last_error: Mapped[str | None]
+    # The broker connection its newest status came on: a last will counts only if it names this one.
+    session: Mapped[str | None]
+    # Rows (readings, predictions, status entries) it sent for machines of other gateways: dead-lettered.
+    foreign_rows: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())

@@ -19,6 +19,10 @@ class GatewayRead(BaseModel):
     dropped: dict[str, int]
     last_error: str | None
     machine_count: int
+    # Machines it announced that await an engineer's approval (included in machine_count).
+    pending_machines: int = 0
+    # Rows it sent for machines of other gateways, all dead-lettered (reason foreign_machine).
+    foreign_rows: int = 0
 
 
 class SeqGaps(BaseModel):

@@ -32,6 +32,8 @@ class Reason(enum.StrEnum):
     INGESTION_FAILED = "ingestion_failed"
     # A record whose id is already stored with other content; the first stored row is kept.
     CONFLICT = "conflict"
+    # Data or a status entry for a machine bound to another gateway (cloud/ingestion/ownership.py).
+    FOREIGN_MACHINE = "foreign_machine"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from cloud.ingestion.batching import Batch
 from cloud.ingestion.consumer import MqttConsumer
 from cloud.ingestion.errors import DatabaseUnavailableError, IngestionError
 from cloud.ingestion.heartbeat import HEARTBEAT_INTERVAL_S, Progress, write_heartbeat
+from cloud.ingestion.ownership import Ownership
 from cloud.ingestion.routing import Routed
 from cloud.ingestion.stats import WriteStats
 from cloud.ingestion.writer import write_batch, write_one_by_one
@@ -60,6 +61,9 @@ class IngestWorker:
             client_id=f"maintainx-ingest-{self.worker_id}",
             share_group=settings.ingest_share_group,
             inbox=self.inbox,
+        )
+        self.owners = Ownership(
+            ttl_s=settings.ingest_owner_cache_s, pending=settings.ingest_machine_binding == "approve"
         )
         self.totals = WriteStats()
         self.progress = Progress()
@@ -174,20 +178,23 @@ class IngestWorker:
         try:
             connection: Any = raw.driver_connection
             try:
-                stats = write_batch(connection, items)
+                stats = write_batch(connection, items, self.owners)
             except TRANSIENT_DB_ERRORS:
                 raise
             except Exception as exc:
                 # Anything else is in the data (a value PostgreSQL refuses, or one that trips our own code):
                 # isolate the message that causes it rather than stop the worker on it at every redelivery.
                 connection.rollback()
-                stats = write_one_by_one(connection, items, exc)
+                self.owners.discard()
+                stats = write_one_by_one(connection, items, exc, self.owners)
             connection.commit()
+            self.owners.committed()
             return stats
         except TRANSIENT_DB_ERRORS:
             raw.invalidate()
             raise
         finally:
+            self.owners.discard()  # whatever was not committed
             raw.close()
 
     def _sleep(self, seconds: float) -> None:

@@ -6,8 +6,8 @@ goes the careful way — COPY into a staging table, then ``INSERT … SELECT …
 key (id, timestamp) (both fixed at the edge; the tables are partitioned by timestamp). Either way only rows
 actually inserted reach the roll-up trigger, so a duplicate is never counted twice.
 Readings or predictions for a machine the cloud does not know yet create a placeholder machine first, so
-nothing is lost (see README.md). Functions here take a psycopg2 connection and never commit: the caller
-does, then acknowledges.
+nothing is lost (see README.md); those for another gateway's machine are dead-lettered (``ownership``).
+Functions here take a psycopg2 connection and never commit: the caller does, then acknowledges.
 """
 
 from __future__ import annotations
@@ -16,19 +16,21 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import msgspec
 import psycopg2
 import psycopg2.errors
-from psycopg2.extras import Json, execute_values
 
 from cloud.ingestion.conflicts import Conflict, first_line, other_time_conflicts, same_key_conflicts
 from cloud.ingestion.conflicts import dead_letters as conflict_letters
 from cloud.ingestion.dead_letter import Reason, Rejected, insert_dead_letters
+from cloud.ingestion.ownership import Ownership
 from cloud.ingestion.routing import Accepted, Routed
 from cloud.ingestion.stats import WriteStats, latest
-from contract.payloads import GatewayStatus, Prediction, PredictionBatch, Reading, TelemetryBatch
+from cloud.ingestion.status import write_status
+from contract.payloads import GatewayStatus, PredictionBatch, TelemetryBatch
 
 logger = logging.getLogger(__name__)
 
@@ -46,22 +48,6 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_predictions (
     line bigint GENERATED ALWAYS AS IDENTITY
 ) ON COMMIT DELETE ROWS"""
 
-# Unknown machine policy: a placeholder (registered = false) owned by the gateway whose topic carried the
-# data; the gateway row is created too when needed, because machines.gateway_id references it.
-_PLACEHOLDERS = """
-WITH incoming (machine_id, gateway_id) AS (SELECT * FROM unnest(%s::uuid[], %s::text[])),
-missing AS (
-    SELECT i.machine_id, i.gateway_id FROM incoming i
-    WHERE NOT EXISTS (SELECT 1 FROM machines m WHERE m.id = i.machine_id)
-), new_gateways AS (
-    INSERT INTO gateways (id) SELECT DISTINCT gateway_id FROM missing ON CONFLICT (id) DO NOTHING
-)
-INSERT INTO machines (id, name, type, gateway_id, registered)
-SELECT machine_id, 'unregistered ' || left(replace(machine_id::text, '-', ''), 8), 'unknown', gateway_id,
-       false
-FROM missing
-ON CONFLICT (id) DO NOTHING"""
-
 _READING_COLUMNS = 'id, machine_id, "timestamp", temperature, vibration, rpm, gateway_id, seq'
 _PREDICTION_COLUMNS = (
     'id, machine_id, "timestamp", failure_prob, is_anomaly, anomaly_score, model_version, gateway_id, seq, '
@@ -74,21 +60,6 @@ _INSERT_PREDICTIONS = f"""
 INSERT INTO predictions ({_PREDICTION_COLUMNS})
 SELECT {_PREDICTION_COLUMNS} FROM ingest_predictions ORDER BY line
 ON CONFLICT (id, "timestamp") DO NOTHING"""
-
-# A status older than the one stored (a late retained copy, a replay) must not roll the gateway back.
-_UPSERT_GATEWAY = """
-INSERT INTO gateways (id, online, last_seen, agent_version, model_version, outbox_depth, dropped, last_error)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (id) DO UPDATE SET
-    online = EXCLUDED.online, last_seen = EXCLUDED.last_seen, agent_version = EXCLUDED.agent_version,
-    model_version = EXCLUDED.model_version, outbox_depth = EXCLUDED.outbox_depth, dropped = EXCLUDED.dropped,
-    last_error = EXCLUDED.last_error, updated_at = now()
-WHERE gateways.last_seen IS NULL OR gateways.last_seen <= EXCLUDED.last_seen"""
-_UPSERT_MACHINES = """
-INSERT INTO machines (id, name, type, location, gateway_id, registered) VALUES %s
-ON CONFLICT (id) DO UPDATE SET
-    name = EXCLUDED.name, type = EXCLUDED.type, location = EXCLUDED.location,
-    gateway_id = EXCLUDED.gateway_id, registered = true"""
 
 _NULL = "\\N"
 _MIN_COPY_CHUNK = 8192
@@ -130,20 +101,6 @@ def _insert_once(
         found += same_key_conflicts(cursor, stage=stage, table=table, columns=columns, first=first)
     cursor.execute("RELEASE SAVEPOINT ingest_copy")
     return inserted, found
-
-
-def _ensure_machines(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> None:
-    """Create placeholder machines for ids in ``items`` that ``machines`` does not have yet."""
-    owners: dict[str, str] = {}
-    for item in items:
-        body = item.body
-        rows: Sequence[Reading | Prediction] = (
-            body.readings if isinstance(body, TelemetryBatch) else body.predictions  # type: ignore[union-attr]
-        )
-        for row in rows:
-            owners.setdefault(str(row.machine_id), item.gateway_id)
-    cursor.execute(_PLACEHOLDERS, (list(owners), list(owners.values())))
-    stats.placeholders += cursor.rowcount
 
 
 def reading_text(item: Accepted) -> str:
@@ -197,7 +154,6 @@ def _copy_text(items: Sequence[Accepted], make: Callable[[Accepted], str]) -> st
 
 
 def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Rejected]:
-    _ensure_machines(cursor, items, stats)
     counts = [len(i.body.readings) for i in items if isinstance(i.body, TelemetryBatch)]
     total = sum(counts)
     inserted, found = _insert_once(
@@ -217,7 +173,6 @@ def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -
 
 
 def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Rejected]:
-    _ensure_machines(cursor, items, stats)
     counts = [len(i.body.predictions) for i in items if isinstance(i.body, PredictionBatch)]
     total = sum(counts)
     inserted, found = _insert_once(
@@ -234,49 +189,42 @@ def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats
     return conflict_letters(found, [i.message for i in items], counts)
 
 
-def _write_status(cursor: Any, status: GatewayStatus, stats: WriteStats) -> None:
-    cursor.execute(
-        _UPSERT_GATEWAY,
-        (
-            status.gateway_id,
-            status.online,
-            status.ts,
-            status.agent_version,
-            status.model_version,
-            status.outbox_depth,
-            Json(status.dropped),
-            status.last_error,
-        ),
-    )
-    stats.statuses += 1
-    if cursor.rowcount == 0:
-        logger.info("skipped stale status of gateway %s from %s", status.gateway_id, status.ts)
-        return
-    # One row per machine id: ON CONFLICT DO UPDATE may not touch the same row twice in one statement.
-    machines = {m.id: m for m in status.machines}
-    if machines:
-        rows = [(str(m.id), m.name, m.type, m.location, status.gateway_id, True) for m in machines.values()]
-        execute_values(cursor, _UPSERT_MACHINES, rows, template="(%s::uuid, %s, %s, %s, %s, %s)")
+def _status_order(item: Accepted) -> tuple[bool, datetime]:
+    # Oldest first, and wills after every status: a will made at connect time must not come before the
+    # online status of its own connection.
+    assert isinstance(item.body, GatewayStatus)
+    return (item.body.will, item.body.ts)
 
 
-def write_batch(connection: Any, items: Sequence[Routed]) -> WriteStats:
-    """Write every routed message of one batch on ``connection`` (psycopg2) without committing."""
+def write_batch(connection: Any, items: Sequence[Routed], owners: Ownership | None = None) -> WriteStats:
+    """Write every routed message of one batch on ``connection`` (psycopg2) without committing.
+
+    ``owners`` is the worker's ownership cache; without one, every binding is read from the database.
+    """
+    owners = owners or Ownership(ttl_s=0)
     stats = WriteStats()
-    readings = [i for i in items if isinstance(i, Accepted) and isinstance(i.body, TelemetryBatch)]
-    predictions = [i for i in items if isinstance(i, Accepted) and isinstance(i.body, PredictionBatch)]
+    data = [
+        i for i in items if isinstance(i, Accepted) and isinstance(i.body, TelemetryBatch | PredictionBatch)
+    ]
     statuses = sorted(
-        (i.body for i in items if isinstance(i, Accepted) and isinstance(i.body, GatewayStatus)),
-        key=lambda s: s.ts,
+        (i for i in items if isinstance(i, Accepted) and isinstance(i.body, GatewayStatus)), key=_status_order
     )
     rejected = [i for i in items if isinstance(i, Rejected)]
     with connection.cursor() as cursor:
         # Statuses first: they register machines, so data in the same batch needs no placeholder.
         for status in statuses:
-            _write_status(cursor, status, stats)
+            refused = write_status(cursor, status, stats, owners)
+            if refused is not None:
+                rejected.append(refused)
+        checked = owners.check(cursor, data, stats) if data else []
+        rejected += [i for i in checked if isinstance(i, Rejected)]
+        readings = [i for i in checked if isinstance(i, Accepted) and isinstance(i.body, TelemetryBatch)]
+        predictions = [i for i in checked if isinstance(i, Accepted) and isinstance(i.body, PredictionBatch)]
         if readings:
             rejected += _write_readings(cursor, readings, stats)
         if predictions:
             rejected += _write_predictions(cursor, predictions, stats)
+        owners.count_refused(cursor)
         stats.dead_letters = insert_dead_letters(cursor, rejected)
     for r in rejected:
         stats.dead_letter_reasons[r.reason] = stats.dead_letter_reasons.get(r.reason, 0) + 1
@@ -295,7 +243,9 @@ def _refused(item: Routed, exc: Exception) -> Rejected:
     return Rejected(item.message, Reason.INGESTION_FAILED, f"{type(exc).__name__}: {head}")
 
 
-def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception) -> WriteStats:
+def write_one_by_one(
+    connection: Any, items: Sequence[Routed], error: Exception, owners: Ownership | None = None
+) -> WriteStats:
     """Write a batch the database refused message by message; a message it still refuses is dead-lettered.
 
     Only for errors in the data (a value PostgreSQL rejects), never for a database that is down: the
@@ -309,7 +259,7 @@ def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception)
         for item in items:
             cursor.execute("SAVEPOINT ingest_one")
             try:
-                stats.add(write_batch(connection, [item]))
+                stats.add(write_batch(connection, [item], owners))
                 # Staging rows live until commit; the next message must not see this one's.
                 cursor.execute("TRUNCATE ingest_readings, ingest_predictions")
             except (psycopg2.OperationalError, psycopg2.InterfaceError):
@@ -317,6 +267,8 @@ def write_one_by_one(connection: Any, items: Sequence[Routed], error: Exception)
             except Exception as exc:
                 # The message failed twice (in its batch, then alone): dead-letter it and let it be acked.
                 cursor.execute("ROLLBACK TO SAVEPOINT ingest_one")
-                stats.add(write_batch(connection, [_refused(item, exc)]))
+                if owners is not None:
+                    owners.discard()
+                stats.add(write_batch(connection, [_refused(item, exc)], owners))
             cursor.execute("RELEASE SAVEPOINT ingest_one")
     return stats

@@ -6,10 +6,12 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cloud.db import Base
+from cloud.db import JSON, Base
 from cloud.gateways.models import Gateway
+from cloud.users.models import User
 from contract.payloads import new_id
 
 
@@ -50,3 +52,25 @@ class Machine(Base):
     registered: Mapped[bool] = mapped_column(server_default=sa.true())
     # Null until someone places the machine (gateways register machines without knowing the floor plan).
     line_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(Line.id), index=True)
+    # Announced by a gateway and bound to it, awaiting an engineer's approval (docs/security.md).
+    pending: Mapped[bool] = mapped_column(server_default=sa.false())
+    # Fields an engineer set (name, type, location): a gateway's status proposes, never overwrites them.
+    engineer_fields: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.Text), server_default=sa.text("'{}'::text[]")
+    )
+
+
+class MachineEvent(Base):
+    """The audit trail of a machine's binding: approvals and re-homes, by whom and when."""
+
+    __tablename__ = "machine_events"
+    __table_args__ = (sa.Index("ix_machine_events_machine_id_at", "machine_id", "at"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    machine_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(Machine.id, ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(User.id))
+    # approved | rehomed
+    kind: Mapped[str]
+    # What changed, e.g. {"from": "gw-a", "to": "gw-b"}.
+    data: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))

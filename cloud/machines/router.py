@@ -7,13 +7,15 @@ import uuid
 from fastapi import APIRouter, status
 
 from cloud.api.deps import CurrentUser, EngineerUser, SessionDep
-from cloud.machines import hierarchy, service
+from cloud.machines import binding, hierarchy, service
 from cloud.machines.schemas import (
     LineCreate,
     LineRead,
     LineUpdate,
     MachineCreate,
+    MachineEventRead,
     MachineRead,
+    MachineRehome,
     MachineUpdate,
     SiteCreate,
     SiteRead,
@@ -32,9 +34,10 @@ def list_machines(
     user: CurrentUser,
     site_id: uuid.UUID | None = None,
     line_id: uuid.UUID | None = None,
+    pending: bool | None = None,
 ) -> list[MachineRead]:
-    """Machines with their live state, sorted by name (optionally of one site or line)."""
-    return service.get_all(db_session=db_session, site_id=site_id, line_id=line_id)
+    """Machines with their live state, sorted by name (optionally of one site or line, or pending ones)."""
+    return service.get_all(db_session=db_session, site_id=site_id, line_id=line_id, pending=pending)
 
 
 @router.post("", response_model=MachineRead, status_code=status.HTTP_201_CREATED)
@@ -55,6 +58,28 @@ def update_machine(
 ) -> MachineRead:
     """Rename a machine or place it on a line."""
     return service.update(db_session=db_session, machine_id=machine_id, changes=body)
+
+
+@router.post("/{machine_id}/approve", response_model=MachineRead)
+def approve_machine(machine_id: uuid.UUID, db_session: SessionDep, user: EngineerUser) -> MachineRead:
+    """Confirm a pending machine's binding to the gateway that announced it."""
+    return binding.approve(db_session=db_session, machine_id=machine_id, actor=user)
+
+
+@router.put("/{machine_id}/gateway", response_model=MachineRead)
+def rehome_machine(
+    machine_id: uuid.UUID, body: MachineRehome, db_session: SessionDep, user: EngineerUser
+) -> MachineRead:
+    """Move a machine to another gateway; only that gateway may write for it from now on (audited)."""
+    return binding.rehome(db_session=db_session, machine_id=machine_id, change=body, actor=user)
+
+
+@router.get("/{machine_id}/events", response_model=list[MachineEventRead])
+def machine_events(
+    machine_id: uuid.UUID, db_session: SessionDep, user: CurrentUser
+) -> list[MachineEventRead]:
+    """The machine's binding audit trail (approvals, re-homes), oldest first."""
+    return binding.events(db_session=db_session, machine_id=machine_id)
 
 
 @router.delete("/{machine_id}", status_code=NO_CONTENT)

@@ -52,6 +52,10 @@ class MachineRead(BaseModel):
     line_name: str | None
     site_id: uuid.UUID | None
     site_name: str | None
+    # Bound to its gateway when that gateway announced it, awaiting an engineer's approval.
+    pending: bool = False
+    # Fields an engineer set (name, type, location); the gateway's status no longer changes them.
+    engineer_fields: list[str] = []
 
 
 MAX_NAME = 200
@@ -135,3 +139,21 @@ class LineUpdate(BaseModel):
 
     site_id: uuid.UUID | None = None
     name: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+
+
+class MachineRehome(BaseModel):
+    """Move a machine to another gateway: from then on only that gateway may write for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gateway_id: Text = Field(min_length=1, max_length=200)
+
+
+class MachineEventRead(BaseModel):
+    """One entry of a machine's binding audit trail; ``actor_id`` is the engineer who acted."""
+
+    id: int
+    at: UtcDatetime
+    actor_id: uuid.UUID | None
+    kind: str
+    data: dict[str, str | None]

@@ -17,6 +17,9 @@ from cloud.predictions.models import Prediction
 from cloud.telemetry.models import SensorData
 from cloud.tickets.models import MaintenanceTicket, TicketStatus
 
+# What a gateway's status proposes and an engineer may set instead (then the engineer's value stays).
+EDITABLE = ("name", "type", "location")
+
 
 def _machines_query() -> sa.Select[Any]:
     # The newest reading and prediction come from the (machine_id, timestamp) indexes, one row each.
@@ -120,14 +123,22 @@ def _to_schema(row: sa.Row[Any]) -> MachineRead:
         line_name=row.line_name,
         site_id=row.site_id,
         site_name=row.site_name,
+        pending=machine.pending,
+        engineer_fields=sorted(machine.engineer_fields),
     )
 
 
 def get_all(
-    *, db_session: Session, site_id: uuid.UUID | None = None, line_id: uuid.UUID | None = None
+    *,
+    db_session: Session,
+    site_id: uuid.UUID | None = None,
+    line_id: uuid.UUID | None = None,
+    pending: bool | None = None,
 ) -> list[MachineRead]:
-    """Machines with their live state, sorted by name, optionally of one site and/or line."""
+    """Machines with their live state, sorted by name, optionally of one site and/or line, or pending."""
     query = _machines_query()
+    if pending is not None:
+        query = query.where(Machine.pending.is_(pending))
     if site_id is not None:
         query = query.where(Site.id == site_id)
     if line_id is not None:
@@ -162,6 +173,8 @@ def create(*, db_session: Session, machine_in: MachineCreate) -> MachineRead:
     if machine_in.gateway_id is not None and db_session.get(Gateway, machine_in.gateway_id) is None:
         raise InvalidRequestError(f"gateway {machine_in.gateway_id} does not exist", ("body", "gateway_id"))
     machine = Machine(**machine_in.model_dump())
+    # An engineer named it: a gateway's status proposes nothing over these.
+    machine.engineer_fields = [f for f in EDITABLE if getattr(machine_in, f) is not None]
     db_session.add(machine)
     db_session.commit()
     return get(db_session=db_session, machine_id=machine.id)
@@ -176,6 +189,9 @@ def update(*, db_session: Session, machine_id: uuid.UUID, changes: MachineUpdate
         if value is None and name in ("name", "type"):
             continue  # these cannot be cleared; null means "unchanged"
         setattr(machine, name, value)
+        if name in EDITABLE and name not in machine.engineer_fields:
+            # A new list, so SQLAlchemy sees the change; from now on the gateway's status keeps off it.
+            machine.engineer_fields = [*machine.engineer_fields, name]
     db_session.commit()
     return get(db_session=db_session, machine_id=machine_id)
 

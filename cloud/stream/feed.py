@@ -118,12 +118,14 @@ class ChangeFeed:
     def _gateway_changes(self, db: Session, after: datetime) -> list[Change]:
         query = gateways.select_gateways().where(Gateway.updated_at > after)
         changes = []
-        for gateway, count in db.execute(query):
+        for gateway, count, pending in db.execute(query):
             sent = self._gateways.get(gateway.id)
             if sent is not None and sent[0] == gateway.updated_at:
                 continue
             self._gateways[gateway.id] = (gateway.updated_at, self._now)
-            changes.append(Change("gateway", gateways.to_schema(gateway, count).model_dump(mode="json")))
+            changes.append(
+                Change("gateway", gateways.to_schema(gateway, count, pending).model_dump(mode="json"))
+            )
         return changes
 
     def _forget_before(self, horizon: datetime) -> None:

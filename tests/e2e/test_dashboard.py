@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -449,3 +450,33 @@ def test_gateways_view_shows_status_backlog_and_drops(
     expect(offline).to_contain_text("m-2026.11.1")
     expect(page.locator('[data-testid="gateway-row"][data-gateway-id="gw-01"]')).to_contain_text("Online")
     shot(page, "dashboard-gateways")
+
+
+def test_gateways_view_shows_refused_rows_and_an_engineer_approves_a_pending_machine(
+    cloud_api: str, seeded_fleet: SeededFleet, browser: Browser, database_url: str
+) -> None:
+    engine = sa.create_engine(database_url)
+    pending_id = str(uuid.uuid4())
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE gateways SET foreign_rows = 9 WHERE id = 'gw-02'"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO machines (id, name, type, gateway_id, pending)"
+                " VALUES (:id, 'Lathe 05', 'lathe', 'gw-01', true)"
+            ),
+            {"id": pending_id},
+        )
+    engine.dispose()
+    page = new_page(browser)
+    sign_in(page, cloud_api, seeded_fleet.users["engineer"], "/gateways")
+    expect(page.locator('[data-gateway-id="gw-02"] [data-testid="gateway-refused"]')).to_have_text("9")
+    expect(page.locator('[data-gateway-id="gw-01"] [data-testid="gateway-pending"]')).to_contain_text(
+        "1 pending"
+    )
+    row = page.locator(f'[data-testid="pending-machine"][data-machine-id="{pending_id}"]')
+    expect(row).to_contain_text("Lathe 05")
+    shot(page, "dashboard-gateways-pending")
+    row.get_by_role("button", name="Approve for gw-01").click()
+    expect(page.get_by_test_id("pending-machine")).to_have_count(0)
+    expect(page.get_by_text("No machine is waiting for approval.")).to_be_visible()
+    expect(page.locator('[data-gateway-id="gw-01"] [data-testid="gateway-pending"]')).to_have_count(0)

@@ -8,141 +8,38 @@ process behind, and a second start carrying on with the same data.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import psutil
 import pytest
 
-from maintainx.demo import DEMO_PASSWORD
+from cloud.auth.demo import DEMO_PASSWORD
 from maintainx.services import free_port
 from simulator.fleet import demo_fleet
+from tests.e2e.demo_kit import (
+    GATEWAYS,
+    PER_GATEWAY,
+    SEED,
+    Demo,
+    failing_machine_ids,
+    get,
+    quick_data_dir,
+    ticket_list,
+    wait_for,
+)
 
 pytestmark = pytest.mark.e2e
-
-GATEWAYS, PER_GATEWAY, SEED = 2, 3, 7
-# Faster than the demo's 1 Hz so a fault develops within the test's patience; physics per sample is the same.
-SAMPLE_HZ = 4.0
-# Seconds the demo waits before rolling out its second model version (60 by default); shorter here.
-ROLLOUT_AFTER_S = 20
-T = TypeVar("T")
-
-
-def wait_for(what: str, check: Callable[[], T | None], timeout: float, every: float = 1.0) -> T:
-    """Poll ``check`` until it returns something truthy; fail naming ``what`` on timeout."""
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if result:
-                return result
-        except Exception as exc:  # the system is still coming up
-            last_error = exc
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last_error})")
-
-
-# The demo's documented login (README): the API needs a token for everything but /api/health.
-DEMO_LOGIN = {"email": "engineer@demo", "password": DEMO_PASSWORD}
-
-
-def login(api: str) -> str:
-    """An access token for the demo engineer."""
-    request = urllib.request.Request(
-        api + "/api/auth/login",
-        data=json.dumps(DEMO_LOGIN).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as resp:
-        token: str = json.load(resp)["access_token"]
-    return token
-
-
-def get(api: str, path: str) -> Any:
-    """GET an API path as the demo engineer (logging in each time: the demo may have restarted)."""
-    request = urllib.request.Request(api + path, headers={"Authorization": f"Bearer {login(api)}"})
-    with urllib.request.urlopen(request, timeout=5) as resp:
-        return json.load(resp)
-
-
-def ticket_list(api: str) -> list[dict[str, Any]]:
-    """The newest tickets (one page of the largest size)."""
-    items: list[dict[str, Any]] = get(api, "/api/tickets?limit=200")["items"]
-    return items
-
-
-class Demo:
-    """One run of ``python -m maintainx demo`` as a newcomer would start it."""
-
-    def __init__(self, data_dir: Path, port: int) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MQTT_URL")}
-        self.log = open(data_dir.parent / f"demo-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "maintainx",
-                "demo",
-                "--rollout-after",
-                str(ROLLOUT_AFTER_S),
-                "--data-dir",
-                str(data_dir),
-                "--port",
-                str(port),
-                "--gateways",
-                str(GATEWAYS),
-                "--machines-per-gateway",
-                str(PER_GATEWAY),
-                "--sample-hz",
-                str(SAMPLE_HZ),
-                "--seed",
-                str(SEED),
-            ],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.api = f"http://127.0.0.1:{port}"
-
-    def descendants(self) -> list[psutil.Process]:
-        try:
-            return psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
-
-    def ctrl_c(self) -> None:
-        """Send SIGINT as a terminal's Ctrl-C does, and wait for a clean exit."""
-        self.proc.send_signal(signal.SIGINT)
-        assert self.proc.wait(60) == 0
-        self.log.close()
-
-    def output(self) -> str:
-        if not self.log.closed:
-            self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
 def data_dir() -> Path:
-    """A demo data folder whose first model is already trained (quick settings) to keep the test short."""
-    from model_registry.training.train import train_default_model
-    from tests.conftest import reachable_tmpdir
-
-    folder = reachable_tmpdir("maintainx-demo-") / "data"
-    version = train_default_model(folder / "models", quick=True)
-    (folder / "models" / "CURRENT").write_text(version.name)
-    return folder
+    """The first run's data folder (see :func:`quick_data_dir`)."""
+    return quick_data_dir()
 
 
 @pytest.fixture(scope="module")
@@ -155,11 +52,6 @@ def first_run(data_dir: Path) -> Iterator[Demo]:
         if demo.proc.poll() is None:
             demo.proc.kill()
         print(demo.output()[-3000:])
-
-
-def failing_machine_ids() -> set[str]:
-    fleet = demo_fleet(gateways=GATEWAYS, machines_per_gateway=PER_GATEWAY, seed=SEED)
-    return {str(m.id) for g in fleet for m in g.machines if m.failure}
 
 
 def test_the_demo_prints_its_login_and_refuses_anonymous_api_calls(first_run: Demo) -> None:
@@ -312,11 +204,68 @@ def test_a_second_model_version_reaches_its_canary_gateway_first_then_the_fleet(
     assert f"model {version}: {GATEWAYS}/{GATEWAYS} active" in output
 
 
+def test_the_terminal_shows_a_line_per_step_then_a_banner_naming_the_serving_model(
+    first_run: Demo, data_dir: Path
+) -> None:
+    output = wait_for(
+        "the banner", lambda: (out := first_run.output()) and "MaintainX is running" in out and out, 60
+    )
+    before = [line for line in output[: output.index("MaintainX is running")].splitlines() if line.strip()]
+    # Database, (second model trained), broker, processes started: no library's log lines in between.
+    assert len(before) <= 6, "\n".join(before)
+    assert " INFO " not in output and "alembic" not in output.lower()
+    first = (data_dir / "models" / "CURRENT").read_text().strip()
+    assert f"model serving: {first}" in output
+    assert f"API documentation: {first_run.api}/docs" in output
+
+
+def test_the_login_page_offers_the_demo_logins_and_the_api_docs_work_offline(first_run: Demo) -> None:
+    """The page lists the demo's logins; /docs, linked from the dashboard, loads nothing from outside."""
+    from playwright.sync_api import Route, expect, sync_playwright
+
+    from tests.e2e.browser import launch_chromium
+
+    outside: list[str] = []
+
+    def offline(route: Route) -> None:
+        # As on a plant network without Internet: only our own server answers.
+        if route.request.url.startswith(first_run.api) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        page.route("**/*", offline)
+        page.goto(first_run.api + "/")
+        logins = page.get_by_test_id("demo-logins")
+        expect(logins).to_contain_text(DEMO_PASSWORD)
+        for email in ("tech@demo", "engineer@demo", "admin@demo"):
+            expect(logins.get_by_role("button", name=email)).to_be_visible()
+        logins.get_by_role("button", name="engineer@demo").click()
+        expect(page.get_by_label("Email")).to_have_value("engineer@demo")
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(page.get_by_test_id("current-user")).to_have_attribute("data-role", "engineer")
+
+        page.get_by_role("link", name="API documentation").click()
+        page.wait_for_url(first_run.api + "/docs")
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("MaintainX")
+        expect(page.locator(".opblock").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    assert outside == []
+
+
 def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
     first_run: Demo, data_dir: Path
 ) -> None:
     machines_before = get(first_run.api, "/api/machines")
     tickets_before = {t["id"] for t in ticket_list(first_run.api)}
+    left_open = {t["id"] for t in ticket_list(first_run.api) if t["status"] != "RESOLVED"}
+    champion = get(first_run.api, "/api/registry/models/champion")["version"]
     children = first_run.descendants()
     assert len(children) >= 3 + GATEWAYS  # api, ingest, engine and one agent per gateway at least
 
@@ -335,9 +284,25 @@ def test_ctrl_c_leaves_no_process_behind_and_a_second_run_reuses_the_data(
         wait_for("the API again", lambda: get(second.api, "/api/health"), timeout=120)
         machines_after = get(second.api, "/api/machines")
         assert {m["id"] for m in machines_after} == {m["id"] for m in machines_before}
-        assert tickets_before <= {t["id"] for t in ticket_list(second.api)}
-        assert "Training the first model" not in second.output()
-        assert "Training a second model" not in second.output()
+        tickets_after = {t["id"]: t for t in ticket_list(second.api)}
+        assert tickets_before <= set(tickets_after)
+        output = second.output()
+        assert "Training the first model" not in output
+        assert "Training a second model" not in output
+        # A new simulated day: what the last run left open is closed, with a note; nothing stays open.
+        assert "New simulated day" in output
+        assert f"closed {len(left_open)} ticket(s) the previous run left open" in output
+        for ticket_id in left_open:
+            assert tickets_after[ticket_id]["status"] == "RESOLVED"
+            assert tickets_after[ticket_id]["outcome"] is None
+        # The banner names what serves: the version the first run's rollout made champion, no new rollout.
+        assert f"model serving: {champion}" in output
+        assert "will roll out" not in output and "nothing to do" not in output
+        wait_for(
+            "every gateway to serve the champion",
+            lambda: all(g["model_version"] == champion for g in get(second.api, "/api/gateways")),
+            timeout=90,
+        )
         second.ctrl_c()
     finally:
         if second.proc.poll() is None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from maintainx.commands import anomaly, evaluate
-from maintainx.commands.datasets import ENV_VAR, datasets_dir
+from maintainx.commands.datasets import ENV_VAR
 
 pytestmark = pytest.mark.integration
 
@@ -78,8 +79,9 @@ def test_anomaly_score_refuses_an_empty_file(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_eval_nab_prints_scores_consistent_with_its_per_file_scores(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], dataset: Callable[[str], Path]
 ) -> None:
+    dataset("nab")  # the command finds it itself; this skips (or, in CI, fails) when it is missing
     assert _run(["eval", "nab", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["threshold"] == 0.5
@@ -94,9 +96,11 @@ def test_eval_nab_prints_scores_consistent_with_its_per_file_scores(
     assert result["machine_temperature_score"] > 80
 
 
-def test_eval_ai4i_runs_on_a_subset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_ai4i_runs_on_a_subset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dataset: Callable[[str], Path]
+) -> None:
     # The full 5 x 5 run takes minutes on 2 cores; 3,000 rows and 1 x 2 folds prove the command end to end.
-    lines = (datasets_dir() / "ai4i2020" / "ai4i2020.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines = dataset("ai4i2020/ai4i2020.csv").read_text(encoding="utf-8-sig").splitlines()
     (tmp_path / "ai4i2020.csv").write_text("\n".join(lines[:3001]) + "\n")
     argv = ["eval", "ai4i", "--json", "--data-dir", str(tmp_path), "--repeats", "1", "--folds", "2"]
     assert _run(argv) == 0
@@ -106,9 +110,9 @@ def test_eval_ai4i_runs_on_a_subset(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_eval_ai4i_round_delta_t_reaches_the_settings(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dataset: Callable[[str], Path]
 ) -> None:
-    lines = (datasets_dir() / "ai4i2020" / "ai4i2020.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines = dataset("ai4i2020/ai4i2020.csv").read_text(encoding="utf-8-sig").splitlines()
     (tmp_path / "ai4i2020.csv").write_text("\n".join(lines[:1001]) + "\n")
     argv = ["eval", "ai4i", "--json", "--data-dir", str(tmp_path), "--repeats", "1", "--folds", "2"]
     assert _run([*argv, "--round-delta-t"]) == 0

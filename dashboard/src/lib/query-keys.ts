@@ -30,4 +30,5 @@ export const queryKeys = {
   technicians: () => ["users", "technicians"] as const,
   gateways: () => ["gateways"] as const,
   policy: () => ["policy"] as const,
+  pendingMachines: () => ["machines", "pending"] as const,
 };

@@ -35,6 +35,8 @@ export interface Machine {
   open_tickets: number;
   /** The newest resolution of one of its tickets (a repair sent); a risk from before it is stale. */
   last_repair_at?: IsoTime | null;
+  /** Bound to the gateway that announced it, awaiting an engineer's approval; absent from older APIs. */
+  pending?: boolean;
 }
 
 export interface ReadingSeries {
@@ -199,6 +201,10 @@ export interface Gateway {
   dropped: Record<string, number>;
   last_error: string | null;
   machine_count: number;
+  /** Machines it announced that await an engineer's approval (included in machine_count). */
+  pending_machines: number;
+  /** Rows it sent for machines of other gateways: refused, dead-lettered (reason foreign_machine). */
+  foreign_rows: number;
 }
 
 /** GET /api/health as anyone gets it: a load balancer's answer. */

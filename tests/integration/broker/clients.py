@@ -26,14 +26,23 @@ class TestClient:
     __test__ = False  # not a pytest test class
 
     def __init__(
-        self, port: int, username: str | None, password: str | None, *, tls: ssl.SSLContext | None = None
+        self,
+        port: int,
+        username: str | None,
+        password: str | None,
+        *,
+        tls: ssl.SSLContext | None = None,
+        client_id: str | None = None,
     ) -> None:
         self.messages: list[mqtt.MQTTMessage] = []
+        self.disconnects = 0  # times the broker dropped this connection (not counting close())
         self._cond = threading.Condition()
         self._connack: ReasonCode | None = None
         self._subacks: dict[int, list[ReasonCode]] = {}
         self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:10]}", protocol=mqtt.MQTTv311
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id or f"test-{uuid.uuid4().hex[:10]}",
+            protocol=mqtt.MQTTv311,
         )
         if username is not None:
             self._client.username_pw_set(username, password)
@@ -42,6 +51,8 @@ class TestClient:
         self._client.on_connect = self._on_connect
         self._client.on_subscribe = self._on_subscribe
         self._client.on_message = self._on_message
+        self._client.on_disconnect = self._on_disconnect
+        self._closing = False
         self._port = port
 
     def connect(self) -> TestClient:
@@ -88,12 +99,19 @@ class TestClient:
 
     def close(self) -> None:
         """Disconnect and stop the network thread."""
+        self._closing = True
         self._client.disconnect()
         self._client.loop_stop()
 
     def _on_connect(self, _c: mqtt.Client, _u: object, _f: object, reason: ReasonCode, _p: object) -> None:
         with self._cond:
             self._connack = reason
+            self._cond.notify_all()
+
+    def _on_disconnect(self, _c: mqtt.Client, _u: object, _f: object, _r: object, _p: object) -> None:
+        with self._cond:
+            if not self._closing:
+                self.disconnects += 1
             self._cond.notify_all()
 
     def _on_subscribe(

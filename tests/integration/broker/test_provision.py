@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 
 from cloud.broker import (
-    SERVICES,
     BrokerSecurityError,
     CredentialsFileError,
     Role,
     hash_password,
     provision,
+    service_username,
+    service_usernames,
     verify_password,
 )
 from cloud.broker.__main__ import main
+from cloud.broker.provision import DEFAULT_INGEST_WORKERS
 from tests.integration.broker.clients import ConnectRefused, TestClient
 from tests.integration.broker.conftest import GATEWAYS, SecuredBroker
 
@@ -29,7 +31,7 @@ MOSQUITTO_PASSWD = "/usr/bin/mosquitto_passwd"
 
 
 def test_every_provisioned_client_logs_in(secured: SecuredBroker) -> None:
-    for username in (*GATEWAYS, *SERVICES.values()):
+    for username in (*GATEWAYS, *service_usernames(DEFAULT_INGEST_WORKERS)):
         TestClient(secured.broker.port, username, secured.password(username)).connect().close()
 
 
@@ -56,7 +58,8 @@ def test_reprovisioning_keeps_passwords_adds_and_revokes_gateways_on_reload(secu
     before = dict(secured.provisioned.passwords)
     again = provision(secured.provisioned.out_dir, ["gw-02", "gw-03"])
     assert again.passwords["gw-02"] == before["gw-02"]
-    assert again.passwords[SERVICES[Role.INGEST]] == before[SERVICES[Role.INGEST]]
+    ingest = service_username(Role.INGEST)
+    assert again.passwords[ingest] == before[ingest]
     assert "gw-01" not in again.passwords
     assert not (again.out_dir / "gateways" / "gw-01.env").exists()
     secured.broker.reload()
@@ -88,8 +91,9 @@ def test_secrets_are_private_and_env_files_carry_each_login(tmp_path: Path) -> N
         "MAINTAINX_AGENT_MQTT_USERNAME": "gw-01",
         "MAINTAINX_AGENT_MQTT_PASSWORD": result.passwords["gw-01"],
     }
-    service = (tmp_path / "services" / "ingest.env").read_text()
-    assert "MAINTAINX_MQTT_USERNAME=cloud.ingest\n" in service
+    for k in range(1, DEFAULT_INGEST_WORKERS + 1):
+        service = (tmp_path / "services" / f"ingest-{k}.env").read_text()
+        assert f"MAINTAINX_MQTT_USERNAME=cloud.ingest.{k}\n" in service
     assert result.passwords["gw-01"] not in result.password_file.read_text()
 
 

@@ -57,8 +57,8 @@ def test_an_agent_publishes_over_tls_with_the_ca_in_ssl_cert_file(
 def test_a_cloud_service_connects_over_tls_with_its_own_login(secured: SecuredBroker) -> None:
     settings = Settings(
         mqtt_url=secured.broker.tls_url,
-        mqtt_username="cloud.ingest",
-        mqtt_password=SecretStr(secured.password("cloud.ingest")),
+        mqtt_username="cloud.ingest.1",
+        mqtt_password=SecretStr(secured.password("cloud.ingest.1")),
     )
     endpoint = settings.mqtt_endpoint()
     assert endpoint.tls

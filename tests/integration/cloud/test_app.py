@@ -88,6 +88,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
     assert paths == {
         "/api/health",
         "/api/auth/login",
+        "/api/auth/demo",
         "/api/auth/me",
         "/api/auth/service-tokens",
         "/api/auth/service-tokens/{token_id}",
@@ -101,6 +102,9 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/machines/{machine_id}",
         "/api/machines/{machine_id}/readings",
         "/api/machines/{machine_id}/predictions",
+        "/api/machines/{machine_id}/approve",
+        "/api/machines/{machine_id}/gateway",
+        "/api/machines/{machine_id}/events",
         "/api/tickets",
         "/api/tickets/{ticket_id}",
         "/api/tickets/{ticket_id}/comments",

@@ -1,5 +1,6 @@
-// Route "/gateways": the gateways table.
+// Route "/gateways": the gateways table and the machines they announced that await approval.
 import { GatewaysTable } from "@/features/gateways/components/gateways-table";
+import { PendingMachines } from "@/features/gateways/components/pending-machines";
 
 export function GatewaysRoute() {
   return (
@@ -8,6 +9,8 @@ export function GatewaysRoute() {
         <h1>Gateways</h1>
       </header>
       <GatewaysTable />
+      <h2>Machines awaiting approval</h2>
+      <PendingMachines />
     </>
   );
 }

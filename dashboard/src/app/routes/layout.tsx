@@ -62,6 +62,9 @@ export function Layout() {
       <main className="page">
         <Outlet />
       </main>
+      <footer className="page-footer small muted">
+        <a href="/docs">API documentation</a>
+      </footer>
     </>
   );
 }

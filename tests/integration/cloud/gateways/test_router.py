@@ -39,6 +39,8 @@ def test_gateways_are_listed_with_their_status_and_machine_count(client: TestCli
         "dropped": {"outbox_full": 7},
         "last_error": "model latency over budget",
         "machine_count": 2,
+        "pending_machines": 0,
+        "foreign_rows": 0,
     }
     assert busy["last_seen"].endswith("Z")
 

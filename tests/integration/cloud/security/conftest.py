@@ -14,7 +14,13 @@ from cloud.config import Settings
 
 # Routes anyone may call without a token.
 # Agents fetch model artifacts by hash with no API token: the signed manifest is what they trust.
-OPEN_ROUTES = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/registry/blobs/{sha256}")}
+# The login page asks whether this is the demo (outside it the answer lists no login).
+OPEN_ROUTES = {
+    ("GET", "/api/health"),
+    ("POST", "/api/auth/login"),
+    ("GET", "/api/auth/demo"),
+    ("GET", "/api/registry/blobs/{sha256}"),
+}
 
 
 def api_routes() -> list[tuple[str, str]]:

@@ -111,6 +111,8 @@ TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("DELETE", "/api/auth/service-tokens/{token_id}"): (None, 403),
     ("PATCH", "/api/machines/{machine_id}"): ({"name": "Renamed"}, 403),
     ("DELETE", "/api/machines/{machine_id}"): (None, 403),
+    ("POST", "/api/machines/{machine_id}/approve"): ({}, 403),
+    ("PUT", "/api/machines/{machine_id}/gateway"): ({"gateway_id": "gw-01"}, 403),
     ("PATCH", "/api/sites/{site_id}"): ({"name": "Renamed"}, 403),
     ("DELETE", "/api/sites/{site_id}"): (None, 403),
     ("PATCH", "/api/lines/{line_id}"): ({"name": "Renamed"}, 403),

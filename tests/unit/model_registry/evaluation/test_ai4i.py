@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from maintainx.commands.datasets import datasets_dir
 from model_registry.evaluation.ai4i import Ai4iSettings, cross_validate, load_ai4i
 from model_registry.evaluation.ai4i_features import FEATURE_NAMES, features
 from model_registry.evaluation.errors import CsvFormatError
@@ -20,7 +20,7 @@ HEADER = (
     "UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],"
     "Tool wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF\n"
 )
-DATASET = datasets_dir() / "ai4i2020" / "ai4i2020.csv"
+AI4I_CSV = "ai4i2020/ai4i2020.csv"
 
 
 def _row(type_code: str, *sensors: float, delta_t_decimals: int | None = None) -> dict[str, float]:
@@ -67,15 +67,18 @@ def test_heat_flag_follows_float64_temperature_difference_unless_rounded() -> No
     assert _row("L", *below, delta_t_decimals=1)["temp_difference_K"] == 8.6
 
 
-def test_limit_flags_reproduce_the_generators_failure_modes_on_every_row() -> None:
+def test_limit_flags_reproduce_the_generators_failure_modes_on_every_row(
+    dataset: Callable[[str], Path],
+) -> None:
     # The test reads the mode columns to check the flags; the runner never does (next test).
-    x, _ = load_ai4i(DATASET)
-    with DATASET.open(encoding="utf-8-sig", newline="") as fh:
+    csv_path = dataset(AI4I_CSV)
+    x, _ = load_ai4i(csv_path)
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
         modes = np.array([[int(r[m]) for m in ("HDF", "PWF", "OSF")] for r in csv.DictReader(fh)])
     flags = x[:, [FEATURE_NAMES.index(f"{n}_limit_crossed") for n in ("heat", "power", "strain")]]
     assert modes.sum(axis=0).tolist() == [115, 95, 98]
     assert np.array_equal(flags, modes)
-    rounded, _ = load_ai4i(DATASET, delta_t_decimals=1)
+    rounded, _ = load_ai4i(csv_path, delta_t_decimals=1)
     heat = FEATURE_NAMES.index("heat_limit_crossed")
     assert int(rounded[:, heat].sum()) == 115 - 12  # the 12 heat failures printed at dT = 8.6 K
 
@@ -98,9 +101,11 @@ def test_unknown_product_type_names_the_line(tmp_path: Path) -> None:
         load_ai4i(path)
 
 
-def test_cross_validation_on_a_subset_finds_most_failures(tmp_path: Path) -> None:
+def test_cross_validation_on_a_subset_finds_most_failures(
+    tmp_path: Path, dataset: Callable[[str], Path]
+) -> None:
     # The full 5x5 run takes minutes; 4,000 rows and 2 folds prove the pipeline end to end in seconds.
-    lines = DATASET.read_text(encoding="utf-8-sig").splitlines()
+    lines = dataset(AI4I_CSV).read_text(encoding="utf-8-sig").splitlines()
     subset = tmp_path / "subset.csv"
     subset.write_text("\n".join(lines[:4001]) + "\n")
     result = cross_validate(subset, Ai4iSettings(repeats=1, folds=2, trees=30))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from maintainx.commands.datasets import datasets_dir
 from model_registry.evaluation.csvdata import load_series
 from model_registry.evaluation.nab import FILES, NabResult, load_windows, score_file, window_bounds
 
@@ -25,8 +27,8 @@ PUBLISHED_RAW = {
 
 
 @pytest.fixture(scope="module")
-def numenta_result() -> NabResult:
-    nab = datasets_dir() / "nab"
+def numenta_result(dataset: Callable[[str], Path]) -> NabResult:
+    nab = dataset("nab")
     windows = load_windows(nab)
     result = NabResult(NUMENTA_THRESHOLD)
     for name in FILES:

@@ -1,8 +1,10 @@
-// The sign-in page: email and password; says plainly when they are wrong or when to try again.
+// The sign-in page: email and password; says plainly when they are wrong or when to try again. In the demo
+// it lists the demo's logins (one click fills the form) and links the API documentation.
 import { type FormEvent, useState } from "react";
 
 import { ApiError, errorMessage } from "@/lib/api-client";
 
+import { type DemoInfo, useDemoInfo } from "../api/demo-logins";
 import { useLogin } from "../api/login";
 
 function loginError(error: unknown): string {
@@ -15,10 +17,36 @@ function loginError(error: unknown): string {
   return errorMessage(error);
 }
 
+function DemoLogins({ info, choose }: { info: DemoInfo; choose: (email: string) => void }) {
+  if (!info.demo || !info.password || info.logins.length === 0) return null;
+  return (
+    <section className="card login__demo" aria-label="Demo logins" data-testid="demo-logins">
+      <p>
+        This is the demo. Sign in as any of these with the password <code>{info.password}</code>:
+      </p>
+      <ul className="login__demo-list">
+        {info.logins.map((login) => (
+          <li key={login.email}>
+            <button type="button" className="button button--ghost" onClick={() => choose(login.email)}>
+              {login.email}
+            </button>{" "}
+            <span className="muted small">{login.role}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function LoginForm() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const loginMutation = useLogin();
+  const demo = useDemoInfo();
+  const chooseDemoLogin = (demoEmail: string) => {
+    setEmail(demoEmail);
+    setPassword(demo?.password ?? "");
+  };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -62,6 +90,10 @@ export function LoginForm() {
           {loginMutation.isPending ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      {demo && <DemoLogins info={demo} choose={chooseDemoLogin} />}
+      <a className="login__docs small" href="/docs">
+        API documentation
+      </a>
     </div>
   );
 }

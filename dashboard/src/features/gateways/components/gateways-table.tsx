@@ -1,4 +1,5 @@
-// The gateways table: online, last seen, versions, outbox depth and what the edge had to drop.
+// The gateways table: online, last seen, versions, outbox depth, what the edge had to drop, and what the
+// cloud refused because the gateway wrote for machines of another gateway.
 import { OnlineBadge } from "@/components/badges";
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
 import { formatAge, formatDateTime, sumCounts } from "@/lib/format";
@@ -30,6 +31,9 @@ export function GatewaysTable() {
             <th scope="col" className="num">
               Dropped
             </th>
+            <th scope="col" className="num" title="Rows sent for machines of other gateways, refused">
+              Refused
+            </th>
             <th scope="col">Last error</th>
           </tr>
         </thead>
@@ -52,6 +56,12 @@ export function GatewaysTable() {
                 </td>
                 <td data-label="Machines" className="num">
                   {g.machine_count}
+                  {g.pending_machines > 0 ? (
+                    <span className="warn" data-testid="gateway-pending">
+                      {" "}
+                      ({g.pending_machines} pending)
+                    </span>
+                  ) : null}
                 </td>
                 <td data-label="Model">{g.model_version ?? "—"}</td>
                 <td data-label="Agent">{g.agent_version ?? "—"}</td>
@@ -64,6 +74,18 @@ export function GatewaysTable() {
                   title={breakdown || undefined}
                 >
                   {dropped}
+                </td>
+                <td
+                  data-label="Refused"
+                  data-testid="gateway-refused"
+                  className={`num${g.foreign_rows > 0 ? " bad" : ""}`}
+                  title={
+                    g.foreign_rows > 0
+                      ? "Readings, predictions or status entries for machines of other gateways; see dead letters (foreign_machine)"
+                      : undefined
+                  }
+                >
+                  {g.foreign_rows}
                 </td>
                 <td data-label="Last error" className="last-error">
                   {g.last_error ?? "—"}

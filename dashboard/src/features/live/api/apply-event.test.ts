@@ -94,6 +94,8 @@ describe("upsertGateway", () => {
     dropped: {},
     last_error: null,
     machine_count: 1,
+    pending_machines: 0,
+    foreign_rows: 0,
   });
 
   it("replaces a known gateway in place and adds a new one in id order", () => {
