@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 # Repository root, for defaults that point into the source tree (the built dashboard).
@@ -90,6 +90,14 @@ class Settings(BaseSettings):
     # How long a worker trusts a cached machine -> gateway binding: an engineer's re-home takes effect for
     # the new gateway at once and stops the old one's writes within this many seconds (docs/security.md).
     ingest_owner_cache_s: float = Field(default=5.0, ge=0, le=300)
+    # The plausible event-time window around the cloud's clock (docs/architecture.md, "Time"): readings,
+    # predictions and statuses older than max_age or further than max_ahead in the future are dead-lettered.
+    # A month back covers an edge outbox replaying after a long outage; a few minutes ahead covers a gateway
+    # clock that runs a little fast. Rows older than late_after at arrival are stored and counted as late.
+    # max_ahead is capped at a day: a stored status further ahead than that is treated as implausible.
+    ingest_max_age_s: float = Field(default=30 * 86400.0, gt=0)
+    ingest_max_ahead_s: float = Field(default=300.0, ge=0, le=86400.0)
+    ingest_late_after_s: float = Field(default=3600.0, gt=0)
 
     # Storage: day partitions created this many days ahead; raw rows (sensor_data, predictions) and
     # 1-minute roll-ups dropped after this many days (unset keeps them forever; hourly roll-ups are
@@ -128,6 +136,15 @@ class Settings(BaseSettings):
     engine_horizon_h: float = Field(default=24.0, gt=0)
     engine_high_ttf_h: float = Field(default=12.0, ge=0)
     engine_critical_ttf_h: float = Field(default=4.0, ge=0)
+
+    @model_validator(mode="after")
+    def _check_time_window(self) -> Settings:
+        if self.ingest_late_after_s > self.ingest_max_age_s:
+            raise ValueError(
+                f"MAINTAINX_INGEST_LATE_AFTER_S ({self.ingest_late_after_s:g}) must not exceed "
+                f"MAINTAINX_INGEST_MAX_AGE_S ({self.ingest_max_age_s:g})"
+            )
+        return self
 
     @field_validator("mqtt_url")
     @classmethod

@@ -14,6 +14,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from cloud.timestamps import register_bounded_timestamps
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Every module that defines tables; importing them fills Base.metadata (migrations compare against it).
 MODEL_MODULES = (
@@ -70,7 +72,10 @@ def load_models() -> sa.MetaData:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` that checks pooled connections before use (the database may have restarted)."""
     kwargs.setdefault("pool_pre_ping", True)
-    return sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    # A stored time beyond Python's years 1..9999 must not make a read raise (cloud/timestamps.py).
+    sa.event.listen(engine, "connect", lambda connection, _record: register_bounded_timestamps(connection))
+    return engine
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

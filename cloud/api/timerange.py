@@ -12,11 +12,37 @@ from pydantic import AfterValidator
 from cloud.errors import InvalidRequestError
 
 DEFAULT_SPAN = timedelta(hours=1)
+# The event times a range may name: stored data lies between the epoch and a little past now (ingestion
+# checks event times), and these bounds keep every date computation on a range far from Python's limits.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+ALLOWED = f"{EARLIEST.isoformat().replace('+00:00', 'Z')} to {LATEST.isoformat().replace('+00:00', 'Z')}"
 
 
 def to_utc(value: datetime) -> datetime:
-    """``value`` in UTC; a naive time is taken to be UTC already (invariant 7)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """``value`` in UTC; a naive time is taken to be UTC already (invariant 7).
+
+    Raises ValueError (a 422 in a request) for a time UTC cannot represent, e.g. 9999-12-31T23:59:59-01:00.
+    """
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{value.isoformat()} is not representable in UTC (years 1 to 9999)") from exc
+
+
+def _bounded(value: datetime, name: str) -> datetime:
+    """``value`` in UTC when it lies in the range the API serves; InvalidRequestError (422) otherwise."""
+    try:
+        utc = to_utc(value)
+    except ValueError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise InvalidRequestError(
+            f"{name} {value.isoformat()} is outside the range the API serves: {ALLOWED}", ("query", name)
+        )
+    return utc
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(to_utc)]
@@ -37,12 +63,12 @@ class TimeRange:
 
 
 def time_range(
-    start: Annotated[datetime | None, Query(description="RFC 3339; default end - 1 hour")] = None,
-    end: Annotated[datetime | None, Query(description="RFC 3339; default now")] = None,
+    start: Annotated[datetime | None, Query(description=f"RFC 3339, {ALLOWED}; default end - 1 hour")] = None,
+    end: Annotated[datetime | None, Query(description=f"RFC 3339, {ALLOWED}; default now")] = None,
 ) -> TimeRange:
-    """The requested range with its defaults; refuses a range that does not move forward."""
-    end_utc = to_utc(end) if end is not None else datetime.now(UTC)
-    start_utc = to_utc(start) if start is not None else end_utc - DEFAULT_SPAN
+    """The requested range with its defaults; refuses a range outside ``ALLOWED`` or not moving forward."""
+    end_utc = _bounded(end, "end") if end is not None else datetime.now(UTC)
+    start_utc = _bounded(start, "start") if start is not None else end_utc - DEFAULT_SPAN
     if start_utc >= end_utc:
         raise InvalidRequestError(
             f"start ({start_utc.isoformat()}) must be before end ({end_utc.isoformat()})",

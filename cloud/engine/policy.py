@@ -8,8 +8,11 @@ Rules (invariant 6, "tickets come from a policy, not a threshold"):
 - N-of-M with hysteresis: a ticket opens when N of the last M verdicts reach the *enter* level; after a
   ticket is resolved the machine is re-armed only once a verdict falls below the lower *exit* level, so a
   machine hovering around the threshold does not open ticket after ticket.
-- Freshness (event time): the newest prediction must be recent, so predictions replayed after an outage
-  never open (or escalate) tickets for the past.
+- Freshness: the newest prediction must have arrived recently (ingestion time, the cloud's clock) and have
+  been recent when it arrived (its event time corrected by the gateway's measured clock offset), so
+  predictions replayed after an outage never open (or escalate) tickets for the past, while a gateway whose
+  clock runs slow delays no ticket. Without an ingestion time (the offline fleet evaluation) event time is
+  the only clock.
 - De-duplication: at most one OPEN / IN_PROGRESS ticket per machine and fault (the database's partial unique
   index backs this); a worsening situation raises its priority instead, and a priority is never lowered.
   While a machine has an open ticket, its verdicts count towards that ticket whatever fault they name: a
@@ -87,6 +90,17 @@ class Observation:
     features: Mapping[str, float] | None = None
     # The failure mode the model names, when it has a fault classifier; None = it does not say.
     fault: str | None = None
+    # When the cloud stored it (None: not known, as in the offline evaluation) and how far its gateway's
+    # clock ran ahead of the cloud's (cloud.ingestion.clock).
+    ingested_at: datetime | None = None
+    clock_offset: timedelta = timedelta(0)
+
+    def is_fresh(self, now: datetime, max_age: timedelta) -> bool:
+        """Whether this verdict is about the present: arrived within ``max_age`` and was recent then."""
+        if self.ingested_at is None:
+            return now - self.ts <= max_age
+        age_on_arrival = self.ingested_at - (self.ts - self.clock_offset)
+        return now - self.ingested_at <= max_age and age_on_arrival <= max_age
 
     def reason(self) -> dict[str, Any]:
         """The ticket's ``reason`` document for a ticket this prediction tripped."""
@@ -200,7 +214,7 @@ class TicketPolicy:
         """
         c = self.config
         window = sorted(recent, key=lambda o: o.ts)[-c.window :]
-        if len(window) < c.required or now - window[-1].ts > c.max_age:
+        if len(window) < c.required or not window[-1].is_fresh(now, c.max_age):
             return None
         risk = sorted((o.failure_prob for o in window), reverse=True)[c.required - 1]
         if risk < (c.enter_threshold if level is None else level):

@@ -43,6 +43,8 @@ from cloud.engine.settings import policy_config
 from cloud.engine.signals import reading_trends, signal_drivers
 from cloud.engine.state import TicketKey, read_ticket_state, record_event
 from cloud.engine.store import effective_config
+from cloud.gateways.models import Gateway
+from cloud.ingestion.timecheck import TimeWindow
 from cloud.machines.models import Machine
 from cloud.predictions.models import Prediction
 from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
@@ -83,8 +85,14 @@ class TicketEngine:
         policy: TicketPolicy | None = None,
         clock: Callable[[], datetime] = _now,
         policy_reload_s: float | None = None,
+        window: TimeWindow | None = None,
     ) -> None:
-        """``policy_reload_s``: re-read the policy stored through the API this often (None: never)."""
+        """``policy_reload_s``: re-read the policy stored through the API this often (None: never).
+
+        ``window``: the event times ingestion accepts; predictions outside it (stored before event times
+        were checked) are never read, so a future-dated row cannot hide the present ones.
+        """
+        self._window = window or TimeWindow()
         self._sessions = sessions
         self.policy = policy or TicketPolicy()
         self._clock = clock
@@ -131,7 +139,7 @@ class TicketEngine:
             return result
 
     def _evaluate(self, session: Session, machine_ids: list[uuid.UUID], now: datetime) -> TickResult:
-        recent = self._recent(session, machine_ids)
+        recent = self._recent(session, machine_ids, now)
         state = read_ticket_state(session, machine_ids, self.policy.config.exit_threshold)
         machines = {
             row.id: row
@@ -194,7 +202,9 @@ class TicketEngine:
             return 0, 1
         return 0, 0
 
-    def _recent(self, session: Session, machine_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Observation]]:
+    def _recent(
+        self, session: Session, machine_ids: list[uuid.UUID], now: datetime
+    ) -> dict[uuid.UUID, list[Observation]]:
         # One array parameter, not a VALUES list: the statement text stays the same, so it is cached. Rows
         # come back tagged with the id's position in the array (ordinality), which is cheaper than a UUID.
         ids = (
@@ -210,8 +220,14 @@ class TicketEngine:
                 Prediction.model_version,
                 Prediction.features,
                 Prediction.fault,
+                Prediction.ingested_at,
+                Gateway.clock_offset_s,
             )
-            .where(Prediction.machine_id == ids.c.id)
+            .outerjoin(Gateway, Gateway.id == Prediction.gateway_id)
+            .where(
+                Prediction.machine_id == ids.c.id,
+                Prediction.timestamp.between(*self._window.bounds(now)),
+            )
             .order_by(Prediction.timestamp.desc())
             .limit(self.policy.config.window)
             .lateral("last")
@@ -226,6 +242,8 @@ class TicketEngine:
                     row.model_version,
                     row.features,
                     row.fault,
+                    row.ingested_at,
+                    timedelta(seconds=row.clock_offset_s or 0.0),
                 )
             )
         return out
@@ -320,7 +338,10 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
             signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.resolved_database_url())
     ticket_engine = TicketEngine(
-        session_factory(engine), TicketPolicy(policy_config(settings)), policy_reload_s=POLICY_RELOAD_S
+        session_factory(engine),
+        TicketPolicy(policy_config(settings)),
+        policy_reload_s=POLICY_RELOAD_S,
+        window=TimeWindow.from_settings(settings),
     )
     logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
     try:

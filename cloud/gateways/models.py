@@ -28,5 +28,13 @@ class Gateway(Base):
     session: Mapped[str | None]
     # Rows (readings, predictions, status entries) it sent for machines of other gateways: dead-lettered.
     foreign_rows: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
+    # How far the gateway's clock runs ahead of the cloud's (negative: behind), measured from its batches'
+    # sent_at (cloud.ingestion.clock), and when last measured; the window columns are how it is kept.
+    clock_offset_s: Mapped[float | None]
+    clock_offset_at: Mapped[datetime | None]
+    clock_window_max_s: Mapped[float | None]
+    clock_window_start: Mapped[datetime | None]
+    # Rows stored although their event time was older than MAINTAINX_INGEST_LATE_AFTER_S on arrival.
+    late_rows: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())

@@ -23,6 +23,12 @@ class GatewayRead(BaseModel):
     pending_machines: int = 0
     # Rows it sent for machines of other gateways, all dead-lettered (reason foreign_machine).
     foreign_rows: int = 0
+    # Seconds the gateway's clock runs ahead of the cloud's (negative: behind), transit included; None
+    # until its first readings or predictions arrive.
+    clock_offset_s: float | None = None
+    clock_offset_at: UtcDatetime | None = None
+    # Rows stored late (a backlog older than MAINTAINX_INGEST_LATE_AFTER_S when it arrived).
+    late_rows: int = 0
 
 
 class SeqGaps(BaseModel):

@@ -44,6 +44,9 @@ def to_schema(gateway: Gateway, machine_count: int, pending_machines: int = 0) -
         machine_count=machine_count,
         pending_machines=pending_machines,
         foreign_rows=gateway.foreign_rows,
+        clock_offset_s=gateway.clock_offset_s,
+        clock_offset_at=gateway.clock_offset_at,
+        late_rows=gateway.late_rows,
     )
 
 

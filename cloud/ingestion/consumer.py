@@ -19,6 +19,7 @@ from cloud.config import MqttEndpoint
 from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
+from cloud.ingestion.timecheck import TimeWindow
 from cloud.ingestion.writer import prepare
 from contract.codec import encode
 from contract.payloads import CommitAck
@@ -50,9 +51,18 @@ class MqttConsumer:
     """
 
     def __init__(
-        self, endpoint: MqttEndpoint, *, client_id: str, share_group: str, inbox: queue.Queue[Routed]
+        self,
+        endpoint: MqttEndpoint,
+        *,
+        client_id: str,
+        share_group: str,
+        inbox: queue.Queue[Routed],
+        window: TimeWindow | None = None,
     ) -> None:
         self.endpoint = endpoint
+        # Event times outside this window around the receive time are dead-lettered (None: only the
+        # times UTC cannot represent).
+        self.window = window
         self.inbox = inbox
         self._subscriptions = subscriptions(share_group)
         self._lock = threading.Lock()
@@ -191,7 +201,7 @@ class MqttConsumer:
         # (The broker refuses topics that are not UTF-8, MQTT 3.1.1 section 4.7.3, so msg.topic decodes.)
         inbound = Inbound(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self._epoch)
         try:
-            routed = prepare(route(inbound))
+            routed = prepare(route(inbound, self.window))
         except Exception as exc:
             # An exception here would end paho's network thread and with it all ingestion, at every
             # redelivery of the message: it becomes a dead letter instead (and is acknowledged).

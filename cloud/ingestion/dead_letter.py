@@ -34,6 +34,8 @@ class Reason(enum.StrEnum):
     CONFLICT = "conflict"
     # Data or a status entry for a machine bound to another gateway (cloud/ingestion/ownership.py).
     FOREIGN_MACHINE = "foreign_machine"
+    # An event time outside the plausible window around the cloud's clock (cloud.ingestion.timecheck).
+    OUT_OF_WINDOW = "out_of_window"
 
 
 @dataclass(frozen=True, slots=True)

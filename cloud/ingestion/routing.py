@@ -1,11 +1,14 @@
-"""Decode routing: pick the payload type from the topic, validate, and turn every failure into a reason."""
+"""Decode routing: pick the payload type from the topic, validate, check event times, and turn every
+failure into a reason."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
+from cloud.ingestion.timecheck import TimeWindow, clock_offset_s, screen
 from contract.codec import ContractError, decode
 from contract.payloads import GatewayStatus, PredictionBatch, TelemetryBatch
 from contract.topics import Kind, TopicError, parse
@@ -28,6 +31,12 @@ class Accepted:
     body: Body
     # The rows as COPY text, made ahead by ``writer.prepare`` (None: the writer makes it when writing).
     copy_text: str | None = None
+    # Rows stored although older than the window's late_after (a backlog): counted on the gateway.
+    late_rows: int = 0
+    # The sender's clock against ours, from the batch's sent_at (None for a status).
+    clock_offset_s: float | None = None
+    # The records of this message refused for their time, dead-lettered beside the rows that are kept.
+    out_of_window: Rejected | None = None
 
     @property
     def rows(self) -> int:
@@ -55,8 +64,12 @@ class Ignored:
 Routed = Accepted | Rejected | Ignored
 
 
-def route(message: Inbound) -> Routed:
-    """Decode ``message`` by its topic's kind; anything that breaks the contract comes back as Rejected."""
+def route(message: Inbound, window: TimeWindow | None = None, now: datetime | None = None) -> Routed:
+    """Decode ``message`` by its topic's kind; anything that breaks the contract comes back as Rejected.
+
+    ``now`` is when it was received (default: the clock now); records whose event time falls outside
+    ``window`` around it are refused (with no window, only times UTC cannot represent).
+    """
     try:
         topic = parse(message.topic)
     except TopicError as exc:
@@ -77,4 +90,11 @@ def route(message: Inbound) -> Routed:
             Reason.GATEWAY_MISMATCH,
             f"payload gateway_id {body.gateway_id!r} differs from topic gateway {topic.gateway_id!r}",
         )
-    return Accepted(message, topic.gateway_id, body)
+    now = now or datetime.now(UTC)
+    screened = screen(body, now, window)
+    refused = None if screened.problem is None else Rejected(message, Reason.OUT_OF_WINDOW, screened.problem)
+    if screened.body is None:
+        assert refused is not None
+        return refused
+    offset = None if isinstance(body, GatewayStatus) else clock_offset_s(body.sent_at, now)
+    return Accepted(message, topic.gateway_id, screened.body, None, screened.late, offset, refused)

@@ -17,6 +17,8 @@ class WriteStats:
     statuses: int = 0
     placeholders: int = 0
     dead_letters: int = 0
+    # Rows stored although their event time was older than the window's late_after (a backlog).
+    late: int = 0
     newest_event_ts: datetime | None = None
     dead_letter_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -35,6 +37,7 @@ class WriteStats:
             "statuses": self.statuses,
             "placeholders": self.placeholders,
             "dead_letters": self.dead_letters,
+            "late": self.late,
         }
 
     def add(self, other: WriteStats) -> None:
@@ -46,6 +49,7 @@ class WriteStats:
         self.statuses += other.statuses
         self.placeholders += other.placeholders
         self.dead_letters += other.dead_letters
+        self.late += other.late
         self.newest_event_ts = latest(self.newest_event_ts, other.newest_event_ts)
         for reason, count in other.dead_letter_reasons.items():
             self.dead_letter_reasons[reason] = self.dead_letter_reasons.get(reason, 0) + count

@@ -34,7 +34,10 @@ ON CONFLICT (id) DO UPDATE SET
     online = EXCLUDED.online, last_seen = EXCLUDED.last_seen, agent_version = EXCLUDED.agent_version,
     model_version = EXCLUDED.model_version, outbox_depth = EXCLUDED.outbox_depth, dropped = EXCLUDED.dropped,
     last_error = EXCLUDED.last_error, session = EXCLUDED.session, updated_at = now()
-WHERE gateways.last_seen IS NULL OR gateways.last_seen < EXCLUDED.last_seen"""
+WHERE gateways.last_seen IS NULL OR gateways.last_seen < EXCLUDED.last_seen
+    -- A stored time further ahead than any accepted status can be (a clock gone wrong before the time
+    -- check existed) must not freeze the gateway.
+    OR gateways.last_seen > now() + interval '1 day'"""
 # The broker published the will of this connection: the gateway is gone, whatever the will's ts says.
 _WILL = """
 UPDATE gateways SET online = false, updated_at = now()

@@ -33,6 +33,7 @@ from cloud.ingestion.heartbeat import HEARTBEAT_INTERVAL_S, Progress, write_hear
 from cloud.ingestion.ownership import Ownership
 from cloud.ingestion.routing import Routed
 from cloud.ingestion.stats import WriteStats
+from cloud.ingestion.timecheck import TimeWindow
 from cloud.ingestion.writer import write_batch, write_one_by_one
 from cloud.storage.partitions import ensure_partitions
 
@@ -61,6 +62,7 @@ class IngestWorker:
             client_id=f"maintainx-ingest-{self.worker_id}",
             share_group=settings.ingest_share_group,
             inbox=self.inbox,
+            window=TimeWindow.from_settings(settings),
         )
         self.owners = Ownership(
             ttl_s=settings.ingest_owner_cache_s, pending=settings.ingest_machine_binding == "approve"

@@ -23,6 +23,7 @@ import msgspec
 import psycopg2
 import psycopg2.errors
 
+from cloud.ingestion.clock import record_clocks
 from cloud.ingestion.conflicts import Conflict, first_line, other_time_conflicts, same_key_conflicts
 from cloud.ingestion.conflicts import dead_letters as conflict_letters
 from cloud.ingestion.dead_letter import Reason, Rejected, insert_dead_letters
@@ -210,6 +211,8 @@ def write_batch(connection: Any, items: Sequence[Routed], owners: Ownership | No
         (i for i in items if isinstance(i, Accepted) and isinstance(i.body, GatewayStatus)), key=_status_order
     )
     rejected = [i for i in items if isinstance(i, Rejected)]
+    # Records refused for their event time travel beside the rows of their message that are stored.
+    rejected += [i.out_of_window for i in items if isinstance(i, Accepted) and i.out_of_window is not None]
     with connection.cursor() as cursor:
         # Statuses first: they register machines, so data in the same batch needs no placeholder.
         for status in statuses:
@@ -226,6 +229,9 @@ def write_batch(connection: Any, items: Sequence[Routed], owners: Ownership | No
             rejected += _write_predictions(cursor, predictions, stats)
         owners.count_refused(cursor)
         stats.dead_letters = insert_dead_letters(cursor, rejected)
+        if readings or predictions:
+            # Last, so the gateway rows stay locked only until the commit that follows.
+            stats.late += record_clocks(cursor, readings + predictions)
     for r in rejected:
         stats.dead_letter_reasons[r.reason] = stats.dead_letter_reasons.get(r.reason, 0) + 1
     return stats

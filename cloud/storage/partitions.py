@@ -39,6 +39,11 @@ class MaintenanceReport:
     rollup_rows_deleted: int = 0
 
 
+# The event times whose day can get a partition of its own: from the Unix epoch (partition names need a
+# four-digit year) to a day before the end of Python's dates.
+ADOPTABLE = ("1970-01-01 00:00:00+00", "9999-12-31 00:00:00+00")
+
+
 def partition_name(table: str, day: date) -> str:
     """The name of ``table``'s partition for the UTC day ``day`` (in the ``partitions`` schema)."""
     _check_table(table)
@@ -130,7 +135,11 @@ def adopt_default_rows(engine: sa.Engine) -> MaintenanceReport:
             days = connection.execute(
                 sa.text(
                     f"SELECT DISTINCT date_bin('1 day', \"timestamp\", TIMESTAMPTZ '2000-01-01 00:00:00+00') "
-                    f"FROM {SCHEMA}.{table}_default"
+                    f"FROM {SCHEMA}.{table}_default "
+                    # Days a partition can be named for; rows beyond (a year 10000 or BC time written
+                    # before event times were checked) stay in DEFAULT, where retention finds the old ones.
+                    f"WHERE \"timestamp\" >= TIMESTAMPTZ '{ADOPTABLE[0]}' "
+                    f"AND \"timestamp\" < TIMESTAMPTZ '{ADOPTABLE[1]}'"
                 )
             ).scalars()
             stray = sorted(ts.astimezone(UTC).date() for ts in days)

@@ -19,6 +19,8 @@ def test_gateways_are_listed_with_their_status_and_machine_count(client: TestCli
         outbox_depth=42,
         dropped={"outbox_full": 7},
         last_error="model latency over budget",
+        clock_offset_s=-600.25,
+        late_rows=3,
     )
     seed.gateway("gw-01", online=False)
     seed.machine("Pump 01", gateway_id="gw-02")
@@ -41,6 +43,9 @@ def test_gateways_are_listed_with_their_status_and_machine_count(client: TestCli
         "machine_count": 2,
         "pending_machines": 0,
         "foreign_rows": 0,
+        "clock_offset_s": -600.25,
+        "clock_offset_at": None,
+        "late_rows": 3,
     }
     assert busy["last_seen"].endswith("Z")
 
