@@ -99,7 +99,8 @@ class Observation:
         """Whether this verdict is about the present: arrived within ``max_age`` and was recent then."""
         if self.ingested_at is None:
             return now - self.ts <= max_age
-        age_on_arrival = self.ingested_at - (self.ts - self.clock_offset)
+        # Spans, not corrected datetimes: any stored time stays clear of datetime's limits.
+        age_on_arrival = (self.ingested_at - self.ts) + self.clock_offset
         return now - self.ingested_at <= max_age and age_on_arrival <= max_age
 
     def reason(self) -> dict[str, Any]:

@@ -243,10 +243,16 @@ class TicketEngine:
                     row.features,
                     row.fault,
                     row.ingested_at,
-                    timedelta(seconds=row.clock_offset_s or 0.0),
+                    self._offset(row.clock_offset_s),
                 )
             )
         return out
+
+    def _offset(self, seconds: float | None) -> timedelta:
+        """A gateway's measured clock offset, bounded by the window: a clock further off than ingestion
+        accepts event times from cannot have sent the rows being judged."""
+        low, high = -self._window.max_age.total_seconds(), self._window.max_ahead.total_seconds()
+        return timedelta(seconds=min(max(seconds or 0.0, low), high))
 
     def _open(self, session: Session, machine: Any, decision: OpenTicket, now: datetime) -> int:
         baseline = type_baseline(session, machine.type, self.policy.config.exit_threshold)

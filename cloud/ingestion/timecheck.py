@@ -56,8 +56,8 @@ class TimeWindow:
         """The window at ``now`` in words, for dead letters and logs."""
         low, high = self.bounds(now)
         return (
-            f"{_iso(low)} .. {_iso(high)} (MAINTAINX_INGEST_MAX_AGE_S={self.max_age.total_seconds():g}, "
-            f"MAINTAINX_INGEST_MAX_AHEAD_S={self.max_ahead.total_seconds():g})"
+            f"{_iso(low)} .. {_iso(high)} (MAINTAINX_INGEST_MAX_AGE_S={_seconds(self.max_age)}, "
+            f"MAINTAINX_INGEST_MAX_AHEAD_S={_seconds(self.max_ahead)})"
         )
 
     def judge(self, ts: datetime, now: datetime) -> Verdict:
@@ -165,4 +165,9 @@ def _describe_refused(
 
 
 def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _seconds(span: timedelta) -> str:
+    seconds = span.total_seconds()
+    return f"{seconds:.0f}" if seconds.is_integer() else f"{seconds:.3f}"

@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -16,7 +17,9 @@ from cloud.config import Settings
 from contract.payloads import MachineInfo, Prediction, PredictionBatch, Reading, TelemetryBatch, new_id
 from maintainx.services import Broker
 
-T0 = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
+# Yesterday at 20:00 UTC: inside the event-time window ingestion accepts (30 days back by default) on
+# whatever day the tests run, and a fixed hour so that times derived from it are easy to read.
+T0 = datetime.combine(datetime.now(UTC).date() - timedelta(days=1), clock_time(20, 0), tzinfo=UTC)
 
 
 def make_settings(broker: Broker, worker_id: str = "test-worker", **overrides: object) -> Settings:
