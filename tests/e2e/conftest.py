@@ -215,17 +215,27 @@ def seeded_fleet(database_url: str) -> SeededFleet:
         conn.execute(
             sa.text(
                 "INSERT INTO gateways"
-                " (id, online, last_seen, agent_version, model_version, outbox_depth, dropped)"
-                " VALUES (:id, :online, :last_seen, '0.1.0', 'm-2026.11.1', :depth, CAST(:dropped AS jsonb))"
+                " (id, online, last_seen, agent_version, model_version, outbox_depth, dropped,"
+                " clock_offset_s, clock_offset_at)"
+                " VALUES (:id, :online, :last_seen, '0.1.0', 'm-2026.11.1', :depth, CAST(:dropped AS jsonb),"
+                " :offset, :last_seen)"
             ),
             [
-                {"id": "gw-01", "online": True, "last_seen": now, "depth": 0, "dropped": "{}"},
+                {
+                    "id": "gw-01",
+                    "online": True,
+                    "last_seen": now,
+                    "depth": 0,
+                    "dropped": "{}",
+                    "offset": -0.2,
+                },
                 {
                     "id": "gw-02",
                     "online": False,
                     "last_seen": now - timedelta(minutes=42),
                     "depth": 312,
                     "dropped": json.dumps({"outbox_full": 17}),
+                    "offset": -600.4,
                 },
             ],
         )

@@ -436,7 +436,7 @@ def test_ticket_board_shows_the_apis_conflict_message_when_it_was_stale(
     expect(moved).to_have_attribute("data-status", "IN_PROGRESS", timeout=LIVE_WITHIN_MS)
 
 
-def test_gateways_view_shows_status_backlog_and_drops(
+def test_gateways_view_shows_status_backlog_drops_and_clock(
     cloud_api: str, seeded_fleet: SeededFleet, browser: Browser
 ) -> None:
     page = new_page(browser)
@@ -448,7 +448,10 @@ def test_gateways_view_shows_status_backlog_and_drops(
     expect(offline).to_contain_text("312")
     expect(offline).to_contain_text("17")
     expect(offline).to_contain_text("m-2026.11.1")
-    expect(page.locator('[data-testid="gateway-row"][data-gateway-id="gw-01"]')).to_contain_text("Online")
+    expect(offline).to_contain_text("10 min behind")
+    online = page.locator('[data-testid="gateway-row"][data-gateway-id="gw-01"]')
+    expect(online).to_contain_text("Online")
+    expect(online).to_contain_text("in sync")
     shot(page, "dashboard-gateways")
 
 

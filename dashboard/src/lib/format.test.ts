@@ -5,6 +5,7 @@ import {
   formatAge,
   formatClock,
   formatDateTime,
+  formatClockOffset,
   formatDuration,
   formatFault,
   formatFeatureName,
@@ -100,6 +101,16 @@ describe("formatDuration", () => {
     expect(formatDuration(75)).toBe("1 min 15 s");
     expect(formatDuration(120)).toBe("2 min");
     expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("formatClockOffset", () => {
+  it("says how far and which way a gateway clock is off, and calls transit time in sync", () => {
+    expect(formatClockOffset(-600.4)).toBe("10 min behind");
+    expect(formatClockOffset(3.5)).toBe("3.5 s ahead");
+    expect(formatClockOffset(-0.3)).toBe("in sync");
+    expect(formatClockOffset(-2 * 86400)).toBe("48.0 h behind");
+    expect(formatClockOffset(null)).toBe("—");
   });
 });
 

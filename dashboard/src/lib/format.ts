@@ -105,6 +105,18 @@ export function ticketTitle(title: string): string {
   return title.replace(/^(.+?) \d{1,3}% on (.+)$/su, "$1 on $2");
 }
 
+// A clock offset this small is the network's transit time, not a clock that is off.
+const CLOCK_IN_SYNC_S = 2;
+
+/** A gateway clock against the cloud's, e.g. -600 -> "10 min behind", 3.5 -> "3.5 s ahead". */
+export function formatClockOffset(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
+  if (Math.abs(seconds) < CLOCK_IN_SYNC_S) return "in sync";
+  const size = Math.abs(seconds);
+  const span = size >= HOUR ? `${(size / HOUR).toFixed(1)} h` : formatDuration(size);
+  return `${span} ${seconds < 0 ? "behind" : "ahead"}`;
+}
+
 /** "temperature_slope" -> "temperature slope". */
 export function formatFeatureName(name: string): string {
   return name.replaceAll("_", " ");

@@ -205,6 +205,12 @@ export interface Gateway {
   pending_machines: number;
   /** Rows it sent for machines of other gateways: refused, dead-lettered (reason foreign_machine). */
   foreign_rows: number;
+  /** Seconds the gateway's clock runs ahead of the cloud's (negative: behind), measured from its batches'
+   * sent_at; null until its first readings or predictions arrive. */
+  clock_offset_s: number | null;
+  clock_offset_at: IsoTime | null;
+  /** Rows stored although they arrived older than the cloud's late mark (a backlog). */
+  late_rows: number;
 }
 
 /** GET /api/health as anyone gets it: a load balancer's answer. */

@@ -1,8 +1,8 @@
-// The gateways table: online, last seen, versions, outbox depth, what the edge had to drop, and what the
+// The gateways table: online, last seen, clock offset, versions, outbox depth, what the edge had to drop, and what the
 // cloud refused because the gateway wrote for machines of another gateway.
 import { OnlineBadge } from "@/components/badges";
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
-import { formatAge, formatDateTime, sumCounts } from "@/lib/format";
+import { formatAge, formatClockOffset, formatDateTime, sumCounts } from "@/lib/format";
 
 import { useGateways } from "../api/get-gateways";
 
@@ -20,6 +20,7 @@ export function GatewaysTable() {
             <th scope="col">Gateway</th>
             <th scope="col">Status</th>
             <th scope="col">Last seen</th>
+            <th scope="col">Clock</th>
             <th scope="col" className="num">
               Machines
             </th>
@@ -53,6 +54,13 @@ export function GatewaysTable() {
                 </td>
                 <td data-label="Last seen" title={formatDateTime(g.last_seen)}>
                   {formatAge(g.last_seen)}
+                </td>
+                <td
+                  data-label="Clock"
+                  className={clockOff(g.clock_offset_s) ? "warn" : undefined}
+                  title={clockTitle(g.clock_offset_at, g.late_rows)}
+                >
+                  {formatClockOffset(g.clock_offset_s)}
                 </td>
                 <td data-label="Machines" className="num">
                   {g.machine_count}
@@ -97,4 +105,16 @@ export function GatewaysTable() {
       </table>
     </div>
   );
+}
+
+// A clock this far off moves event times visibly on every chart; worth the operator's eye.
+const CLOCK_WARN_S = 60;
+
+function clockOff(offset: number | null): boolean {
+  return offset !== null && Math.abs(offset) >= CLOCK_WARN_S;
+}
+
+function clockTitle(measuredAt: string | null, lateRows: number): string {
+  const measured = measuredAt ? `measured ${formatDateTime(measuredAt)}` : "not measured yet";
+  return `${measured}; ${lateRows} row${lateRows === 1 ? "" : "s"} arrived late`;
 }

@@ -96,6 +96,9 @@ describe("upsertGateway", () => {
     machine_count: 1,
     pending_machines: 0,
     foreign_rows: 0,
+    clock_offset_s: null,
+    clock_offset_at: null,
+    late_rows: 0,
   });
 
   it("replaces a known gateway in place and adds a new one in id order", () => {
