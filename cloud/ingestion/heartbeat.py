@@ -10,7 +10,7 @@ from typing import Any
 HEARTBEAT_INTERVAL_S = 2.0
 
 # Counters are added as deltas, so a worker that restarts under the same id keeps its running totals;
-# the newest event time only moves forward.
+# the newest event time only moves forward (unless the stored one is implausibly far ahead).
 _UPSERT = """
 INSERT INTO ingestion_workers
     (worker_id, broker_connected, last_commit_at, newest_event_ts, rows_committed, dead_letters, heartbeat_at)
@@ -18,7 +18,10 @@ VALUES (%s, %s, %s, %s, %s, %s, now())
 ON CONFLICT (worker_id) DO UPDATE SET
     broker_connected = EXCLUDED.broker_connected,
     last_commit_at = COALESCE(EXCLUDED.last_commit_at, ingestion_workers.last_commit_at),
-    newest_event_ts = GREATEST(EXCLUDED.newest_event_ts, ingestion_workers.newest_event_ts),
+    -- A stored time more than a day ahead (written before event times were checked) would win forever.
+    newest_event_ts = CASE WHEN ingestion_workers.newest_event_ts > now() + interval '1 day'
+        THEN EXCLUDED.newest_event_ts
+        ELSE GREATEST(EXCLUDED.newest_event_ts, ingestion_workers.newest_event_ts) END,
     rows_committed = ingestion_workers.rows_committed + EXCLUDED.rows_committed,
     dead_letters = ingestion_workers.dead_letters + EXCLUDED.dead_letters,
     heartbeat_at = now()"""

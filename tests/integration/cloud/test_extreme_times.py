@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.config import Settings
+from cloud.db import make_engine
+from cloud.ingestion.heartbeat import Progress, write_heartbeat
 from cloud.storage.maintenance import run_maintenance
 
 pytestmark = pytest.mark.integration
@@ -114,3 +117,20 @@ def test_a_time_range_outside_what_the_api_serves_is_a_422_naming_the_allowed_ra
     response = client.get(f"/api/machines/{machine}/{which}", params={param: value})
     body = expect_problem(response, 422, f"{param} {value[:19]}")
     assert "1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z" in body["detail"]
+
+
+def test_a_worker_heartbeat_replaces_a_newest_event_time_stored_in_year_10000(
+    database_url: str, seed: Any, sessions: sessionmaker[Session]
+) -> None:
+    seed.gateway("gw-01")
+    _store_extremes(sessions, seed.machine("Pump 01", gateway_id="gw-01"))
+    now = datetime.now(UTC)
+    engine = make_engine(database_url)
+    raw: Any = engine.raw_connection()
+    try:
+        write_heartbeat(raw.driver_connection, "w1", True, Progress(newest_event_ts=now))
+    finally:
+        raw.close()
+        engine.dispose()
+    with sessions() as s:
+        assert s.execute(sa.text("SELECT newest_event_ts FROM ingestion_workers")).scalar() == now
