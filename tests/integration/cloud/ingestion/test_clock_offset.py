@@ -4,7 +4,6 @@ followed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,14 +24,6 @@ from tests.integration.cloud.ingestion.kit import readings
 pytestmark = pytest.mark.integration
 
 GW = "gw-clock"
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[sa.Engine]:
-    """An engine on the test database."""
-    engine = sa.create_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def _deliver(db: sa.Engine, *, sent_ago: timedelta, backlog: int = 0) -> None:
