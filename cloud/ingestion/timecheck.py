@@ -90,12 +90,15 @@ def clock_offset_s(sent_at: datetime, received_at: datetime) -> float | None:
 def status_time_problem(status: GatewayStatus, now: datetime, window: TimeWindow | None) -> str | None:
     """Why ``status`` cannot be taken at ``now`` because of its time, or None when its time is fine.
 
-    A status has no backlog: a late one is still taken (the stored newer status wins anyway).
+    Only a time ahead of the window is refused: an old status (a retained copy redelivered to a restarted
+    worker, a last will stamped when its gateway connected weeks ago) is true and harmless, since the
+    stored status wins over an older one; refusing it would dead-letter it again on every restart.
     """
-    if as_utc(status.ts) is None:
+    utc = as_utc(status.ts)
+    if utc is None:
         return f"status ts {status.ts.isoformat()} is not representable in UTC (years 1 to 9999)"
-    if window is not None and window.judge(status.ts, now) is Verdict.OUTSIDE:
-        return f"status ts {status.ts.isoformat()} is outside the accepted window {window.describe(now)}"
+    if window is not None and utc > window.bounds(now)[1]:
+        return f"status ts {status.ts.isoformat()} is ahead of the accepted window {window.describe(now)}"
     return None
 
 
