@@ -22,6 +22,7 @@ from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.ownership import Ownership, refusal
 from cloud.ingestion.routing import Accepted
 from cloud.ingestion.stats import WriteStats
+from cloud.ingestion.timecheck import pg_time
 from contract.payloads import GatewayStatus
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def presence(cursor: Any, status: GatewayStatus) -> bool:
         (
             status.gateway_id,
             status.online,
-            status.ts,
+            pg_time(status.ts),
             status.agent_version,
             status.model_version,
             status.outbox_depth,

@@ -81,6 +81,14 @@ def as_utc(value: datetime) -> datetime | None:
         return None
 
 
+def pg_time(ts: datetime) -> str:
+    """``ts`` as PostgreSQL takes it: in UTC, for it refuses offsets beyond ±15:59 that RFC 3339 allows.
+
+    Routing has refused every time UTC cannot represent, so the conversion cannot overflow here.
+    """
+    return (ts if ts.tzinfo is UTC else ts.astimezone(UTC)).isoformat()
+
+
 def clock_offset_s(sent_at: datetime, received_at: datetime) -> float | None:
     """How far the sender's clock runs ahead of ours (negative: behind), less transit; None if unknowable."""
     sent = as_utc(sent_at)

@@ -31,6 +31,7 @@ from cloud.ingestion.ownership import Ownership
 from cloud.ingestion.routing import Accepted, Routed
 from cloud.ingestion.stats import WriteStats, latest
 from cloud.ingestion.status import write_status
+from cloud.ingestion.timecheck import pg_time
 from contract.payloads import GatewayStatus, PredictionBatch, TelemetryBatch
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def reading_text(item: Accepted) -> str:
     for r in body.readings:
         ts = stamps.get(r.ts)
         if ts is None:
-            ts = stamps[r.ts] = r.ts.isoformat()
+            ts = stamps[r.ts] = pg_time(r.ts)
         lines.append(
             f"{r.id.hex}\t{r.machine_id.hex}\t{ts}\t{r.temperature!r}\t{r.vibration!r}\t{r.rpm!r}\t{gw}\t{r.seq}\n"
         )
@@ -133,7 +134,7 @@ def prediction_text(item: Accepted) -> str:
         features = _NULL if p.features is None else _text(msgspec.json.encode(p.features).decode())
         fault = _NULL if p.fault is None else p.fault  # the contract's pattern leaves nothing to escape
         lines.append(
-            f"{p.id.hex}\t{p.machine_id.hex}\t{p.ts.isoformat()}\t{p.failure_prob!r}"
+            f"{p.id.hex}\t{p.machine_id.hex}\t{pg_time(p.ts)}\t{p.failure_prob!r}"
             f"\t{'t' if p.is_anomaly else 'f'}"
             f"\t{p.anomaly_score!r}\t{_text(p.model_version)}\t{gw}\t{p.seq}\t{features}\t{fault}\n"
         )

@@ -105,6 +105,7 @@ def test_any_event_time_flows_through_without_an_exception_or_a_500(
     routed: list[Routed] = [route(m, TimeWindow()) for m in _messages(stamps, sent_at, status_ts, prob)]
     refused = sum(not isinstance(r, Accepted) or r.out_of_window is not None for r in routed)
 
+    # Strict: anything routing accepted, PostgreSQL must take (the worker's one-by-one fallback is not used).
     write_batch(connection, routed)
     connection.commit()
     TicketEngine(sessions).tick()

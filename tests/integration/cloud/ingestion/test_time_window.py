@@ -5,7 +5,7 @@ offset and late rows are kept on the gateway, and a gateway clock ten minutes sl
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import msgspec
@@ -15,7 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.engine.runner import TicketEngine
+from cloud.ingestion.messages import Inbound
+from cloud.ingestion.routing import route
+from cloud.ingestion.timecheck import TimeWindow
 from cloud.ingestion.worker import IngestWorker
+from cloud.ingestion.writer import write_batch
 from contract.codec import encode
 from contract.payloads import GatewayStatus, Prediction, PredictionBatch, Reading, TelemetryBatch, new_id
 from contract.topics import Kind, gateway_topic
@@ -140,3 +144,32 @@ def test_a_gateway_clock_ten_minutes_slow_still_gets_its_ticket(
         scalar(db, "SELECT title FROM maintenance_tickets")
         == f"Failure risk 100% on unregistered {machine.hex[:8]}"
     )
+
+
+def test_offsets_rfc_3339_allows_but_postgresql_does_not_are_stored_in_utc(db: sa.Engine) -> None:
+    # PostgreSQL refuses displacements beyond ±15:59; the contract takes up to ±23:59.
+    far_east = timezone(timedelta(hours=23, minutes=59))
+    now = datetime.now(UTC).replace(microsecond=0)
+    machine = new_id()
+    messages = [
+        TelemetryBatch(gateway_id=GW, sent_at=now, readings=[_reading(machine, now.astimezone(far_east), 1)]),
+        PredictionBatch(
+            gateway_id=GW, sent_at=now, predictions=[_prediction(machine, now.astimezone(far_east), 2)]
+        ),
+        GatewayStatus(gateway_id=GW, online=True, ts=(now - timedelta(days=40)).astimezone(far_east)),
+    ]
+    kinds = [Kind.TELEMETRY, Kind.PREDICTIONS, Kind.STATUS]
+    routed = [
+        route(Inbound(gateway_topic(GW, kind), encode(body), i, 1, 1), TimeWindow(), now)
+        for i, (kind, body) in enumerate(zip(kinds, messages, strict=True))
+    ]
+    raw: Any = db.raw_connection()
+    try:
+        write_batch(raw.driver_connection, routed)
+        raw.commit()
+    finally:
+        raw.close()
+
+    assert scalar(db, 'SELECT "timestamp" FROM sensor_data') == now
+    assert scalar(db, 'SELECT "timestamp" FROM predictions') == now
+    assert scalar(db, "SELECT last_seen FROM gateways") == now - timedelta(days=40)
