@@ -48,7 +48,7 @@ def test_a_prediction_dated_year_0_or_10000_does_not_stop_the_engine(
 
     result = TicketEngine(sessions).tick()
 
-    assert result.evaluated == 2 and _titles(sessions) == ["Failure risk 90% on Pump 02"]
+    assert result.evaluated == 2 and _titles(sessions) == ["Failure risk on Pump 02"]
 
 
 def test_the_engine_loop_survives_a_year_0_prediction_on_every_tick(
@@ -69,7 +69,7 @@ def test_the_engine_loop_survives_a_year_0_prediction_on_every_tick(
     finally:
         stop.set()
         loop.join(10)
-    assert _titles(sessions) == ["Failure risk 90% on Pump 02"]
+    assert _titles(sessions) == ["Failure risk on Pump 02"]
 
 
 def test_predictions_dated_2100_do_not_stop_a_later_valid_risk_opening_a_ticket(
@@ -84,4 +84,4 @@ def test_predictions_dated_2100_do_not_stop_a_later_valid_risk_opening_a_ticket(
     seed.predictions(machine, [0.91, 0.92, 0.93])
 
     assert engine.tick().opened == 1
-    assert _titles(sessions) == ["Failure risk 93% on Pump 01"]
+    assert _titles(sessions) == ["Failure risk on Pump 01"]
