@@ -21,6 +21,7 @@ lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's 
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	cd dashboard && npm run typecheck
+	cd ansible && ../$(VENV)/bin/ansible-lint --offline --profile production roles/maintainx_cloud
 
 bench: setup                     ## benchmarks; each prints its figures as a JSON line
 	$(PY) -m bench.edge
@@ -30,6 +31,10 @@ bench: setup                     ## benchmarks; each prints its figures as a JSO
 
 bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)
 	$(PY) ansible/bundle/build-bundle --out dist
+
+.PHONY: bundle-cloud
+bundle-cloud: setup dashboard     ## offline cloud bundle in dist/ (wheels of the cloud extra, built dashboard, manifest)
+	$(PY) ansible/bundle/build-bundle --cloud --out dist
 
 setup: $(STAMP)
 

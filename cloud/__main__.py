@@ -1,13 +1,17 @@
-"""Command line of the cloud: ``python -m cloud {api,ingest,engine,migrate,storage}``.
+"""Command line of the cloud: ``python -m cloud {api,ingest,engine,migrate,storage,backup}``.
 
 Every command reads its configuration from the environment (DATABASE_URL, MQTT_URL, MAINTAINX_*), logs JSON
 lines, and stops gracefully on SIGTERM or SIGINT. A configuration error is one log line naming the variable
 and what it allows, and exit code 2.
+``migrate --check`` prints where the schema stands as JSON, ``migrate --to REV`` moves it to a
+revision (a rollback), ``storage --once`` runs one maintenance pass (for a systemd timer) and
+``backup create|restore|list`` handles pg_dump archives (cloud/backup.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import threading
@@ -33,7 +37,7 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def run_api(settings: Settings) -> None:
+def run_api(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Serve the HTTP API and the dashboard with uvicorn (which handles SIGTERM / SIGINT itself)."""
     import uvicorn
 
@@ -50,7 +54,7 @@ def run_api(settings: Settings) -> None:
     )
 
 
-def run_ingest(settings: Settings) -> None:
+def run_ingest(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Run one ingestion worker (and the registry's deployment-report consumer) until stopped."""
     from cloud.db import make_engine, session_factory
     from cloud.ingestion import run_ingest as ingest
@@ -68,26 +72,64 @@ def run_ingest(settings: Settings) -> None:
         engine.dispose()
 
 
-def run_engine(settings: Settings) -> None:
+def run_engine(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Run the ticket engine until stopped."""
     from cloud.engine.runner import run_engine as engine
 
     engine(settings, _stop_on_signals())
 
 
-def run_storage(settings: Settings) -> None:
-    """Run storage maintenance (partitions ahead, retention) every interval until stopped."""
+def run_storage(settings: Settings, argv: Sequence[str] = ()) -> None:
+    """Run storage maintenance (partitions ahead, retention) every interval until stopped, or once."""
     from cloud.storage.maintenance import run_maintenance
 
-    run_maintenance(settings, _stop_on_signals())
+    parser = argparse.ArgumentParser(prog="python -m cloud storage")
+    parser.add_argument("--once", action="store_true", help="one pass, then exit (for a systemd timer)")
+    args = parser.parse_args(argv)
+    run_maintenance(settings, _stop_on_signals(), once=args.once)
 
 
-def run_migrate(settings: Settings) -> None:
-    """Bring the database schema up to date."""
-    from cloud.db import upgrade_database
+def run_migrate(settings: Settings, argv: Sequence[str] = ()) -> None:
+    """Bring the database schema up to date, to a given revision, or say where it stands."""
+    from cloud.db import downgrade_database, upgrade_database
+    from cloud.schema import schema_state
 
-    upgrade_database(settings.resolved_database_url())
-    logger.info("database schema is up to date")
+    parser = argparse.ArgumentParser(prog="python -m cloud migrate")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument(
+        "--check", action="store_true", help="print the schema's state as JSON, change nothing"
+    )
+    action.add_argument("--to", metavar="REV", help="upgrade or revert the schema to this revision")
+    args = parser.parse_args(argv)
+    url = settings.resolved_database_url()
+    state = schema_state(url)
+    if args.check:
+        print(json.dumps(state.as_dict()))
+        return
+    if args.to and state.state == "ahead":
+        raise SystemExit(f"the schema is at {state.current}, which this release does not know")
+    if args.to and state.current is not None and _is_ancestor(url, args.to, state.current):
+        downgrade_database(url, args.to)
+    else:
+        upgrade_database(url, args.to or "head")
+    logger.info("database schema is at %s", schema_state(url).current)
+
+
+def _is_ancestor(url: str, revision: str, of: str) -> bool:
+    """Whether ``revision`` comes before ``of`` in this release's migrations (reverting is then needed)."""
+    from alembic.script import ScriptDirectory
+
+    from cloud.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    return revision != of and any(r.revision == revision for r in script.walk_revisions(revision, of))
+
+
+def run_backup(settings: Settings, argv: Sequence[str] = ()) -> None:
+    """Create, list or restore pg_dump archives of the database."""
+    from cloud.backup import main as backup
+
+    raise SystemExit(backup(settings.resolved_database_url(), argv))
 
 
 COMMANDS = {
@@ -96,6 +138,7 @@ COMMANDS = {
     "engine": run_engine,
     "migrate": run_migrate,
     "storage": run_storage,
+    "backup": run_backup,
 }
 
 
@@ -103,8 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command and run it; returns the exit status (2 for a configuration error)."""
     parser = argparse.ArgumentParser(prog="python -m cloud", description="MaintainX cloud services")
     parser.add_argument("command", choices=sorted(COMMANDS), help="which service to run")
+    parser.add_argument("options", nargs=argparse.REMAINDER, help="the command's own options")
     args = parser.parse_args(argv)
-    return run_configured(f"cloud {args.command}", COMMANDS[args.command])
+    command, options = COMMANDS[args.command], args.options
+    return run_configured(f"cloud {args.command}", lambda settings: command(settings, options))
 
 
 def run_configured(name: str, command: Callable[[Settings], None]) -> int:

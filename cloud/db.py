@@ -83,7 +83,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _alembic_config(url: str) -> Any:
+def alembic_config(url: str) -> Any:
+    """The Alembic configuration of this release's migrations for the database at ``url``."""
     from alembic.config import Config
 
     cfg = Config()
@@ -97,11 +98,11 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     """Apply the Alembic migrations to the database at ``url`` up to ``revision``."""
     from alembic import command
 
-    command.upgrade(_alembic_config(url), revision)
+    command.upgrade(alembic_config(url), revision)
 
 
 def downgrade_database(url: str, revision: str = "base") -> None:
     """Revert the Alembic migrations of the database at ``url`` down to ``revision``."""
     from alembic import command
 
-    command.downgrade(_alembic_config(url), revision)
+    command.downgrade(alembic_config(url), revision)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from cloud.api.deps import BearerDep, CommandsDep, SessionDep, get_current_user
 from cloud.auth import tokens
@@ -50,3 +52,21 @@ def health(
     if status != 200:
         return JSONResponse(result.model_dump(mode="json"), status_code=status)
     return result
+
+
+@router.get("/health/live")
+def live() -> dict[str, str]:
+    """Liveness for a load balancer or supervisor: the process answers; it checks nothing else."""
+    return {"status": "alive"}
+
+
+@router.get("/health/ready", responses={503: {"description": "the database is unreachable"}})
+def ready(db_session: SessionDep) -> JSONResponse:
+    """Readiness: 200 when the API can serve requests (its database answers), else 503, with no details."""
+    try:
+        db_session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        db_session.rollback()
+        logger.warning("readiness check: database unreachable")
+        return JSONResponse({"status": "not ready"}, status_code=503)
+    return JSONResponse({"status": "ready"})

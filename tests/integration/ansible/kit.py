@@ -90,14 +90,19 @@ def build_bundle(out: Path, model: Path, key: Path, *extra: str) -> Bundle:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     archive = Path(result.stdout.splitlines()[0])
+    return Bundle(archive, read_manifest(archive))
+
+
+def read_manifest(archive: Path) -> dict[str, Any]:
+    """The manifest.json at the top of a bundle archive."""
     with tarfile.open(archive) as tar:
         member = next(
             m for m in tar.getmembers() if m.name.endswith("/manifest.json") and m.name.count("/") == 1
         )
         handle = tar.extractfile(member)
         assert handle is not None
-        manifest = json.load(handle)
-    return Bundle(archive, manifest)
+        manifest: dict[str, Any] = json.load(handle)
+    return manifest
 
 
 def offline_env(base: dict[str, str]) -> dict[str, str]:
@@ -124,7 +129,9 @@ def can_unshare_network() -> bool:
     return subprocess.run([unshare, "--net", "true"], capture_output=True, check=False).returncode == 0
 
 
-def run_playbook(inventory: Path, *extra_vars: str, playbook: str = "site.yml") -> PlaybookRun:
+def run_playbook(
+    inventory: Path, *extra_vars: str, playbook: str = "site.yml", timeout: float = PLAYBOOK_TIMEOUT_S
+) -> PlaybookRun:
     """Run ``ansible/playbooks/<playbook>`` offline against ``inventory``."""
     cmd = [
         str(VENV_BIN / "ansible-playbook"),
@@ -143,7 +150,7 @@ def run_playbook(inventory: Path, *extra_vars: str, playbook: str = "site.yml") 
         capture_output=True,
         text=True,
         check=False,
-        timeout=PLAYBOOK_TIMEOUT_S,
+        timeout=timeout,
     )
     output = result.stdout + result.stderr
     return PlaybookRun(result.returncode, output, parse_recap(output))
