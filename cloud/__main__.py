@@ -56,11 +56,13 @@ def run_api(settings: Settings, argv: Sequence[str] = ()) -> None:
 
 def run_ingest(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Run one ingestion worker (and the registry's deployment-report consumer) until stopped."""
+    from cloud import metrics
     from cloud.db import make_engine, session_factory
     from cloud.ingestion import run_ingest as ingest
     from model_registry.registry.reports import ReportConsumer
 
     # Agents' deployment reports are retained and recording them is idempotent, so every worker may take them.
+    metrics.serve(settings)
     engine = make_engine(settings.resolved_database_url())
     reports = ReportConsumer.from_settings(settings, session_factory(engine))
     # Not waited for: the worker waits for the broker and the database itself, however long they take.
@@ -74,8 +76,10 @@ def run_ingest(settings: Settings, argv: Sequence[str] = ()) -> None:
 
 def run_engine(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Run the ticket engine until stopped."""
+    from cloud import metrics
     from cloud.engine.runner import run_engine as engine
 
+    metrics.serve(settings)
     engine(settings, _stop_on_signals())
 
 

@@ -24,6 +24,7 @@ from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
 from cloud.machines.router import lines_router, sites_router
 from cloud.machines.router import router as machines_router
+from cloud.metrics import metrics_response, record_request
 from cloud.notify import MqttCommandPublisher
 from cloud.predictions.router import router as predictions_router
 from cloud.stream.broadcaster import Broadcaster
@@ -107,6 +108,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(_api_router())
+    # Prometheus scrapes the API directly; the reverse proxy does not pass /metrics on.
+    app.add_api_route("/metrics", metrics_response, methods=["GET"], include_in_schema=False)
+    app.middleware("http")(record_request)
     mount_docs(app)  # before the dashboard, whose mount at / would answer /docs with the SPA
     mount_dashboard(app, settings.dashboard_dir)
     if settings.cors_origins:

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     dashboard_dir: Path = _REPO_ROOT / "dashboard" / "dist"
     log_level: str = "INFO"
+    # Prometheus: the workers and the engine listen here for scrapes (unset: no listener; the API serves
+    # /metrics itself); a one-shot job (storage) writes its metrics to this file instead.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    metrics_textfile: Path | None = None
 
     # Ingestion: rows per transaction, the longest a message waits for its batch, the MQTT shared
     # subscription group all workers join, and this worker's stable id (its MQTT session survives restarts).

@@ -46,6 +46,7 @@ from cloud.engine.store import effective_config
 from cloud.gateways.models import Gateway
 from cloud.ingestion.timecheck import TimeWindow
 from cloud.machines.models import Machine
+from cloud.metrics import observe_tick
 from cloud.predictions.models import Prediction
 from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
 from contract import new_id
@@ -363,6 +364,7 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
                 logger.exception("ticket engine tick failed, retrying in %ss", ERROR_BACKOFF_S)
                 stop.wait(ERROR_BACKOFF_S)
                 continue
+            observe_tick(result.evaluated, result.opened, result.escalated)
             if result.opened or result.escalated:
                 logger.info("tick: %s", result)
             stop.wait(TICK_S)

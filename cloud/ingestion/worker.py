@@ -25,6 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from cloud.config import Settings
 from cloud.db import make_engine
+from cloud.ingestion import metrics
 from cloud.ingestion.acks import commit_acks
 from cloud.ingestion.batching import Batch
 from cloud.ingestion.consumer import MqttConsumer
@@ -82,6 +83,7 @@ class IngestWorker:
         url = self.database_url or self.settings.resolved_database_url()
         self._engine = make_engine(url, pool_size=2, max_overflow=0)
         self._prepare_partitions()
+        metrics.watch_queue(self.inbox)
         self._thread = threading.Thread(target=self._run, name=f"ingest-writer-{self.worker_id}", daemon=True)
         self._thread.start()
         self.consumer.start()
@@ -158,6 +160,7 @@ class IngestWorker:
             before_sleep=self._log_retry,
             reraise=True,
         )
+        started = time.monotonic()
         try:
             stats = retrying(self._commit, items)
         except TRANSIENT_DB_ERRORS as exc:
@@ -171,6 +174,7 @@ class IngestWorker:
             self.consumer.ack(item.message)
         self.progress.committed(stats.rows, stats.dead_letters, datetime.now(UTC), stats.newest_event_ts)
         self.totals.add(stats)
+        metrics.observe_batch(len(items), stats, started)
         for reason, count in stats.dead_letter_reasons.items():
             logger.warning("dead-lettered %d message(s): %s", count, reason, extra={"reason": reason})
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from cloud.config import Settings
 from cloud.db import make_engine
+from cloud.metrics import observe_storage, write_textfile
 from cloud.storage.partitions import (
     MaintenanceReport,
     adopt_default_rows,
@@ -93,6 +94,7 @@ def run_maintenance(settings: Settings, stop: threading.Event, *, once: bool = F
                     report.moved_rows,
                     len(report.dropped),
                 )
+                observe_storage(ok=True, created=len(report.created), dropped=len(report.dropped))
                 retry_s = RETRY_MIN_S
             except sa.exc.DBAPIError as exc:
                 # Retried with capped backoff, not after a whole interval: a database that was not up yet
@@ -104,6 +106,8 @@ def run_maintenance(settings: Settings, stop: threading.Event, *, once: bool = F
                     wait,
                     str(exc).strip().splitlines()[0],
                 )
+                observe_storage(ok=False)
+            write_textfile(settings.metrics_textfile)
             if once or stop.wait(wait):
                 return
     finally:

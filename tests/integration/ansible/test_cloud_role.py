@@ -104,7 +104,7 @@ def cloud(
 ) -> Iterator[Cloud]:
     """A cloud server converged once from the bundle, offline; its database and roles dropped after."""
     root = tmp_path_factory.mktemp("cloud")
-    # The folder the distribution's nginx package makes; the role writes into it, it does not install nginx here.
+    # The folder Debian's nginx package makes; the role writes into it (it installs no nginx here).
     (root / "etc" / "nginx").mkdir(parents=True)
     db = cloud_database(pg_admin_url)
     host_vars = cloud_vars(root, cloud_bundle, db, _psql())

@@ -1,4 +1,4 @@
-"""Backups: ``python -m cloud backup create`` then a destroyed database, then ``restore``, with real PostgreSQL."""
+"""Backups: ``python -m cloud backup create``, a destroyed database, then ``restore``; real PostgreSQL."""
 
 from __future__ import annotations
 
