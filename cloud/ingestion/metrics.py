@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import queue
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from cloud.ingestion.routing import Accepted, Routed
 from cloud.ingestion.stats import WriteStats
 
 MESSAGES = Counter("maintainx_ingest_messages", "MQTT messages committed and acknowledged")
@@ -27,6 +29,12 @@ LAG = Gauge(
 QUEUED = Gauge(
     "maintainx_ingest_queued_messages", "Messages received from the broker, waiting for the writer"
 )
+# One series per gateway (the broker's ACL admits only provisioned ones); max over workers in queries.
+GATEWAY_LAST_MESSAGE = Gauge(
+    "maintainx_gateway_last_message_timestamp_seconds",
+    "Unix time this worker last committed a message from the gateway",
+    ["gateway"],
+)
 LAST_COMMIT = Gauge("maintainx_ingest_last_commit_timestamp_seconds", "Unix time of the last commit")
 
 
@@ -35,10 +43,10 @@ def watch_queue(inbox: queue.Queue[Any]) -> None:
     QUEUED.set_function(inbox.qsize)
 
 
-def observe_batch(messages: int, stats: WriteStats, started: float) -> None:
-    """Record one committed batch of ``messages``, begun at ``started`` (time.monotonic())."""
+def observe_batch(items: Sequence[Routed], stats: WriteStats, started: float) -> None:
+    """Record one committed batch of ``items``, begun at ``started`` (time.monotonic())."""
     BATCH_SECONDS.observe(time.monotonic() - started)
-    MESSAGES.inc(messages)
+    MESSAGES.inc(len(items))
     ROWS.labels("readings").inc(stats.readings)
     ROWS.labels("predictions").inc(stats.predictions)
     DUPLICATES.labels("readings").inc(stats.readings_duplicate)
@@ -47,5 +55,7 @@ def observe_batch(messages: int, stats: WriteStats, started: float) -> None:
         DEAD_LETTERS.labels(reason).inc(count)
     now = datetime.now(UTC)
     LAST_COMMIT.set(now.timestamp())
+    for gateway in {item.gateway_id for item in items if isinstance(item, Accepted)}:
+        GATEWAY_LAST_MESSAGE.labels(gateway).set(now.timestamp())
     if stats.newest_event_ts is not None:
         LAG.set(max(0.0, (now - stats.newest_event_ts).total_seconds()))

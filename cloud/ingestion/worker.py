@@ -174,7 +174,7 @@ class IngestWorker:
             self.consumer.ack(item.message)
         self.progress.committed(stats.rows, stats.dead_letters, datetime.now(UTC), stats.newest_event_ts)
         self.totals.add(stats)
-        metrics.observe_batch(len(items), stats, started)
+        metrics.observe_batch(items, stats, started)
         for reason, count in stats.dead_letter_reasons.items():
             logger.warning("dead-lettered %d message(s): %s", count, reason, extra={"reason": reason})
 

@@ -161,10 +161,12 @@ def read_unit(path: Path, instance: str = "") -> Unit:
     return Unit(exec_start, env, workdir)
 
 
-def start_unit(path: Path, log: Path, instance: str = "") -> subprocess.Popen[bytes]:
-    """Start the unit's service as systemd would (its environment only), logging to ``log``."""
+def start_unit(
+    path: Path, log: Path, instance: str = "", env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the unit's service as systemd would (its environment, plus ``env``), logging to ``log``."""
     unit = read_unit(path, instance)
-    env = {"PATH": os.environ["PATH"], **unit.environment}
+    env = {"PATH": os.environ["PATH"], **unit.environment, **(env or {})}
     with log.open("ab") as out:
         return subprocess.Popen(
             unit.exec_start, env=env, cwd=unit.working_directory, stdout=out, stderr=subprocess.STDOUT

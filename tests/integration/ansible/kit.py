@@ -105,6 +105,22 @@ def read_manifest(archive: Path) -> dict[str, Any]:
     return manifest
 
 
+# The packages setuptools puts in the maintainx wheel (pyproject's packages.find), for a rebuilt copy.
+PACKAGES = ("contract", "edge_agent", "cloud", "model_registry", "simulator", "maintainx", "bench")
+
+
+def copy_project(dest: Path, version: str) -> Path:
+    """A copy of this project released as ``version``, to build the bundle of a next release from."""
+    # The packages pyproject.toml includes; a clean checkout may not have every optional one (bench/).
+    for package in (p for p in PACKAGES if (REPO / p).is_dir()):
+        shutil.copytree(REPO / package, dest / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(REPO / "README.md", dest / "README.md")
+    pyproject = (REPO / "pyproject.toml").read_text()
+    bumped = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', pyproject, count=1)
+    (dest / "pyproject.toml").write_text(bumped)
+    return dest
+
+
 def offline_env(base: dict[str, str]) -> dict[str, str]:
     """``base`` with pip cut off from every index and from the host's pip configuration."""
     env = {k: v for k, v in base.items() if not k.startswith("PIP_")}

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from contract.codec import encode
 from contract.payloads import Reading, TelemetryBatch, new_id
 from contract.topics import Kind, gateway_topic
-from maintainx.services import wait_for_port
+from maintainx.services import free_port, wait_for_port
 from tests.integration.ansible.cloud_kit import (
     CLOUD_HOST,
     GATEWAY_IDS,
@@ -41,13 +41,15 @@ from tests.integration.ansible.cloud_kit import (
     start_unit,
     write_cloud_inventory,
 )
-from tests.integration.ansible.kit import Bundle, PlaybookRun, run_playbook
+from tests.integration.ansible.kit import Bundle, PlaybookRun, copy_project, run_playbook
 
 pytestmark = pytest.mark.integration
 
 RESTART_HANDLER = "RUNNING HANDLER [maintainx_cloud : Restart the cloud services]"
 INSTALL_TIMEOUT_S = 600
 SERVICE_TIMEOUT_S = 60.0
+# An installed release needs no bundle: the role must not even look for this one.
+NO_BUNDLE = "/nonexistent/maintainx-cloud.tar.gz"
 
 
 @dataclass(frozen=True)
@@ -145,14 +147,7 @@ def test_first_converge_installs_the_release_migrates_and_provisions_the_broker(
             sa.text("SELECT tableowner FROM pg_tables WHERE tablename = 'maintenance_tickets'")
         ).scalar_one()
     engine.dispose()
-    check = subprocess.run(
-        [prefix / "current" / "bin" / "python", "-I", "-m", "cloud", "migrate", "--check"],
-        env={"DATABASE_URL": cloud.url("owner")},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(check.stdout) == {"current": revision, "head": revision, "state": "current"}
+    assert _schema(cloud) == {"current": revision, "head": revision, "state": "current"}
     assert owner == cloud.db.roles["owner"]
     broker = cloud.path("broker_dir")
     logins = {p.stem for p in (broker / "gateways").glob("*.env")}
@@ -338,3 +333,203 @@ def test_storage_timer_service_runs_one_pass(cloud: Cloud) -> None:
     result = run_unit(cloud.unit("maintainx-storage.service"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "storage maintenance" in result.stderr
+
+
+# --- Upgrade, a failed upgrade, rollback ----------------------------------------------------------------
+# Run after the tests above (module fixtures chain): release N is installed and has data; N+1 adds a
+# migration; N+2's migration fails; then the role rolls back to N.
+
+MIGRATION = '''"""Upgrade test migration: {what}."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """{what}."""
+    op.add_column("maintenance_tickets", sa.Column("{column}", sa.Text(), nullable=True))
+    {fail}
+
+
+def downgrade() -> None:
+    """Drop the column again."""
+    op.drop_column("maintenance_tickets", "{column}")
+'''
+
+
+def _migration(folder: Path, revision: str, down: str, column: str, *, fail: bool = False) -> None:
+    what = "a failing migration, after adding a column" if fail else f"add maintenance_tickets.{column}"
+    text = MIGRATION.format(
+        what=what,
+        revision=revision,
+        down=down,
+        column=column,
+        fail='raise RuntimeError("deliberately failing migration")' if fail else "",
+    )
+    (folder / f"{revision}_upgrade_test.py").write_text(text)
+
+
+def _schema(cloud: Cloud) -> dict[str, Any]:
+    check = subprocess.run(
+        [
+            cloud.path("install_prefix") / "current" / "bin" / "python",
+            "-I",
+            "-m",
+            "cloud",
+            "migrate",
+            "--check",
+        ],
+        env={"DATABASE_URL": cloud.url("owner")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(check.stdout)
+    return result
+
+
+def _columns(cloud: Cloud) -> set[str]:
+    engine = sa.create_engine(cloud.url("owner"))
+    with engine.connect() as conn:
+        names = conn.execute(
+            sa.text(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'maintenance_tickets'"
+            )
+        ).scalars()
+        columns = set(names)
+    engine.dispose()
+    return columns
+
+
+def _machine_names(cloud: Cloud) -> set[str]:
+    engine = sa.create_engine(cloud.url("api"))
+    with engine.connect() as conn:
+        names = set(conn.execute(sa.text("SELECT name FROM machines")).scalars())
+    engine.dispose()
+    return names
+
+
+def _api_ready(cloud: Cloud, log: Path) -> tuple[int, dict[str, Any]]:
+    """Start the API from its unit (whatever release is current), ask for readiness, stop it."""
+    # The module's running API holds the configured port; this one listens on another.
+    port = free_port()
+    api = start_unit(cloud.unit("maintainx-api.service"), log, env={"MAINTAINX_API_PORT": str(port)})
+    try:
+        wait_for_port(port, timeout=SERVICE_TIMEOUT_S)
+        return _get(f"http://127.0.0.1:{port}/api/health/ready")
+    finally:
+        api.terminate()
+        api.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """Release N's schema head and the playbook run that upgraded to N+1."""
+
+    old_head: str
+    new_version: str
+    run: PlaybookRun
+
+
+@pytest.fixture(scope="module")
+def upgraded(
+    cloud: Cloud, running: Path, cloud_bundle: Bundle, tmp_path_factory: pytest.TempPathFactory
+) -> Upgrade:
+    """Data written on release N, then the role run with release N+1, whose bundle adds a migration."""
+    _assert_ok(cloud.first_run)
+    engine = sa.create_engine(cloud.url("api"))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO machines (id, name, type) VALUES (:id, 'upgrade survivor', 'pump')"),
+            {"id": new_id()},
+        )
+    engine.dispose()
+    old_head = _schema(cloud)["head"]
+    version = f"{cloud_bundle.version}.post1"
+    project = copy_project(tmp_path_factory.mktemp("cloud-next"), version)
+    _migration(project / "cloud" / "migrations" / "versions", "9001", old_head, "upgrade_note")
+    bundle = build_cloud_bundle(tmp_path_factory.mktemp("dist-cloud-next"), "--project", str(project))
+    run = cloud.playbook(f"maintainx_cloud_version={version}", f"maintainx_cloud_bundle_path={bundle.path}")
+    return Upgrade(old_head, version, run)
+
+
+def test_upgrade_migrates_then_switches_and_keeps_the_data(
+    cloud: Cloud, upgraded: Upgrade, tmp_path: Path
+) -> None:
+    assert _assert_ok(upgraded.run)["changed"] > 0
+    assert RESTART_HANDLER in upgraded.run.output
+    prefix = cloud.path("install_prefix")
+    assert (prefix / "current").resolve().name == upgraded.new_version
+    assert (prefix / "previous").resolve().name == cloud.host_vars["maintainx_cloud_version"]
+    assert _schema(cloud) == {"current": "9001", "head": "9001", "state": "current"}
+    assert "upgrade_note" in _columns(cloud)
+    assert "upgrade survivor" in _machine_names(cloud)
+    # The new column is granted like the rest: the API's role may write it.
+    engine = sa.create_engine(cloud.url("api"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE maintenance_tickets SET upgrade_note = 'x' WHERE false"))
+    engine.dispose()
+    assert _api_ready(cloud, tmp_path / "api.log") == (200, {"status": "ready"})
+
+
+@pytest.fixture(scope="module")
+def failed_upgrade(cloud: Cloud, upgraded: Upgrade) -> PlaybookRun:
+    """The role run with release N+2, whose migration adds a column and then fails.
+
+    N+2 is installed as a copy of N+1's virtual environment with the failing migration added (a venv run
+    with ``python -m`` works from any folder), so the role finds it installed and goes straight to the
+    migrations, as it would after the bundle install tested above.
+    """
+    _assert_ok(upgraded.run)
+    venvs = cloud.path("install_prefix") / "venvs"
+    version = f"{upgraded.new_version}.post2"
+    shutil.copytree(venvs / upgraded.new_version, venvs / version, symlinks=True)
+    (venvs / version / ".maintainx-installed").write_text(f"{version}\n")
+    (versions,) = (venvs / version).glob("lib/python3*/site-packages/cloud/migrations/versions")
+    _migration(versions, "9002", "9001", "doomed_column", fail=True)
+    return cloud.playbook(
+        f"maintainx_cloud_version={version}", "maintainx_cloud_bundle_path=/nonexistent.tar.gz"
+    )
+
+
+def test_a_failing_migration_leaves_the_running_release_and_its_schema(
+    cloud: Cloud, upgraded: Upgrade, failed_upgrade: PlaybookRun, tmp_path: Path
+) -> None:
+    assert failed_upgrade.returncode != 0
+    assert "deliberately failing migration" in failed_upgrade.output
+    assert RESTART_HANDLER not in failed_upgrade.output
+    assert (cloud.path("install_prefix") / "current").resolve().name == upgraded.new_version
+    assert _schema(cloud) == {"current": "9001", "head": "9001", "state": "current"}
+    assert "doomed_column" not in _columns(cloud)
+    assert _api_ready(cloud, tmp_path / "api.log") == (200, {"status": "ready"})
+
+
+@pytest.fixture(scope="module")
+def rolled_back(cloud: Cloud, upgraded: Upgrade, failed_upgrade: PlaybookRun) -> PlaybookRun:
+    """The role set back to release N, with no bundle at hand."""
+    assert failed_upgrade.returncode != 0
+    return cloud.playbook(f"maintainx_cloud_bundle_path={NO_BUNDLE}")
+
+
+def test_rollback_reverts_the_newer_migration_then_switches_back(
+    cloud: Cloud, upgraded: Upgrade, rolled_back: PlaybookRun, tmp_path: Path
+) -> None:
+    assert _assert_ok(rolled_back)["changed"] > 0
+    prefix = cloud.path("install_prefix")
+    assert (prefix / "current").resolve().name == cloud.host_vars["maintainx_cloud_version"]
+    assert (prefix / "previous").resolve().name == upgraded.new_version
+    # The failed release is gone; the two kept are current and previous.
+    assert sorted(p.name for p in (prefix / "venvs").iterdir()) == sorted(
+        [cloud.host_vars["maintainx_cloud_version"], upgraded.new_version]
+    )
+    assert _schema(cloud) == {"current": upgraded.old_head, "head": upgraded.old_head, "state": "current"}
+    assert "upgrade_note" not in _columns(cloud)
+    assert "upgrade survivor" in _machine_names(cloud)
+    assert _api_ready(cloud, tmp_path / "api.log") == (200, {"status": "ready"})

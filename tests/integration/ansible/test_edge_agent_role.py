@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import shutil
 import signal
 import stat
@@ -28,10 +27,10 @@ from contract.topics import Kind, gateway_topic
 from maintainx.services import Broker
 from tests.integration.ansible.kit import (
     GATEWAY_ID,
-    REPO,
     Bundle,
     PlaybookRun,
     build_bundle,
+    copy_project,
     gateway_vars,
     run_playbook,
     write_inventory,
@@ -41,8 +40,6 @@ pytestmark = pytest.mark.integration
 
 RESTART_HANDLER = "RUNNING HANDLER [edge_agent : Restart the edge agent]"
 AGENT_START_TIMEOUT_S = 30.0
-# The packages setuptools puts in the maintainx wheel (pyproject's packages.find), for a rebuilt copy.
-PACKAGES = ("contract", "edge_agent", "cloud", "model_registry", "simulator", "maintainx", "bench")
 
 
 @dataclass(frozen=True)
@@ -106,16 +103,7 @@ def newer_bundle(
     tmp_path_factory: pytest.TempPathFactory, bundle: Bundle, model_version_dir: Path, signing_key: Path
 ) -> Bundle:
     """A bundle of the same code released as the next version (a copy of the project, version bumped)."""
-    project = tmp_path_factory.mktemp("project-next")
-    # The packages pyproject.toml includes; a clean checkout may not have every optional one (bench/).
-    for package in (p for p in PACKAGES if (REPO / p).is_dir()):
-        shutil.copytree(
-            REPO / package, project / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-        )
-    shutil.copy2(REPO / "README.md", project / "README.md")
-    pyproject = (REPO / "pyproject.toml").read_text()
-    bumped = re.sub(r'(?m)^version = ".*"$', f'version = "{bundle.version}.post1"', pyproject, count=1)
-    (project / "pyproject.toml").write_text(bumped)
+    project = copy_project(tmp_path_factory.mktemp("project-next"), f"{bundle.version}.post1")
     out = tmp_path_factory.mktemp("dist-next")
     return build_bundle(out, model_version_dir, signing_key, "--project", str(project))
 

@@ -87,6 +87,8 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     assert paths == {
         "/api/health",
+        "/api/health/live",
+        "/api/health/ready",
         "/api/auth/login",
         "/api/auth/demo",
         "/api/auth/me",

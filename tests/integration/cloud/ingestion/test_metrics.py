@@ -52,6 +52,7 @@ def test_worker_counts_messages_rows_dead_letters_and_reports_lag(
     assert reasons, "no dead letter reason counted"
     # The readings are from the kit's fixed past, so the lag is their age: positive, and reported.
     assert _value("maintainx_ingest_lag_seconds") > 0
+    assert _value("maintainx_gateway_last_message_timestamp_seconds", gateway=GW) > 0
 
     port = free_port()
     serve(Settings(metrics_port=port))
