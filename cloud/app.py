@@ -24,7 +24,7 @@ from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
 from cloud.machines.router import lines_router, sites_router
 from cloud.machines.router import router as machines_router
-from cloud.metrics import metrics_response, record_request
+from cloud.metrics import RequestMetrics, metrics_response
 from cloud.notify import MqttCommandPublisher
 from cloud.predictions.router import router as predictions_router
 from cloud.stream.broadcaster import Broadcaster
@@ -110,7 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(_api_router())
     # Prometheus scrapes the API directly; the reverse proxy does not pass /metrics on.
     app.add_api_route("/metrics", metrics_response, methods=["GET"], include_in_schema=False)
-    app.middleware("http")(record_request)
+    app.add_middleware(RequestMetrics)
     mount_docs(app)  # before the dashboard, whose mount at / would answer /docs with the SPA
     mount_dashboard(app, settings.dashboard_dir)
     if settings.cors_origins:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from prometheus_client import (
@@ -22,8 +21,8 @@ from prometheus_client import (
     start_http_server,
     write_to_textfile,
 )
-from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cloud.config import Settings
 
@@ -68,22 +67,45 @@ def write_textfile(path: Path | None, registry: CollectorRegistry = REGISTRY) ->
     write_to_textfile(str(path), registry)
 
 
-async def record_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """API middleware: count every request by route template and status, and time the short ones."""
-    started = time.perf_counter()
-    response = await call_next(request)
-    template = getattr(request.scope.get("route"), "path", None)
-    # The matched route of an included router carries its path without the routers' prefixes.
+class RequestMetrics:
+    """Pure ASGI middleware (streams and body limits pass through untouched): count every request by route
+    template and status, and time the short ones."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, noting the response's status."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets when the app raises before answering
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            route = _route_template(scope)
+            API_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            if not route.startswith(_UNTIMED_PREFIXES):
+                API_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (the router fills ``scope["route"]``), or "unmatched"."""
+    template = getattr(scope.get("route"), "path", None)
     if template is None:
-        route = "unmatched"
-    elif request.url.path.startswith("/api/") and not template.startswith("/api/"):
-        route = "/api" + template
-    else:
-        route = template
-    API_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-    if not route.startswith(_UNTIMED_PREFIXES):
-        API_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
-    return response
+        return "unmatched"
+    # The matched route of an included router carries its path without the routers' prefixes.
+    if scope["path"].startswith("/api/") and not template.startswith("/api/"):
+        return "/api" + template
+    return str(template)
 
 
 def metrics_response() -> Response:
