@@ -122,11 +122,15 @@ def run_migrate(settings: Settings, argv: Sequence[str] = ()) -> None:
 def _is_ancestor(url: str, revision: str, of: str) -> bool:
     """Whether ``revision`` comes before ``of`` in this release's migrations (reverting is then needed)."""
     from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
 
     from cloud.db import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config(url))
-    return revision != of and any(r.revision == revision for r in script.walk_revisions(revision, of))
+    try:
+        return revision != of and any(r.revision == revision for r in script.walk_revisions(revision, of))
+    except CommandError:  # not below ``of``: a revision to upgrade to, or one this release lacks
+        return False
 
 
 def run_backup(settings: Settings, argv: Sequence[str] = ()) -> None:

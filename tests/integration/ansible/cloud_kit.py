@@ -7,19 +7,33 @@ read from the file the role wrote.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from maintainx.services import free_port
-from tests.integration.ansible.kit import BUILD_BUNDLE, PLAYBOOK_TIMEOUT_S, Bundle, read_manifest
+from tests.integration.ansible.kit import (
+    BUILD_BUNDLE,
+    PLAYBOOK_TIMEOUT_S,
+    Bundle,
+    PlaybookRun,
+    read_manifest,
+    run_playbook,
+)
 
 CLOUD_HOST = "cloud-test-01"
 GATEWAY_IDS = ["gw-test-01", "gw-test-02"]
+# A converge that installs a release (a venv from about sixty wheels) on a busy machine.
+INSTALL_TIMEOUT_S = 600
 
 
 def build_cloud_bundle(out: Path, *extra: str) -> Bundle:
@@ -112,8 +126,6 @@ def cloud_vars(root: Path, bundle: Bundle, db: CloudDatabase, psql: Path) -> dic
 
 def write_cloud_inventory(path: Path, host_vars: dict[str, Any]) -> Path:
     """An inventory with one server in the ``cloud`` group (JSON is valid YAML)."""
-    import json
-
     path.write_text(
         json.dumps({"all": {"children": {"cloud": {"hosts": {CLOUD_HOST: host_vars}}}}}, indent=2)
     )
@@ -186,3 +198,129 @@ def run_unit(path: Path, instance: str = "", timeout: float = 120) -> subprocess
         check=False,
         timeout=timeout,
     )
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """A cloud server installed under ``root`` by the role, and its first converge."""
+
+    root: Path
+    inventory: Path
+    host_vars: dict[str, Any]
+    db: CloudDatabase
+    first_run: PlaybookRun
+
+    def path(self, var: str) -> Path:
+        """A folder or file the role was told to use."""
+        return Path(self.host_vars[f"maintainx_cloud_{var}"])
+
+    def unit(self, name: str) -> Path:
+        """A unit file the role wrote."""
+        return self.path("systemd_dir") / name
+
+    def url(self, key: str) -> str:
+        """SQLAlchemy URL of the role's database as one of its service roles."""
+        host = self.host_vars["maintainx_cloud_db_host"]
+        role, password = self.db.roles[key], self.db.passwords[key]
+        return f"postgresql+psycopg2://{role}:{password}@/{self.db.name}?host={host}"
+
+    def playbook(self, *extra_vars: str) -> PlaybookRun:
+        """Converge the server again, offline."""
+        return run_playbook(self.inventory, *extra_vars, playbook="cloud.yml", timeout=INSTALL_TIMEOUT_S)
+
+
+def pgserver_psql() -> Path:
+    """The psql the embedded server's wheel ships (the role's admin client in the tests)."""
+    import pgserver
+
+    return Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+
+
+def get_json(url: str) -> tuple[int, dict[str, Any]]:
+    """Status and JSON body of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+MIGRATION = '''"""Upgrade test migration: {what}."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """{what}."""
+    op.add_column("maintenance_tickets", sa.Column("{column}", sa.Text(), nullable=True))
+    {fail}
+
+
+def downgrade() -> None:
+    """Drop the column again."""
+    op.drop_column("maintenance_tickets", "{column}")
+'''
+
+
+def write_migration(folder: Path, revision: str, down: str, column: str, *, fail: bool = False) -> None:
+    """A migration adding ``column`` to tickets (and then raising, with ``fail``) into ``folder``."""
+    what = "a failing migration, after adding a column" if fail else f"add maintenance_tickets.{column}"
+    text = MIGRATION.format(
+        what=what,
+        revision=revision,
+        down=down,
+        column=column,
+        fail='raise RuntimeError("deliberately failing migration")' if fail else "",
+    )
+    (folder / f"{revision}_upgrade_test.py").write_text(text)
+
+
+def schema_state(cloud: Cloud) -> dict[str, Any]:
+    """``python -m cloud migrate --check`` of the current release, as the role runs it."""
+    check = subprocess.run(
+        [
+            cloud.path("install_prefix") / "current" / "bin" / "python",
+            "-I",
+            "-m",
+            "cloud",
+            "migrate",
+            "--check",
+        ],
+        env={"DATABASE_URL": cloud.url("owner")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(check.stdout)
+    return result
+
+
+def ticket_columns(cloud: Cloud) -> set[str]:
+    """The columns maintenance_tickets has now."""
+    engine = sa.create_engine(cloud.url("owner"))
+    with engine.connect() as conn:
+        names = conn.execute(
+            sa.text(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'maintenance_tickets'"
+            )
+        ).scalars()
+        columns = set(names)
+    engine.dispose()
+    return columns
+
+
+def machine_names(cloud: Cloud) -> set[str]:
+    """Names of the machines, read as the API's role."""
+    engine = sa.create_engine(cloud.url("api"))
+    with engine.connect() as conn:
+        names = set(conn.execute(sa.text("SELECT name FROM machines")).scalars())
+    engine.dispose()
+    return names

@@ -8,13 +8,11 @@ wrote, with a real Mosquitto started from the configuration the role wrote.
 
 from __future__ import annotations
 
-import json
 import shutil
 import ssl
 import stat
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,53 +30,30 @@ from maintainx.services import free_port, wait_for_port
 from tests.integration.ansible.cloud_kit import (
     CLOUD_HOST,
     GATEWAY_IDS,
-    CloudDatabase,
+    INSTALL_TIMEOUT_S,
+    Cloud,
     build_cloud_bundle,
     cloud_database,
     cloud_vars,
+    get_json,
+    machine_names,
+    pgserver_psql,
     read_env_file,
     run_unit,
+    schema_state,
     start_unit,
+    ticket_columns,
     write_cloud_inventory,
+    write_migration,
 )
 from tests.integration.ansible.kit import Bundle, PlaybookRun, copy_project, run_playbook
 
 pytestmark = pytest.mark.integration
 
 RESTART_HANDLER = "RUNNING HANDLER [maintainx_cloud : Restart the cloud services]"
-INSTALL_TIMEOUT_S = 600
 SERVICE_TIMEOUT_S = 60.0
 # An installed release needs no bundle: the role must not even look for this one.
 NO_BUNDLE = "/nonexistent/maintainx-cloud.tar.gz"
-
-
-@dataclass(frozen=True)
-class Cloud:
-    """A cloud server installed under ``root`` by the role, and its first converge."""
-
-    root: Path
-    inventory: Path
-    host_vars: dict[str, Any]
-    db: CloudDatabase
-    first_run: PlaybookRun
-
-    def path(self, var: str) -> Path:
-        """A folder or file the role was told to use."""
-        return Path(self.host_vars[f"maintainx_cloud_{var}"])
-
-    def unit(self, name: str) -> Path:
-        """A unit file the role wrote."""
-        return self.path("systemd_dir") / name
-
-    def url(self, key: str) -> str:
-        """SQLAlchemy URL of the role's database as one of its service roles."""
-        host = self.host_vars["maintainx_cloud_db_host"]
-        role, password = self.db.roles[key], self.db.passwords[key]
-        return f"postgresql+psycopg2://{role}:{password}@/{self.db.name}?host={host}"
-
-    def playbook(self, *extra_vars: str) -> PlaybookRun:
-        """Converge the server again, offline."""
-        return run_playbook(self.inventory, *extra_vars, playbook="cloud.yml", timeout=INSTALL_TIMEOUT_S)
 
 
 def _assert_ok(run: PlaybookRun) -> dict[str, int]:
@@ -86,12 +61,6 @@ def _assert_ok(run: PlaybookRun) -> dict[str, int]:
     counts = run.counts(CLOUD_HOST)
     assert counts["failed"] == 0 and counts["unreachable"] == 0, counts
     return counts
-
-
-def _psql() -> Path:
-    import pgserver
-
-    return Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +78,7 @@ def cloud(
     # The folder Debian's nginx package makes; the role writes into it (it installs no nginx here).
     (root / "etc" / "nginx").mkdir(parents=True)
     db = cloud_database(pg_admin_url)
-    host_vars = cloud_vars(root, cloud_bundle, db, _psql())
+    host_vars = cloud_vars(root, cloud_bundle, db, pgserver_psql())
     inventory = write_cloud_inventory(root / "inventory.yml", host_vars)
     yield Cloud(
         root,
@@ -147,7 +116,7 @@ def test_first_converge_installs_the_release_migrates_and_provisions_the_broker(
             sa.text("SELECT tableowner FROM pg_tables WHERE tablename = 'maintenance_tickets'")
         ).scalar_one()
     engine.dispose()
-    assert _schema(cloud) == {"current": revision, "head": revision, "state": "current"}
+    assert schema_state(cloud) == {"current": revision, "head": revision, "state": "current"}
     assert owner == cloud.db.roles["owner"]
     broker = cloud.path("broker_dir")
     logins = {p.stem for p in (broker / "gateways").glob("*.env")}
@@ -270,19 +239,11 @@ def running(cloud: Cloud, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 proc.kill()
 
 
-def _get(url: str) -> tuple[int, dict[str, Any]]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
 def test_installed_api_answers_liveness_and_readiness(cloud: Cloud, running: Path) -> None:
     base = f"http://127.0.0.1:{cloud.host_vars['maintainx_cloud_api_port']}/api/health"
-    assert _get(f"{base}/live") == (200, {"status": "alive"})
-    assert _get(f"{base}/ready") == (200, {"status": "ready"})
-    status, body = _get(base)
+    assert get_json(f"{base}/live") == (200, {"status": "alive"})
+    assert get_json(f"{base}/ready") == (200, {"status": "ready"})
+    status, body = get_json(base)
     assert status == 200 and set(body) == {"status"}
 
 
@@ -339,82 +300,6 @@ def test_storage_timer_service_runs_one_pass(cloud: Cloud) -> None:
 # Run after the tests above (module fixtures chain): release N is installed and has data; N+1 adds a
 # migration; N+2's migration fails; then the role rolls back to N.
 
-MIGRATION = '''"""Upgrade test migration: {what}."""
-
-from __future__ import annotations
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "{revision}"
-down_revision = "{down}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    """{what}."""
-    op.add_column("maintenance_tickets", sa.Column("{column}", sa.Text(), nullable=True))
-    {fail}
-
-
-def downgrade() -> None:
-    """Drop the column again."""
-    op.drop_column("maintenance_tickets", "{column}")
-'''
-
-
-def _migration(folder: Path, revision: str, down: str, column: str, *, fail: bool = False) -> None:
-    what = "a failing migration, after adding a column" if fail else f"add maintenance_tickets.{column}"
-    text = MIGRATION.format(
-        what=what,
-        revision=revision,
-        down=down,
-        column=column,
-        fail='raise RuntimeError("deliberately failing migration")' if fail else "",
-    )
-    (folder / f"{revision}_upgrade_test.py").write_text(text)
-
-
-def _schema(cloud: Cloud) -> dict[str, Any]:
-    check = subprocess.run(
-        [
-            cloud.path("install_prefix") / "current" / "bin" / "python",
-            "-I",
-            "-m",
-            "cloud",
-            "migrate",
-            "--check",
-        ],
-        env={"DATABASE_URL": cloud.url("owner")},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(check.stdout)
-    return result
-
-
-def _columns(cloud: Cloud) -> set[str]:
-    engine = sa.create_engine(cloud.url("owner"))
-    with engine.connect() as conn:
-        names = conn.execute(
-            sa.text(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'maintenance_tickets'"
-            )
-        ).scalars()
-        columns = set(names)
-    engine.dispose()
-    return columns
-
-
-def _machine_names(cloud: Cloud) -> set[str]:
-    engine = sa.create_engine(cloud.url("api"))
-    with engine.connect() as conn:
-        names = set(conn.execute(sa.text("SELECT name FROM machines")).scalars())
-    engine.dispose()
-    return names
-
 
 def _api_ready(cloud: Cloud, log: Path) -> tuple[int, dict[str, Any]]:
     """Start the API from its unit (whatever release is current), ask for readiness, stop it."""
@@ -423,7 +308,7 @@ def _api_ready(cloud: Cloud, log: Path) -> tuple[int, dict[str, Any]]:
     api = start_unit(cloud.unit("maintainx-api.service"), log, env={"MAINTAINX_API_PORT": str(port)})
     try:
         wait_for_port(port, timeout=SERVICE_TIMEOUT_S)
-        return _get(f"http://127.0.0.1:{port}/api/health/ready")
+        return get_json(f"http://127.0.0.1:{port}/api/health/ready")
     finally:
         api.terminate()
         api.wait(timeout=30)
@@ -451,10 +336,10 @@ def upgraded(
             {"id": new_id()},
         )
     engine.dispose()
-    old_head = _schema(cloud)["head"]
+    old_head = schema_state(cloud)["head"]
     version = f"{cloud_bundle.version}.post1"
     project = copy_project(tmp_path_factory.mktemp("cloud-next"), version)
-    _migration(project / "cloud" / "migrations" / "versions", "9001", old_head, "upgrade_note")
+    write_migration(project / "cloud" / "migrations" / "versions", "9001", old_head, "upgrade_note")
     bundle = build_cloud_bundle(tmp_path_factory.mktemp("dist-cloud-next"), "--project", str(project))
     run = cloud.playbook(f"maintainx_cloud_version={version}", f"maintainx_cloud_bundle_path={bundle.path}")
     return Upgrade(old_head, version, run)
@@ -468,9 +353,9 @@ def test_upgrade_migrates_then_switches_and_keeps_the_data(
     prefix = cloud.path("install_prefix")
     assert (prefix / "current").resolve().name == upgraded.new_version
     assert (prefix / "previous").resolve().name == cloud.host_vars["maintainx_cloud_version"]
-    assert _schema(cloud) == {"current": "9001", "head": "9001", "state": "current"}
-    assert "upgrade_note" in _columns(cloud)
-    assert "upgrade survivor" in _machine_names(cloud)
+    assert schema_state(cloud) == {"current": "9001", "head": "9001", "state": "current"}
+    assert "upgrade_note" in ticket_columns(cloud)
+    assert "upgrade survivor" in machine_names(cloud)
     # The new column is granted like the rest: the API's role may write it.
     engine = sa.create_engine(cloud.url("api"))
     with engine.begin() as conn:
@@ -493,21 +378,21 @@ def failed_upgrade(cloud: Cloud, upgraded: Upgrade) -> PlaybookRun:
     shutil.copytree(venvs / upgraded.new_version, venvs / version, symlinks=True)
     (venvs / version / ".maintainx-installed").write_text(f"{version}\n")
     (versions,) = (venvs / version).glob("lib/python3*/site-packages/cloud/migrations/versions")
-    _migration(versions, "9002", "9001", "doomed_column", fail=True)
+    write_migration(versions, "9002", "9001", "doomed_column", fail=True)
     return cloud.playbook(
         f"maintainx_cloud_version={version}", "maintainx_cloud_bundle_path=/nonexistent.tar.gz"
     )
 
 
-def test_a_failing_migration_leaves_the_running_release_and_its_schema(
+def test_a_failing_migration_leaves_the_running_release_and_itsschema_state(
     cloud: Cloud, upgraded: Upgrade, failed_upgrade: PlaybookRun, tmp_path: Path
 ) -> None:
     assert failed_upgrade.returncode != 0
     assert "deliberately failing migration" in failed_upgrade.output
     assert RESTART_HANDLER not in failed_upgrade.output
     assert (cloud.path("install_prefix") / "current").resolve().name == upgraded.new_version
-    assert _schema(cloud) == {"current": "9001", "head": "9001", "state": "current"}
-    assert "doomed_column" not in _columns(cloud)
+    assert schema_state(cloud) == {"current": "9001", "head": "9001", "state": "current"}
+    assert "doomed_column" not in ticket_columns(cloud)
     assert _api_ready(cloud, tmp_path / "api.log") == (200, {"status": "ready"})
 
 
@@ -529,7 +414,8 @@ def test_rollback_reverts_the_newer_migration_then_switches_back(
     assert sorted(p.name for p in (prefix / "venvs").iterdir()) == sorted(
         [cloud.host_vars["maintainx_cloud_version"], upgraded.new_version]
     )
-    assert _schema(cloud) == {"current": upgraded.old_head, "head": upgraded.old_head, "state": "current"}
-    assert "upgrade_note" not in _columns(cloud)
-    assert "upgrade survivor" in _machine_names(cloud)
+    old = upgraded.old_head
+    assert schema_state(cloud) == {"current": old, "head": old, "state": "current"}
+    assert "upgrade_note" not in ticket_columns(cloud)
+    assert "upgrade survivor" in machine_names(cloud)
     assert _api_ready(cloud, tmp_path / "api.log") == (200, {"status": "ready"})
