@@ -384,7 +384,7 @@ def failed_upgrade(cloud: Cloud, upgraded: Upgrade) -> PlaybookRun:
     )
 
 
-def test_a_failing_migration_leaves_the_running_release_and_itsschema_state(
+def test_a_failing_migration_leaves_the_running_release_and_its_schema(
     cloud: Cloud, upgraded: Upgrade, failed_upgrade: PlaybookRun, tmp_path: Path
 ) -> None:
     assert failed_upgrade.returncode != 0
