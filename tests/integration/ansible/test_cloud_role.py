@@ -121,7 +121,7 @@ def test_first_converge_installs_the_release_migrates_and_provisions_the_broker(
     broker = cloud.path("broker_dir")
     logins = {p.stem for p in (broker / "gateways").glob("*.env")}
     assert logins == set(GATEWAY_IDS)
-    assert (broker / "services" / "ingest.env").is_file()
+    assert {p.name for p in (broker / "services").glob("ingest-*.env")} == {"ingest-1.env", "ingest-2.env"}
 
 
 def test_second_converge_changes_nothing(second_run: PlaybookRun) -> None:
