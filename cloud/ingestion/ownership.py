@@ -89,13 +89,13 @@ class Ownership:
         # Rows refused per sending gateway in the open batch, added to gateways.foreign_rows with it.
         self._foreign_rows: dict[str, int] = {}
 
-    def owner(self, machine_id: uuid.UUID) -> str | None:
-        """The gateway a machine is bound to, as far as this worker knows now (None: ask the database)."""
+    def owner(self, machine_id: uuid.UUID, now: float | None = None) -> str | None:
+        """The gateway a machine is bound to, as this worker knows it at ``now`` (None: ask the database)."""
         staged = self._staged.get(machine_id.int)
         if staged is not None:
             return staged
         entry = self._cache.get(machine_id.int)
-        if entry is None or entry[1] <= self._clock():
+        if entry is None or entry[1] <= (self._clock() if now is None else now):
             return None
         return entry[0]
 
@@ -135,7 +135,9 @@ class Ownership:
         self._lookup(cursor, wanted, stats)
         checked: list[Accepted | Rejected] = []
         for item, ids in zip(items, machines, strict=True):
-            checked.extend(self._split(item, ids))
+            # Judged at the same ``now`` as above: a binding that expires after it was found fresh (and so
+            # was not read again) would otherwise have no owner here, and the sender's rows be refused.
+            checked.extend(self._split(item, ids, now))
         return checked
 
     def _lookup(self, cursor: Any, wanted: dict[int, str], stats: WriteStats) -> None:
@@ -152,10 +154,12 @@ class Ownership:
             if gateway_id is not None:
                 self.found(uuid.UUID(str(machine_id)), gateway_id)
 
-    def _split(self, item: Accepted, machine_ids: set[int]) -> list[Accepted | Rejected]:
+    def _split(self, item: Accepted, machine_ids: set[int], now: float) -> list[Accepted | Rejected]:
         # Decided per machine, not per row: a message names few machines and many rows.
         foreign = {
-            uuid.UUID(int=m): o for m in machine_ids if (o := self.owner(uuid.UUID(int=m))) != item.gateway_id
+            uuid.UUID(int=m): o
+            for m in machine_ids
+            if (o := self.owner(uuid.UUID(int=m), now)) != item.gateway_id
         }
         if not foreign:
             return [item]

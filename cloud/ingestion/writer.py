@@ -24,7 +24,15 @@ import psycopg2
 import psycopg2.errors
 
 from cloud.ingestion.clock import record_clocks
-from cloud.ingestion.conflicts import Conflict, first_line, other_time_conflicts, same_key_conflicts
+from cloud.ingestion.conflicts import (
+    Conflict,
+    Span,
+    first_line,
+    other_time_conflicts,
+    same_key_conflicts,
+    seqs_stored,
+    span,
+)
 from cloud.ingestion.conflicts import dead_letters as conflict_letters
 from cloud.ingestion.dead_letter import Reason, Rejected, insert_dead_letters
 from cloud.ingestion.ownership import Ownership
@@ -80,20 +88,25 @@ def _copy(cursor: Any, target: str, text: str) -> None:
 
 
 def _insert_once(
-    cursor: Any, *, table: str, columns: str, stage: str, stage_ddl: str, insert: str, text: str
+    cursor: Any, *, table: str, columns: str, stage: str, stage_ddl: str, insert: str, text: str, where: Span
 ) -> tuple[int, list[Conflict]]:
     """COPY ``text`` into ``table``, dropping rows whose id is already stored; return how many were new.
 
-    Also returns the rows refused as conflicts (see ``conflicts``), looked for only on the careful path a
-    collision sends the batch to, so the fast path pays nothing for them.
+    Also returns the rows refused as conflicts (see ``conflicts``), looked for only on the careful path,
+    taken when the COPY collided with a stored key or when a stored row holds one of the batch's gateways
+    and seqs (a record replayed, perhaps re-stamped): one index probe per seq range is all the fast path pays.
     """
     found: list[Conflict] = []
+    careful = seqs_stored(cursor, table=table, where=where)
     cursor.execute("SAVEPOINT ingest_copy")
-    try:
-        _copy(cursor, f"{table} ({columns})", text)
-        inserted = int(cursor.rowcount)
-    except psycopg2.errors.UniqueViolation:
-        cursor.execute("ROLLBACK TO SAVEPOINT ingest_copy")
+    if not careful:
+        try:
+            _copy(cursor, f"{table} ({columns})", text)
+            inserted = int(cursor.rowcount)
+        except psycopg2.errors.UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT ingest_copy")
+            careful = True
+    if careful:
         cursor.execute(stage_ddl)
         _copy(cursor, f"{stage} ({columns})", text)
         first = first_line(cursor, stage)
@@ -158,6 +171,7 @@ def _copy_text(items: Sequence[Accepted], make: Callable[[Accepted], str]) -> st
 def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Rejected]:
     counts = [len(i.body.readings) for i in items if isinstance(i.body, TelemetryBatch)]
     total = sum(counts)
+    where = span((i.gateway_id, i.body.readings) for i in items if isinstance(i.body, TelemetryBatch))
     inserted, found = _insert_once(
         cursor,
         table="sensor_data",
@@ -166,17 +180,18 @@ def _write_readings(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -
         stage_ddl=_STAGE_READINGS,
         insert=_INSERT_READINGS,
         text=_copy_text(items, reading_text),
+        where=where,
     )
     stats.readings += inserted
     stats.readings_duplicate += total - inserted - len(found)
-    newest = max(r.ts for i in items if isinstance(i.body, TelemetryBatch) for r in i.body.readings)
-    stats.newest_event_ts = latest(stats.newest_event_ts, newest)
+    stats.newest_event_ts = latest(stats.newest_event_ts, where.end)
     return conflict_letters(found, [i.message for i in items], counts)
 
 
 def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats) -> list[Rejected]:
     counts = [len(i.body.predictions) for i in items if isinstance(i.body, PredictionBatch)]
     total = sum(counts)
+    where = span((i.gateway_id, i.body.predictions) for i in items if isinstance(i.body, PredictionBatch))
     inserted, found = _insert_once(
         cursor,
         table="predictions",
@@ -185,6 +200,7 @@ def _write_predictions(cursor: Any, items: Sequence[Accepted], stats: WriteStats
         stage_ddl=_STAGE_PREDICTIONS,
         insert=_INSERT_PREDICTIONS,
         text=_copy_text(items, prediction_text),
+        where=where,
     )
     stats.predictions += inserted
     stats.predictions_duplicate += total - inserted - len(found)
