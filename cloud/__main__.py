@@ -87,10 +87,7 @@ def run_storage(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Run storage maintenance (partitions ahead, retention) every interval until stopped, or once."""
     from cloud.storage.maintenance import run_maintenance
 
-    parser = argparse.ArgumentParser(prog="python -m cloud storage")
-    parser.add_argument("--once", action="store_true", help="one pass, then exit (for a systemd timer)")
-    args = parser.parse_args(argv)
-    run_maintenance(settings, _stop_on_signals(), once=args.once)
+    run_maintenance(settings, _stop_on_signals(), once=_parse("storage", argv).once)
 
 
 def run_migrate(settings: Settings, argv: Sequence[str] = ()) -> None:
@@ -98,13 +95,7 @@ def run_migrate(settings: Settings, argv: Sequence[str] = ()) -> None:
     from cloud.db import downgrade_database, upgrade_database
     from cloud.schema import schema_state
 
-    parser = argparse.ArgumentParser(prog="python -m cloud migrate")
-    action = parser.add_mutually_exclusive_group()
-    action.add_argument(
-        "--check", action="store_true", help="print the schema's state as JSON, change nothing"
-    )
-    action.add_argument("--to", metavar="REV", help="upgrade or revert the schema to this revision")
-    args = parser.parse_args(argv)
+    args = _parse("migrate", argv)
     url = settings.resolved_database_url()
     state = schema_state(url)
     if args.check:
@@ -150,6 +141,24 @@ COMMANDS = {
 }
 
 
+def _parser(command: str) -> argparse.ArgumentParser:
+    """The options of one command; one without options still answers ``--help`` and refuses unknown ones."""
+    parser = argparse.ArgumentParser(prog=f"python -m cloud {command}", description=COMMANDS[command].__doc__)
+    if command == "storage":
+        parser.add_argument("--once", action="store_true", help="one pass, then exit (for a systemd timer)")
+    elif command == "migrate":
+        action = parser.add_mutually_exclusive_group()
+        action.add_argument(
+            "--check", action="store_true", help="print the schema's state as JSON, change nothing"
+        )
+        action.add_argument("--to", metavar="REV", help="upgrade or revert the schema to this revision")
+    return parser
+
+
+def _parse(command: str, argv: Sequence[str]) -> argparse.Namespace:
+    return _parser(command).parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command and run it; returns the exit status (2 for a configuration error)."""
     parser = argparse.ArgumentParser(prog="python -m cloud", description="MaintainX cloud services")
@@ -157,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("options", nargs=argparse.REMAINDER, help="the command's own options")
     args = parser.parse_args(argv)
     command, options = COMMANDS[args.command], args.options
+    if args.command != "backup":  # backup parses its own subcommands (cloud/backup.py)
+        # Before the settings load: --help and a wrong option answer without a configured environment.
+        _parse(args.command, options)
     return run_configured(f"cloud {args.command}", lambda settings: command(settings, options))
 
 
