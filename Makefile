@@ -44,7 +44,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-system-deps:                     ## Mosquitto, Chromium and nginx for the tests (installed with apt when missing)
+system-deps:                     ## Mosquitto, Chromium, nginx and promtool for the tests (installed with apt when missing)
 	scripts/install-system-deps
 
 dashboard: dashboard/dist/index.html
