@@ -46,7 +46,7 @@ import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from cloud.ingestion.dead_letter import Reason, Rejected
@@ -108,8 +108,9 @@ def span(messages: Iterable[tuple[str, Sequence[Record]]]) -> Span:
         gateways=[g for g, _, _ in ranges],
         firsts=[f for _, f, _ in ranges],
         lasts=[last for _, _, last in ranges],
-        start=min(starts),
-        end=max(ends),
+        # In UTC: PostgreSQL refuses offsets beyond +-15:59 that RFC 3339 (and so the contract) allows.
+        start=min(starts).astimezone(UTC),
+        end=max(ends).astimezone(UTC),
     )
 
 
