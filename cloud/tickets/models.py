@@ -31,6 +31,15 @@ class TicketPriority(enum.StrEnum):
     CRITICAL = "CRITICAL"
 
 
+class TicketKind(enum.StrEnum):
+    """Why a ticket exists: the reliability figures count planned and unplanned work by kind."""
+
+    PREDICTIVE = "PREDICTIVE"  # opened by the engine from a prediction
+    PREVENTIVE = "PREVENTIVE"  # created ahead of a preventive-maintenance schedule's due date
+    CORRECTIVE = "CORRECTIVE"  # a failure reported by a person
+    SENSOR = "SENSOR"  # the sensor, not the machine, is at fault
+
+
 class TicketOutcome(enum.StrEnum):
     """What the technician found: the label the retraining loop learns from."""
 
@@ -51,6 +60,7 @@ class MaintenanceTicket(Base):
             unique=True,
             postgresql_where=sa.text("status <> 'RESOLVED'"),
         ),
+        sa.Index("ix_maintenance_tickets_kind_created_at", "kind", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -65,6 +75,11 @@ class MaintenanceTicket(Base):
         sa.Enum(TicketPriority, name="ticket_priority", values_callable=enum_values)
     )
     technician_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(User.id))
+    kind: Mapped[TicketKind] = mapped_column(
+        sa.Enum(TicketKind, name="ticket_kind", values_callable=enum_values),
+        default=TicketKind.PREDICTIVE,
+        server_default=TicketKind.PREDICTIVE.value,
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=sa.func.now(), onupdate=sa.func.now())
     resolved_at: Mapped[datetime | None]

@@ -72,6 +72,7 @@ def to_schema(
         title=ticket.title,
         status=ticket.status,
         priority=ticket.priority,
+        kind=ticket.kind,
         technician_id=ticket.technician_id,
         technician_name=technician_name,
         created_at=ticket.created_at,

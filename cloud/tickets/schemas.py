@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cloud.api.text import Text
 from cloud.api.timerange import UtcDatetime
-from cloud.tickets.models import TicketOutcome, TicketPriority, TicketStatus
+from cloud.tickets.models import TicketKind, TicketOutcome, TicketPriority, TicketStatus
 from contract.payloads import FAULT_NAME_PATTERN
 
 # The page size is capped so one request cannot make the API serialise the whole history.
@@ -107,6 +107,7 @@ class TicketRead(BaseModel):
     title: str
     status: TicketStatus
     priority: TicketPriority
+    kind: TicketKind
     technician_id: uuid.UUID | None
     technician_name: str | None
     created_at: UtcDatetime

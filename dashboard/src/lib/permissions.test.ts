@@ -17,6 +17,7 @@ function ticket(technician_id: string | null, status: Ticket["status"] = "OPEN")
     title: "Risk",
     status,
     priority: "HIGH",
+    kind: "PREDICTIVE",
     technician_id,
     technician_name: null,
     created_at: "",

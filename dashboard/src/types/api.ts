@@ -111,6 +111,9 @@ export interface Aftercare {
 
 export type Outcome = "CONFIRMED_FAULT" | "FALSE_ALARM";
 
+/** Why a ticket exists (cloud/tickets/models.py TicketKind). */
+export type TicketKind = "PREDICTIVE" | "PREVENTIVE" | "CORRECTIVE" | "SENSOR";
+
 export interface Ticket {
   id: string;
   machine_id: string;
@@ -118,6 +121,7 @@ export interface Ticket {
   title: string;
   status: TicketStatus;
   priority: TicketPriority;
+  kind: TicketKind;
   technician_id: string | null;
   technician_name: string | null;
   created_at: IsoTime;

@@ -37,6 +37,7 @@ def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: T
     assert [t["id"] for t in body] == [str(new), str(old)]
     assert body[0]["machine_name"] == "Fan 01"
     assert body[0]["status"] == "OPEN" and body[0]["priority"] == "HIGH"
+    assert body[0]["kind"] == "PREDICTIVE"  # the engine opened it from a prediction
     assert body[0]["reason"]["model_version"] == "test-model-1"
     assert body[0]["reason"]["features"] == {"vibration_rms": 3.5}
     assert body[0]["reason"]["prediction_ts"].endswith("Z")
@@ -44,7 +45,7 @@ def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: T
     assert set(body[0]) == {
         "id", "machine_id", "machine_name", "title", "status", "priority", "technician_id",
         "technician_name", "created_at", "updated_at", "resolved_at", "reason", "fault", "outcome",
-        "root_cause", "found_fault", "aftercare",
+        "root_cause", "found_fault", "aftercare", "kind",
     }  # fmt: skip
     assert body[1]["aftercare"] is None  # a list does not read every ticket's aftercare
 

@@ -22,6 +22,7 @@ const ticket: Ticket = {
   title: "Bearing wear on Pump 09",
   status: "RESOLVED",
   priority: "HIGH",
+  kind: "PREDICTIVE",
   technician_id: null,
   technician_name: null,
   created_at: "2026-12-07T10:00:00Z",
