@@ -1,5 +1,5 @@
-"""A ticket's kind: predictive (opened by the engine), preventive (a schedule), corrective (a reported failure)
-or sensor (a broken or implausible sensor rather than the machine).
+"""A ticket's kind: predictive (opened by the engine), preventive (a schedule), corrective (a reported
+failure) or sensor (a broken or implausible sensor rather than the machine).
 
 Every ticket that exists today was opened by the engine from a prediction, so they all become PREDICTIVE.
 
