@@ -1,12 +1,16 @@
 """Fixtures for real infrastructure: a private Mosquitto per test and a PostgreSQL database per test.
 
-PostgreSQL is an embedded server (pgserver) in a temporary folder, started once per session, unless
-``MAINTAINX_TEST_DATABASE_URL`` names a server to use instead (e.g. the machine's own PostgreSQL).
-Each test gets a fresh database cloned from a template that has every migration applied.
+PostgreSQL is an embedded server (pgserver) in a temporary folder, started once per session (once per
+xdist worker), unless ``MAINTAINX_TEST_DATABASE_URL`` names a server to use instead (e.g. the machine's own
+PostgreSQL). Each test gets a fresh database cloned from a template that has every migration applied.
+
+``make test`` runs the suite on several pytest-xdist workers with ``--dist loadfile`` (docs/testing.md):
+every test module runs on one worker, in file order, so module-scoped fixtures are made once.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import uuid
@@ -20,8 +24,17 @@ from sqlalchemy.engine import make_url
 from maintainx.services import Broker, embedded_postgres
 
 TEMPLATE_DB = "maintainx_test_template"
+# Durability settings of the suite's own embedded server: they only matter when the machine itself loses
+# power (a killed PostgreSQL loses nothing without them, as its writes are in the OS's cache), and they
+# make each CREATE DATABASE and COMMIT of the suite several times cheaper. synchronous_commit stays on.
+FAST_TEST_SERVER_SETTINGS = {"fsync": "off", "full_page_writes": "off"}
 # Set to 1 (CI does, in .ci/run) and a missing public dataset fails its tests instead of skipping them.
 REQUIRE_DATASETS_ENV = "MAINTAINX_REQUIRE_DATASETS"
+
+
+def xdist_worker() -> str:
+    """This process's pytest-xdist worker id (``gw0``, ``gw1``...), or ``main`` without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +66,18 @@ def dataset() -> Callable[[str], Path]:
     return find
 
 
+@functools.cache
+def stored_hash(password: str) -> str:
+    """The Argon2id hash of ``password`` for a seeded user, computed once per session.
+
+    Argon2 is slow on purpose (about 0.15 s here, seconds on a loaded machine) and most tests sign in
+    with the same password; the login endpoint still verifies the stored hash with the real hasher.
+    """
+    from cloud.auth.passwords import hash_password
+
+    return hash_password(password)
+
+
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[Broker]:
     """A private Mosquitto on a free port, stopped after the test."""
@@ -67,7 +92,14 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("MAINTAINX_TEST_DATABASE_URL")
     if url:
         return url
-    return embedded_postgres(reachable_tmpdir("maintainx-test-pg-"), database="postgres")
+    url = embedded_postgres(reachable_tmpdir("maintainx-test-pg-"), database="postgres")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name, value in FAST_TEST_SERVER_SETTINGS.items():
+            conn.execute(sa.text(f"ALTER SYSTEM SET {name} = '{value}'"))
+        conn.execute(sa.text("SELECT pg_reload_conf()"))
+    admin.dispose()
+    return url
 
 
 def reachable_tmpdir(prefix: str) -> Path:
@@ -83,18 +115,23 @@ def reachable_tmpdir(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def _template_db(pg_admin_url: str) -> str:
-    """A database with every migration applied, cloned by each test."""
+    """A database with every migration applied, cloned by each test.
+
+    Named per xdist worker: on a shared ``MAINTAINX_TEST_DATABASE_URL`` server each worker drops and
+    rebuilds only its own.
+    """
     from cloud.db import upgrade_database
 
+    template = TEMPLATE_DB if xdist_worker() == "main" else f"{TEMPLATE_DB}_{xdist_worker()}"
     admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
     admin.dispose()
-    url = make_url(pg_admin_url).set(database=TEMPLATE_DB).render_as_string(hide_password=False)
+    url = make_url(pg_admin_url).set(database=template).render_as_string(hide_password=False)
     upgrade_database(url)
     sa.create_engine(url).dispose()
-    return TEMPLATE_DB
+    return template
 
 
 @pytest.fixture

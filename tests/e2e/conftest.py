@@ -24,8 +24,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Browser, sync_playwright
 
 from maintainx.services import Broker, free_port
+from tests.conftest import stored_hash
+from tests.e2e.browser import launch_chromium
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD_DIST = REPO_ROOT / "dashboard" / "dist"
@@ -82,6 +85,32 @@ class SeededFleet:
     # "Now" for the seeded data: the newest reading is 5 s older, the newest prediction 2 s. Pages pin their
     # clock here (``pin_clock``), so ages on screen do not depend on how slowly a loaded machine runs.
     seeded_at: datetime
+
+
+@pytest.fixture(scope="module")
+def _chromium() -> Iterator[Browser]:
+    """One headless Chromium for a module's browser tests: a launch costs seconds on a loaded machine.
+
+    Module-scoped, not session-scoped, because Playwright's sync API allows one running instance per
+    thread: a module whose tests start their own (``with sync_playwright()``) must not meet this one.
+    """
+    with sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser(_chromium: Browser) -> Iterator[Browser]:
+    """Debian's Chromium, headless, with nothing open.
+
+    Each page a test opens (``browser.new_page``) lives in a context of its own, with its own cookies,
+    storage, clock and routes; every context is closed after the test, so the next test starts as clean
+    as with a browser of its own.
+    """
+    yield _chromium
+    for context in list(_chromium.contexts):
+        context.close()
 
 
 def api_data_dir(tmp_path: Path) -> Path:
@@ -193,8 +222,6 @@ def _risk_curve(final: float, fraction: float) -> float:
 @pytest.fixture
 def seeded_fleet(database_url: str) -> SeededFleet:
     """Two gateways, four machines with an hour of readings and predictions, two tickets and four users."""
-    from cloud.auth.passwords import hash_password
-
     now = datetime.now(UTC)
     machines = [
         SeededMachine(str(uuid.uuid4()), "Pump 01", "pump", "gw-01", 0.92),
@@ -203,7 +230,7 @@ def seeded_fleet(database_url: str) -> SeededFleet:
         SeededMachine(str(uuid.uuid4()), "Mill 04", "mill", "gw-02", None),
     ]
     engine = sa.create_engine(database_url)
-    password_hash = hash_password(PASSWORD)
+    password_hash = stored_hash(PASSWORD)
     with engine.begin() as conn:
         conn.execute(
             sa.text(

@@ -14,15 +14,13 @@ import json
 import re
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, expect
 
-from tests.e2e.browser import launch_chromium
 from tests.e2e.conftest import PASSWORD, REPO_ROOT, SeededFleet, SeededUser
 
 pytestmark = pytest.mark.e2e
@@ -55,15 +53,6 @@ COUNT_SERIES_PIXELS = """([testId, rgb]) => {
   }
   return n;
 }"""
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 def new_page(browser: Browser, viewport: ViewportSize = DESKTOP) -> Page:

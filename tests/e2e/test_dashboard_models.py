@@ -9,12 +9,9 @@ policy (an inconsistent value is refused on its field first); a technician sees 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.browser import launch_chromium
 from tests.e2e.conftest import REPO_ROOT, SeededFleet
 from tests.e2e.test_dashboard import DESKTOP, PHONE, new_page, sign_in
 
@@ -30,15 +27,6 @@ WRITE_BUTTONS = (
     "rollback-rollout",
     "edit-policy",
 )
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 def model_row(page: Page, version: str) -> Locator:

@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser import launch_chromium
 from tests.e2e.conftest import SeededFleet
 from tests.e2e.test_dashboard import (
     COUNT_SERIES_PIXELS,
@@ -49,15 +47,6 @@ def wait_for_marker(page: Page, chart: str, rgb: list[int]) -> None:
     page.wait_for_function(
         f"([t, c]) => ({COUNT_SERIES_PIXELS})([t, c]) >= {MIN_MARKER_PIXELS}", arg=[chart, rgb]
     )
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.app import create_app
-from cloud.auth.passwords import hash_password
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
 from cloud.gateways.models import Gateway
@@ -26,6 +25,7 @@ from cloud.tickets.models import MaintenanceTicket, TicketPriority, TicketStatus
 from cloud.users.models import User, UserRole
 from contract import new_id
 from maintainx.services import Broker
+from tests.conftest import stored_hash
 
 # A signing key for the tests' API (random enough to pass the settings' checks, never used elsewhere).
 TEST_AUTH_SECRET = "test-only-signing-key-0123456789abcdef"
@@ -129,7 +129,7 @@ class Seeder:
     ) -> uuid.UUID:
         """Insert a person (a technician unless ``role`` says otherwise) and return their id."""
         email = email or f"{uuid.uuid4().hex[:8]}@example.com"
-        password_hash = hash_password(password) if password is not None else None
+        password_hash = stored_hash(password) if password is not None else None
         with self.sessions.begin() as db:
             user = User(email=email, full_name=name, role=role, password_hash=password_hash, **fields)
             db.add(user)
