@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 # pytest-xdist workers for make test: most tests wait on processes, sockets and the browser, so more
 # workers than the 2 cores pay off (docs/testing.md has the measurements). TEST_WORKERS=0 runs serially.
+# The reliability tests (kill -9, outages, load) then run alone: they need the CPU their agents work with.
 TEST_WORKERS ?= 4
 # Re-install Python packages only when the dependency list changes.
 STAMP  := $(VENV)/.installed
@@ -17,7 +18,8 @@ demo: setup dashboard            ## the whole system at http://127.0.0.1:8000 (C
 
 test: setup system-deps dashboard ## the whole suite: unit, integration, e2e (headless Chromium), reliability
 	cd dashboard && npm test --silent
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not reliability"
+	$(PY) -m pytest -m reliability
 
 lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's type check
 	$(PY) -m ruff check .
