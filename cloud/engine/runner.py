@@ -47,6 +47,7 @@ from cloud.gateways.models import Gateway
 from cloud.ingestion.timecheck import TimeWindow
 from cloud.machines.models import Machine
 from cloud.metrics import observe_tick
+from cloud.pm.runner import PmRunner, pm_settings
 from cloud.predictions.models import Prediction
 from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
 from contract import new_id
@@ -344,12 +345,15 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.resolved_database_url())
+    sessions = session_factory(engine)
     ticket_engine = TicketEngine(
-        session_factory(engine),
+        sessions,
         TicketPolicy(policy_config(settings)),
         policy_reload_s=POLICY_RELOAD_S,
         window=TimeWindow.from_settings(settings),
     )
+    # Preventive maintenance runs in the same loop, on its own (slower) beat and transaction.
+    pm = PmRunner(sessions, pm_settings(settings), settings.pm_tick_s)
     logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
     try:
         while not stop.is_set():
@@ -365,6 +369,7 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
                 stop.wait(ERROR_BACKOFF_S)
                 continue
             observe_tick(result.evaluated, result.opened, result.escalated)
+            pm.maybe_run()
             if result.opened or result.escalated:
                 logger.info("tick: %s", result)
             stop.wait(TICK_S)

@@ -12,18 +12,37 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloud.auth.errors import PermissionDeniedError
+from cloud.engine.assign import choose_technician
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
-from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketOutcome, TicketStatus
+from cloud.pm.models import PmSchedule, PmScheduleMachine
+from cloud.tickets.models import (
+    MaintenanceTicket,
+    TicketEvent,
+    TicketKind,
+    TicketOutcome,
+    TicketPriority,
+    TicketStatus,
+)
 from cloud.tickets.queries import get, get_event
-from cloud.tickets.schemas import CommentCreate, TicketCreate, TicketEventRead, TicketRead, TicketUpdate
+from cloud.tickets.schemas import (
+    CancelRequest,
+    CommentCreate,
+    ReopenRequest,
+    TicketCreate,
+    TicketEventRead,
+    TicketRead,
+    TicketUpdate,
+)
 from cloud.users.models import User, UserRole
-from contract import MaintenanceCommand
+from cloud.workdone.models import ChecklistItem
+from contract import MaintenanceCommand, new_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +51,31 @@ NEXT_STATUS = {TicketStatus.OPEN: TicketStatus.IN_PROGRESS, TicketStatus.IN_PROG
 
 
 def _event(
-    db_session: Session, ticket: MaintenanceTicket, actor: User, kind: str, **data: Any
+    db_session: Session, ticket: MaintenanceTicket, actor: User | None, kind: str, **data: Any
 ) -> TicketEvent:
-    event = TicketEvent(ticket_id=ticket.id, actor_id=actor.id, kind=kind, data=data)
+    event = TicketEvent(ticket_id=ticket.id, actor_id=actor.id if actor else None, kind=kind, data=data)
     db_session.add(event)
     return event
+
+
+def record(
+    db_session: Session, ticket: MaintenanceTicket, actor: User | None, kind: str, **data: Any
+) -> TicketEvent:
+    """Append an audit event for a change made elsewhere in the ticket's domain (work done, PM); the caller
+    commits, so the change and its event land together. ``actor`` None = the engine or scheduler."""
+    ticket.updated_at = datetime.now(UTC)
+    return _event(db_session, ticket, actor, kind, **data)
+
+
+def locked(db_session: Session, ticket_id: uuid.UUID) -> MaintenanceTicket:
+    """The ticket, locked for update until the transaction ends; NotFoundError when there is none."""
+    return _locked(db_session, ticket_id)
+
+
+def check_may_work(user: User, ticket: MaintenanceTicket) -> None:
+    """Engineers and admins work any ticket; a technician only one assigned to them."""
+    if not _is_manager(user) and ticket.technician_id != user.id:
+        raise PermissionDeniedError(f"ticket {ticket.id} is not assigned to you")
 
 
 def _locked(db_session: Session, ticket_id: uuid.UUID) -> MaintenanceTicket:
@@ -74,9 +113,18 @@ def _check_transition(current: TicketStatus, wanted: TicketStatus) -> None:
         raise ConflictError(f"ticket can go from {current.value} to {allowed.value} only")
 
 
-def _check_outcome(changes: TicketUpdate) -> None:
-    """Resolving needs an outcome, and a confirmed fault its root cause (and, optionally, the failure mode
-    found); none of them is sent otherwise."""
+# Outcomes that fit only some kinds of work; CANCELLED is set by ``cancel`` alone.
+_OUTCOME_KINDS = {
+    TicketOutcome.MISSED: (TicketKind.CORRECTIVE,),
+    TicketOutcome.COMPLETED: (TicketKind.PREVENTIVE,),
+    TicketOutcome.FALSE_ALARM: (TicketKind.PREDICTIVE, TicketKind.SENSOR, TicketKind.CORRECTIVE),
+    TicketOutcome.CANCELLED: (),
+}
+
+
+def _check_outcome(changes: TicketUpdate, kind: TicketKind) -> None:
+    """Resolving needs an outcome that fits the ticket's kind, and a confirmed fault its root cause (and,
+    optionally, the failure mode found); none of them is sent otherwise."""
     resolving = changes.status is TicketStatus.RESOLVED
     if not resolving:
         for name in ("outcome", "root_cause", "found_fault"):
@@ -85,7 +133,19 @@ def _check_outcome(changes: TicketUpdate) -> None:
         return
     if changes.outcome is None:
         raise InvalidRequestError(
-            "resolving needs an outcome: CONFIRMED_FAULT (with root_cause) or FALSE_ALARM",
+            "resolving needs an outcome: CONFIRMED_FAULT (with root_cause), FALSE_ALARM,"
+            " COMPLETED (preventive) or MISSED (corrective)",
+            ("body", "outcome"),
+        )
+    fits = _OUTCOME_KINDS.get(changes.outcome)
+    if fits is not None and kind not in fits:
+        where = (
+            "use POST /tickets/{id}/cancel"
+            if changes.outcome is TicketOutcome.CANCELLED
+            else (f"it fits {' or '.join(k.value for k in fits)} tickets only")
+        )
+        raise InvalidRequestError(
+            f"outcome {changes.outcome.value} does not fit a {kind.value} ticket: {where}",
             ("body", "outcome"),
         )
     if changes.outcome is TicketOutcome.CONFIRMED_FAULT and not (changes.root_cause or "").strip():
@@ -118,7 +178,7 @@ def update(
     """
     ticket = _locked(db_session, ticket_id)
     _check_may_change(actor, ticket, changes)
-    _check_outcome(changes)
+    _check_outcome(changes, ticket.kind)
     now = datetime.now(UTC)
     if changes.status is not None:
         _check_transition(ticket.status, changes.status)
@@ -156,6 +216,7 @@ def update(
             root_cause=ticket.root_cause,
             found_fault=ticket.found_fault,
         )
+        _restart_schedule(db_session, ticket, now)
     ticket.updated_at = now
     gateway_id = db_session.execute(
         sa.select(Machine.gateway_id).where(Machine.id == ticket.machine_id)
@@ -200,6 +261,7 @@ def create(*, db_session: Session, ticket_in: TicketCreate, actor: User) -> Tick
         priority=ticket_in.priority,
         fault=ticket_in.fault,
         technician_id=ticket_in.technician_id,
+        kind=ticket_in.kind,
         reason={},
         created_at=now,
         updated_at=now,
@@ -212,7 +274,15 @@ def create(*, db_session: Session, ticket_in: TicketCreate, actor: User) -> Tick
         raise ConflictError(
             f"machine {ticket_in.machine_id} already has an open ticket for fault {ticket_in.fault}"
         ) from exc
-    _event(db_session, ticket, actor, "created", fault=ticket.fault, priority=ticket.priority.value)
+    _event(
+        db_session,
+        ticket,
+        actor,
+        "created",
+        fault=ticket.fault,
+        priority=ticket.priority.value,
+        ticket_kind=ticket.kind.value,
+    )
     if ticket.technician_id is not None:
         _event(db_session, ticket, actor, "assigned", **{"from": None}, to=str(ticket.technician_id))
     db_session.commit()
@@ -231,3 +301,163 @@ def comment(
     ticket.updated_at = datetime.now(UTC)
     db_session.commit()
     return get_event(db_session=db_session, event_id=event.id)
+
+
+def _restart_schedule(db_session: Session, ticket: MaintenanceTicket, now: datetime) -> None:
+    """A preventive work order closed (done or cancelled): its schedule counts again from now for this
+    machine, from the meter's current reading; the scheduler computes the next due date."""
+    if ticket.pm_schedule_id is None:
+        return
+    db_session.execute(
+        sa.update(PmScheduleMachine)
+        .where(
+            PmScheduleMachine.schedule_id == ticket.pm_schedule_id,
+            PmScheduleMachine.machine_id == ticket.machine_id,
+        )
+        .values(
+            baseline_at=now,
+            baseline_meter=PmScheduleMachine.meter,
+            due_at=None,
+            pulled_forward=None,
+            updated_at=now,
+        )
+    )
+
+
+def reopen(*, db_session: Session, ticket_id: uuid.UUID, request: ReopenRequest, actor: User) -> TicketRead:
+    """RESOLVED -> OPEN with a reason; the outcome is cleared (the trail keeps it). ConflictError when the
+    machine has meanwhile another open ticket for the same fault or schedule."""
+    ticket = _locked(db_session, ticket_id)
+    check_may_work(actor, ticket)
+    if ticket.status is not TicketStatus.RESOLVED:
+        raise ConflictError(f"ticket is {ticket.status.value}: only a RESOLVED ticket can be reopened")
+    now = datetime.now(UTC)
+    _event(
+        db_session,
+        ticket,
+        actor,
+        "reopened",
+        **{"from": ticket.status.value},
+        to=TicketStatus.OPEN.value,
+        reason=request.reason,
+        outcome=ticket.outcome.value if ticket.outcome else None,
+    )
+    ticket.status = TicketStatus.OPEN
+    ticket.resolved_at = ticket.outcome = ticket.root_cause = ticket.found_fault = None
+    ticket.cancel_reason = None
+    ticket.updated_at = now
+    try:
+        db_session.commit()
+    except IntegrityError as exc:
+        db_session.rollback()
+        raise ConflictError(
+            f"machine {ticket.machine_id} already has an open ticket for this fault or schedule: "
+            "resolve or cancel it first"
+        ) from exc
+    return get(db_session=db_session, ticket_id=ticket.id)
+
+
+def cancel(*, db_session: Session, ticket_id: uuid.UUID, request: CancelRequest, actor: User) -> TicketRead:
+    """Close an unresolved ticket without the work: RESOLVED with outcome CANCELLED and the reason. No repair
+    command goes to the gateway (nothing was repaired); a preventive work order's schedule restarts."""
+    ticket = _locked(db_session, ticket_id)
+    if not _is_manager(actor):
+        raise PermissionDeniedError("only engineers and admins cancel tickets")
+    if ticket.status is TicketStatus.RESOLVED:
+        raise ConflictError("ticket is RESOLVED already: reopen it first")
+    now = datetime.now(UTC)
+    _event(
+        db_session,
+        ticket,
+        actor,
+        "cancelled",
+        **{"from": ticket.status.value},
+        to=TicketStatus.RESOLVED.value,
+        reason=request.reason,
+    )
+    ticket.status = TicketStatus.RESOLVED
+    ticket.outcome = TicketOutcome.CANCELLED
+    ticket.cancel_reason = request.reason
+    ticket.resolved_at = ticket.updated_at = now
+    _restart_schedule(db_session, ticket, now)
+    db_session.commit()
+    return get(db_session=db_session, ticket_id=ticket.id)
+
+
+def open_preventive(
+    db_session: Session,
+    *,
+    schedule: PmSchedule,
+    machine: Machine,
+    due_at: datetime,
+    pulled: dict[str, Any] | None,
+    now: datetime,
+) -> uuid.UUID | None:
+    """Open the schedule's work order for ``machine`` with its checklist; None when one is open already (the
+    partial unique index decides between two schedulers). The caller commits."""
+    technician = choose_technician(db_session, machine.location)
+    title = f"{schedule.name}: {machine.name}, due {due_at:%Y-%m-%d}"
+    statement = (
+        insert(MaintenanceTicket)
+        .values(
+            id=new_id(),
+            machine_id=machine.id,
+            title=title,
+            status=TicketStatus.OPEN,
+            priority=TicketPriority(schedule.priority),
+            kind=TicketKind.PREVENTIVE,
+            created_at=now,
+            updated_at=now,
+            reason={"pm": {"schedule_name": schedule.name, "pulled_forward": pulled}},
+            # Unique per schedule, so the one-open-ticket-per-fault index never blocks another schedule.
+            fault=f"pm:{schedule.id}",
+            technician_id=technician.id if technician is not None else None,
+            pm_schedule_id=schedule.id,
+            due_at=due_at,
+        )
+        .on_conflict_do_nothing()
+        .returning(MaintenanceTicket.id)
+    )
+    ticket_id = db_session.execute(statement).scalar()
+    if ticket_id is None:
+        return None
+    ticket = db_session.get_one(MaintenanceTicket, ticket_id)
+    for position, text in enumerate(schedule.checklist):
+        db_session.add(ChecklistItem(ticket_id=ticket_id, position=position, text=text))
+    _event(
+        db_session,
+        ticket,
+        None,
+        "created",
+        ticket_kind=TicketKind.PREVENTIVE.value,
+        priority=schedule.priority,
+        schedule_id=str(schedule.id),
+        due_at=due_at.isoformat(),
+        pulled_forward=pulled,
+    )
+    if technician is not None:
+        _event(db_session, ticket, None, "assigned", to=str(technician.id), name=technician.name,
+               load=technician.load, rule="least_loaded")  # fmt: skip
+    return ticket_id
+
+
+def pull_forward(
+    db_session: Session, *, ticket_id: uuid.UUID, due_at: datetime, pulled: dict[str, Any], now: datetime
+) -> bool:
+    """Move an open preventive work order's due date earlier because a prediction's risk rose; the trail and
+    the ticket's reason say which prediction. False when it is due by then already. The caller commits."""
+    ticket = _locked(db_session, ticket_id)
+    if ticket.due_at is not None and due_at >= ticket.due_at:
+        return False
+    _event(db_session, ticket, None, "pulled_forward", **{"from": _iso(ticket.due_at)}, to=due_at.isoformat(),
+           prediction=pulled)  # fmt: skip
+    pm = dict((ticket.reason or {}).get("pm") or {})
+    pm["pulled_forward"] = pulled
+    ticket.reason = {**(ticket.reason or {}), "pm": pm}
+    ticket.due_at = due_at
+    ticket.updated_at = now
+    return True
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
