@@ -72,14 +72,14 @@ def set_checklist(
 async def upload_attachment(
     ticket_id: uuid.UUID,
     request: Request,
-    filename: Annotated[Text, Query(min_length=1, max_length=1000)],
     db_session: SessionDep,
     settings: SettingsDep,
     blobs: BlobsDep,
     user: CurrentUser,
+    filename: Annotated[Text, Query(min_length=1, max_length=1000)] = "file",
 ) -> AttachmentRead:
-    """Attach a photo or file: the raw bytes as the body, its name in ``filename``. The type is judged from
-    the bytes (JPEG, PNG, GIF, WebP, HEIC, PDF or plain text), never from the name or Content-Type."""
+    """Attach a photo or file: the raw bytes as the body, its name in ``filename`` (shown only). The type is
+    judged from the bytes (JPEG, PNG, GIF, WebP, HEIC, PDF or plain text), never the name or Content-Type."""
     data = await request.body()
     return await run_in_threadpool(
         attachments.upload,

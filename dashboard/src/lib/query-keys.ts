@@ -31,4 +31,8 @@ export const queryKeys = {
   gateways: () => ["gateways"] as const,
   policy: () => ["policy"] as const,
   pendingMachines: () => ["machines", "pending"] as const,
+  pmSchedules: () => ["pm-schedules"] as const,
+  workDone: (ticketId: string) => ["tickets", "work", ticketId] as const,
+  parts: () => ["parts"] as const,
+  notices: () => ["notices"] as const,
 };

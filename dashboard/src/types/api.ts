@@ -109,7 +109,9 @@ export interface Aftercare {
   back_to_normal_risk: number | null;
 }
 
-export type Outcome = "CONFIRMED_FAULT" | "FALSE_ALARM";
+/** What was found. MISSED: corrective work on a failure no prediction warned of; COMPLETED: preventive
+ * work done and nothing wrong found; CANCELLED: closed without the work (POST /tickets/{id}/cancel only). */
+export type Outcome = "CONFIRMED_FAULT" | "FALSE_ALARM" | "MISSED" | "COMPLETED" | "CANCELLED";
 
 /** Why a ticket exists (cloud/tickets/models.py TicketKind). */
 export type TicketKind = "PREDICTIVE" | "PREVENTIVE" | "CORRECTIVE" | "SENSOR";
@@ -136,6 +138,150 @@ export interface Ticket {
   found_fault: string | null;
   /** Only on one ticket once resolved; null in lists. */
   aftercare?: Aftercare | null;
+  /** A preventive work order: its schedule, due date and what pulled it forward; null otherwise. */
+  pm?: PreventiveInfo | null;
+  /** Why it was cancelled (outcome CANCELLED). */
+  cancel_reason?: string | null;
+}
+
+/** The prediction that moved a preventive work order earlier. */
+export interface PullForward {
+  prediction_ts: IsoTime;
+  failure_prob: number;
+  model_version: string;
+  threshold: number;
+  planned_due_at: IsoTime;
+  days_earlier: number;
+}
+
+export interface PreventiveInfo {
+  schedule_id: string | null;
+  schedule_name: string;
+  due_at: IsoTime | null;
+  pulled_forward: PullForward | null;
+}
+
+/** When preventive work is due (cloud/pm/schemas.py Rule). */
+export type PmRule =
+  | { kind: "every"; every: number; unit: "days" | "weeks" }
+  | { kind: "day_of_month"; day: number }
+  | { kind: "running_hours"; every: number; signal: PmSignal; threshold: number }
+  | { kind: "starts"; every: number; signal: PmSignal; threshold: number }
+  | { kind: "counter"; every: number; signal: PmSignal };
+
+export type PmSignal = "rpm" | "temperature" | "vibration";
+
+/** POST / PUT /api/pm-schedules: exactly one of machine_id and machine_type. */
+export interface PmScheduleIn {
+  name: string;
+  machine_id: string | null;
+  machine_type: string | null;
+  rule: PmRule;
+  lead_days: number;
+  max_pull_forward_days: number;
+  risk_threshold: number | null;
+  priority: TicketPriority;
+  checklist: string[];
+  active: boolean;
+}
+
+export interface PmMachineState {
+  machine_id: string;
+  machine_name: string;
+  baseline_at: IsoTime;
+  /** The meter since the last PM (hours, starts or counts); null for calendar rules or before counting. */
+  meter: number | null;
+  due_at: IsoTime | null;
+  pulled_forward: PullForward | null;
+  open_ticket_id: string | null;
+}
+
+export interface PmSchedule extends PmScheduleIn {
+  id: string;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+  next_due_at: IsoTime | null;
+  pulled_forward: boolean;
+  machines: PmMachineState[];
+}
+
+export type ChecklistResult = "DONE" | "NOT_DONE" | "NOT_APPLICABLE";
+
+export interface ChecklistItem {
+  position: number;
+  text: string;
+  result: ChecklistResult | null;
+  note: string | null;
+  updated_by: string | null;
+  updated_at: IsoTime | null;
+}
+
+export interface TimeEntry {
+  id: number;
+  user_id: string;
+  user_name: string | null;
+  minutes: number;
+  note: string | null;
+  created_at: IsoTime;
+}
+
+export interface PartUsage {
+  id: number;
+  part_id: string;
+  sku: string;
+  name: string;
+  unit: string;
+  quantity: number;
+  user_id: string;
+  user_name: string | null;
+  created_at: IsoTime;
+}
+
+export interface Attachment {
+  id: string;
+  ticket_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  user_id: string;
+  user_name: string | null;
+  created_at: IsoTime;
+}
+
+/** GET /api/tickets/{id}/work. */
+export interface WorkDone {
+  ticket_id: string;
+  minutes_total: number;
+  time: TimeEntry[];
+  parts: PartUsage[];
+  checklist: ChecklistItem[];
+  attachments: Attachment[];
+}
+
+export interface PartIn {
+  sku: string;
+  name: string;
+  unit: string;
+  stock: number;
+  min_stock: number;
+}
+
+export interface Part extends PartIn {
+  id: string;
+  below_minimum: boolean;
+  updated_at: IsoTime;
+}
+
+/** GET /api/notices: e.g. kind "part_below_minimum" with {sku, name, stock, min_stock} in data. */
+export interface Notice {
+  id: number;
+  kind: string;
+  part_id: string | null;
+  ticket_id: string | null;
+  data: Record<string, unknown>;
+  created_at: IsoTime;
+  acknowledged_at: IsoTime | null;
 }
 
 /** One page of GET /api/tickets. */
@@ -157,7 +303,20 @@ export interface TicketUpdate {
 }
 
 export type TicketEventKind =
-  "created" | "status" | "assigned" | "priority" | "comment" | "outcome" | "repair_sent";
+  | "created"
+  | "status"
+  | "assigned"
+  | "priority"
+  | "comment"
+  | "outcome"
+  | "repair_sent"
+  | "reopened"
+  | "cancelled"
+  | "pulled_forward"
+  | "time"
+  | "part"
+  | "checklist"
+  | "attachment";
 
 /** One line of a ticket's audit trail; actor null means the ticket engine. */
 export interface TicketEvent {
