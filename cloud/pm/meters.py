@@ -62,5 +62,6 @@ def _step(rule: MeterRule, previous: Cursor, at: datetime, value: float, max_gap
     if isinstance(rule, StartsRule):
         return 1.0 if previous.value <= rule.threshold < value else 0.0
     assert isinstance(rule, CounterRule)
-    # A drop means the counter was reset (or wrapped): it has counted ``value`` since.
-    return value - previous.value if value >= previous.value else value
+    # A drop means the counter was reset (or wrapped): it has counted ``value`` since (a negative reading is
+    # no count at all, so a meter never runs backwards).
+    return value - previous.value if value >= previous.value else max(value, 0.0)
