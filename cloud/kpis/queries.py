@@ -1,0 +1,170 @@
+"""The SQL behind the reliability figures: each figure is an aggregate over the period's tickets, computed
+by PostgreSQL in one pass per query (``GROUPING SETS`` gives the per-group rows and the total together).
+
+Kinds and outcomes are compared as text, so the queries run whether or not the database's
+``ticket_outcome`` type has a value yet (e.g. 'MISSED' before its migration).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cloud.api.timerange import TimeRange
+from cloud.kpis.schemas import LEAD_TIME_EDGES_H, LEAD_TIME_QUANTILES, KpiGrouping
+
+# Outcomes that mean the machine failed (or was about to): a confirmed fault, or a failure no prediction
+# warned of. A false alarm or a ticket without an outcome is no failure.
+FAILURE_OUTCOMES = "('CONFIRMED_FAULT', 'MISSED')"
+PLANNED_KINDS = "('PREVENTIVE', 'PREDICTIVE')"
+
+# Group key of a ticket (aliases t: ticket, m: machine, l: line) and of a machine, per grouping.
+_TICKET_KEY = {
+    KpiGrouping.MACHINE: "m.id::text",
+    KpiGrouping.LINE: "m.line_id::text",
+    KpiGrouping.SITE: "l.site_id::text",
+    KpiGrouping.MODEL_VERSION: "CASE WHEN t.kind::text = 'PREDICTIVE' THEN t.reason ->> 'model_version' END",
+}
+# Machines belong to no model version, so that grouping has no per-group machine rows (MTBF is fleet-only).
+_MACHINE_KEY_LABEL = {
+    KpiGrouping.MACHINE: ("m.id::text", "m.name"),
+    KpiGrouping.LINE: ("m.line_id::text", "s.name || ' / ' || l.name"),
+    KpiGrouping.SITE: ("l.site_id::text", "s.name"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which tickets and machines the figures cover: a period and optional site / line / machine."""
+
+    period: TimeRange
+    grouping: KpiGrouping
+    site_id: uuid.UUID | None = None
+    line_id: uuid.UUID | None = None
+    machine_id: uuid.UUID | None = None
+
+    def machine_filter(self) -> tuple[str, dict[str, Any]]:
+        """SQL conditions on m (machine) and l (line), and their parameters."""
+        conditions, params = [], {}
+        for column, name, value in (
+            ("l.site_id", "site_id", self.site_id),
+            ("m.line_id", "line_id", self.line_id),
+            ("m.id", "machine_id", self.machine_id),
+        ):
+            if value is not None:
+                conditions.append(f"{column} = :{name}")
+                params[name] = value
+        return "".join(f" AND {c}" for c in conditions), params
+
+    def params(self) -> dict[str, Any]:
+        """Bind parameters of every query here."""
+        return {"start": self.period.start, "end": self.period.end, **self.machine_filter()[1]}
+
+
+def _measured(scope: Scope) -> str:
+    """A CTE ``measured``: the period's tickets with group key, failure flag, lead and repair seconds."""
+    where, _ = scope.machine_filter()
+    return f"""
+    WITH started AS (
+        -- When work began: the first move to IN_PROGRESS (it follows the opening, so >= start holds).
+        SELECT e.ticket_id, min(e.at) AS at
+        FROM ticket_events e
+        WHERE e.kind = 'status' AND e.data ->> 'to' = 'IN_PROGRESS' AND e.at >= :start
+        GROUP BY e.ticket_id
+    ), measured AS (
+        SELECT
+            {_TICKET_KEY[scope.grouping]} AS gkey,
+            t.kind::text AS kind,
+            t.outcome::text AS outcome,
+            t.outcome::text IN {FAILURE_OUTCOMES} AS is_failure,
+            CASE WHEN t.kind::text = 'PREDICTIVE' AND t.outcome::text = 'CONFIRMED_FAULT'
+                      AND t.resolved_at IS NOT NULL
+                 THEN greatest(0, extract(epoch FROM t.resolved_at - t.created_at))::float8 END AS lead_s,
+            CASE WHEN t.outcome::text IN {FAILURE_OUTCOMES} AND t.resolved_at IS NOT NULL
+                 THEN greatest(0, extract(epoch FROM t.resolved_at - coalesce(w.at, t.created_at)))::float8
+            END AS repair_s
+        FROM maintenance_tickets t
+        JOIN machines m ON m.id = t.machine_id
+        LEFT JOIN lines l ON l.id = m.line_id
+        LEFT JOIN started w ON w.ticket_id = t.id
+        WHERE t.created_at >= :start AND t.created_at < :end{where}
+    )"""
+
+
+def figures(*, db_session: Session, scope: Scope) -> list[dict[str, Any]]:
+    """Per group and total (``is_total``): counts, precision parts, lead-time quantiles and MTTR."""
+    quantiles = ", ".join(str(q) for q in LEAD_TIME_QUANTILES)
+    sql = f"""{_measured(scope)}
+    SELECT
+        gkey,
+        GROUPING(gkey) = 1 AS is_total,
+        count(*) AS tickets,
+        count(*) FILTER (WHERE kind = 'PREDICTIVE' AND outcome = 'CONFIRMED_FAULT') AS confirmed,
+        count(*) FILTER (WHERE kind = 'PREDICTIVE' AND outcome = 'FALSE_ALARM') AS false_alarms,
+        count(*) FILTER (WHERE kind = 'CORRECTIVE' AND outcome = 'MISSED') AS missed_failures,
+        count(*) FILTER (WHERE is_failure) AS failures,
+        count(*) FILTER (WHERE kind IN {PLANNED_KINDS}) AS planned,
+        count(*) FILTER (WHERE kind = 'CORRECTIVE') AS unplanned,
+        count(lead_s) AS lead_count,
+        avg(lead_s) AS lead_mean_s,
+        percentile_cont(ARRAY[{quantiles}]) WITHIN GROUP (ORDER BY lead_s) AS lead_quantiles_s,
+        count(repair_s) AS repairs,
+        avg(repair_s) AS mttr_s
+    FROM measured
+    GROUP BY GROUPING SETS ((gkey), ())
+    """
+    return [dict(row) for row in db_session.execute(sa.text(sql), scope.params()).mappings()]
+
+
+def kind_outcome_counts(*, db_session: Session, scope: Scope) -> list[dict[str, Any]]:
+    """Tickets per (kind, outcome), per group and in total (``is_total``)."""
+    sql = f"""{_measured(scope)}
+    SELECT gkey, GROUPING(gkey) = 1 AS is_total, kind, outcome, count(*) AS count
+    FROM measured
+    GROUP BY GROUPING SETS ((gkey, kind, outcome), (kind, outcome))
+    ORDER BY kind, outcome NULLS LAST
+    """
+    return [dict(row) for row in db_session.execute(sa.text(sql), scope.params()).mappings()]
+
+
+def lead_time_histogram(*, db_session: Session, scope: Scope) -> dict[int, int]:
+    """Confirmed predictive tickets per lead-time bar: {0 below the first edge, i in [edge i, edge i+1)}."""
+    edges = ", ".join(str(edge * 3600) for edge in LEAD_TIME_EDGES_H)
+    sql = f"""{_measured(scope)}
+    SELECT width_bucket(lead_s, ARRAY[{edges}]::float8[]) AS bucket, count(*) AS count
+    FROM measured WHERE lead_s IS NOT NULL
+    GROUP BY bucket
+    """
+    rows = db_session.execute(sa.text(sql), scope.params()).mappings()
+    return {row["bucket"]: row["count"] for row in rows}
+
+
+def machine_groups(*, db_session: Session, scope: Scope) -> list[dict[str, Any]]:
+    """Per group and total: its label, how many machines and their operating seconds in the period.
+
+    Operating time is the part of the period each machine existed (from its ``created_at``), up to now.
+    The model-version grouping has only the total row.
+    """
+    where, _ = scope.machine_filter()
+    operating = """coalesce(sum(greatest(0, extract(epoch FROM
+            least(CAST(:end AS timestamptz), now()) - greatest(CAST(:start AS timestamptz), m.created_at)
+        ))), 0)::float8"""
+    if scope.grouping in _MACHINE_KEY_LABEL:
+        key, label = _MACHINE_KEY_LABEL[scope.grouping]
+        columns = f"{key} AS gkey, GROUPING({key}) = 1 AS is_total, min({label}) AS label"
+        group_by = f"GROUP BY GROUPING SETS (({key}), ())"
+    else:
+        columns, group_by = "NULL::text AS gkey, true AS is_total, NULL::text AS label", ""
+    sql = f"""
+    SELECT {columns}, count(*) AS machines, {operating} AS operating_s
+    FROM machines m
+    LEFT JOIN lines l ON l.id = m.line_id
+    LEFT JOIN sites s ON s.id = l.site_id
+    WHERE true{where}
+    {group_by}
+    """
+    return [dict(row) for row in db_session.execute(sa.text(sql), scope.params()).mappings()]
