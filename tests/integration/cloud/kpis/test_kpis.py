@@ -8,13 +8,17 @@ failures = 3 confirmed + 1 missed; repairs 1 h (started), 6 h (never started), 4
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
+from cloud.kpis.schemas import KpiGrouping
 from tests.integration.cloud.kpis.kit import END, START, Plant, seed_plant
 
 pytestmark = pytest.mark.integration
@@ -38,7 +42,9 @@ def _group(body: dict[str, Any], label: str) -> dict[str, Any]:
     return group
 
 
-def test_totals_match_the_hand_counted_figures(client: TestClient, plant: Plant) -> None:
+def test_totals_histogram_and_utc_boundaries_match_the_hand_counted_figures(
+    client: TestClient, plant: Plant
+) -> None:
     total = _kpis(client)["total"]
     assert total["tickets"] == 9  # the ticket at the end instant and the one before the start are out
     assert total["precision"] == {"confirmed": 3, "false_alarms": 2, "value": 0.6}
@@ -66,17 +72,20 @@ def test_totals_match_the_hand_counted_figures(client: TestClient, plant: Plant)
         ("CORRECTIVE", None): 1,
         ("SENSOR", None): 1,
     }
-
-
-def test_lead_time_histogram_puts_each_lead_in_its_bucket(client: TestClient, plant: Plant) -> None:
     bars = _kpis(client)["lead_time_histogram"]
     assert [(b["lower_hours"], b["upper_hours"]) for b in bars][:3] == [(0, 1), (1, 4), (4, 12)]
     assert bars[-1]["upper_hours"] is None
     # 2 h in [1, 4), 6 h in [4, 12), 24 h on an edge belongs to [24, 72).
     assert [b["count"] for b in bars] == [0, 1, 1, 0, 1, 0, 0, 0]
+    # 2026-03-01T00:00Z written at +05:00: the ticket opened at the start instant is still in.
+    shifted = _kpis(client, start="2026-03-01T05:00:00+05:00", end=END.isoformat())
+    assert shifted["start"] == "2026-03-01T00:00:00Z"
+    assert shifted["total"]["tickets"] == 9
+    later = _kpis(client, start=datetime(2026, 3, 1, 0, 0, 1, tzinfo=UTC).isoformat(), end=END.isoformat())
+    assert later["total"]["tickets"] == 8
 
 
-def test_per_machine_figures_include_machines_without_tickets(client: TestClient, plant: Plant) -> None:
+def test_each_grouping_matches_the_hand_counted_figures(client: TestClient, plant: Plant) -> None:
     body = _kpis(client, group_by="machine")
     assert [g["label"] for g in body["groups"]] == ["M1", "M2", "M3", "M4"]
     m1, m2, m3, m4 = (_group(body, name) for name in ("M1", "M2", "M3", "M4"))
@@ -88,9 +97,6 @@ def test_per_machine_figures_include_machines_without_tickets(client: TestClient
     assert m2["missed_failures"] == 1 and m1["missed_failures"] == 0
     assert m4["tickets"] == 0 and m4["machines"] == 1 and m4["operating_hours"] == pytest.approx(744)
     assert m4["planned_share"] is None and m4["lead_time"]["median_hours"] is None
-
-
-def test_lines_and_sites_group_their_machines_and_name_the_unplaced(client: TestClient, plant: Plant) -> None:
     lines = _kpis(client, group_by="line")
     assert [(g["label"], g["machines"], g["tickets"]) for g in lines["groups"]] == [
         ("Alpha / A1", 2, 7),
@@ -105,9 +111,6 @@ def test_lines_and_sites_group_their_machines_and_name_the_unplaced(client: Test
         ("Beta", str(plant.site_b)),
         ("unplaced", None),
     ]
-
-
-def test_model_versions_split_the_predictive_tickets(client: TestClient, plant: Plant) -> None:
     body = _kpis(client, group_by="model_version")
     assert [g["label"] for g in body["groups"]] == ["no model version", "v1", "v2"]
     v1, v2 = _group(body, "v1"), _group(body, "v2")
@@ -117,7 +120,7 @@ def test_model_versions_split_the_predictive_tickets(client: TestClient, plant: 
     assert body["total"]["mtbf_hours"] == pytest.approx(744.0)
 
 
-def test_filters_narrow_tickets_and_machines(client: TestClient, plant: Plant) -> None:
+def test_filters_and_empty_or_future_periods(client: TestClient, plant: Plant) -> None:
     site_b = _kpis(client, site_id=str(plant.site_b))["total"]
     assert (site_b["tickets"], site_b["machines"], site_b["unplanned"], site_b["planned_share"]) == (
         2,
@@ -129,9 +132,6 @@ def test_filters_narrow_tickets_and_machines(client: TestClient, plant: Plant) -
     assert [g["label"] for g in line["groups"]] == ["Alpha / A1"]
     machine = _kpis(client, machine_id=str(plant.m2))["total"]
     assert (machine["tickets"], machine["failures"], machine["mttr_hours"]) == (2, 2, 4.5)
-
-
-def test_an_empty_period_gives_zero_counts_and_null_ratios(client: TestClient, plant: Plant) -> None:
     total = _kpis(client, start="2025-01-01T00:00:00Z", end="2025-02-01T00:00:00Z")["total"]
     assert total["tickets"] == 0 and total["by_kind_outcome"] == []
     assert total["precision"] == {"confirmed": 0, "false_alarms": 0, "value": None}
@@ -139,23 +139,11 @@ def test_an_empty_period_gives_zero_counts_and_null_ratios(client: TestClient, p
     assert total["mttr_hours"] is None and total["mtbf_hours"] is None and total["planned_share"] is None
     # The machines were built in 2026: no operating time in January 2025.
     assert total["operating_hours"] == 0
-
-
-def test_a_period_in_the_future_counts_no_operating_time(client: TestClient, plant: Plant) -> None:
     total = _kpis(client, start="2190-01-01T00:00:00Z", end="2191-01-01T00:00:00Z")["total"]
     assert total["operating_hours"] == 0 and total["mtbf_hours"] is None
 
 
-def test_offsets_are_read_as_the_same_utc_instant(client: TestClient, plant: Plant) -> None:
-    # 2026-03-01T00:00Z written at +05:00: the ticket opened at the start instant is still in.
-    shifted = _kpis(client, start="2026-03-01T05:00:00+05:00", end=END.isoformat())
-    assert shifted["start"] == "2026-03-01T00:00:00Z"
-    assert shifted["total"]["tickets"] == 9
-    later = _kpis(client, start=datetime(2026, 3, 1, 0, 0, 1, tzinfo=UTC).isoformat(), end=END.isoformat())
-    assert later["total"]["tickets"] == 8
-
-
-def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, expect_problem: Any) -> None:
+def test_bad_parameters_are_422_naming_the_problem(client: TestClient, expect_problem: Any) -> None:
     body = expect_problem(client.get("/api/kpis", params={"start": "2026-03-02", "end": "2026-03-01"}), 422)
     assert "must be before end" in body["detail"]
     expect_problem(client.get("/api/kpis", params={"group_by": "planet"}), 422)
@@ -165,5 +153,31 @@ def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, expect_
     )
 
 
-def test_kpis_need_a_signed_in_user(anonymous: TestClient, expect_problem: Any) -> None:
-    expect_problem(anonymous.get("/api/kpis"), 401)
+# Every offset RFC 3339 can write, on any date Python can hold.
+offsets = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
+anywhen = st.datetimes(
+    min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59), timezones=offsets
+).map(datetime.isoformat)
+anything = st.one_of(st.none(), st.text(max_size=30), anywhen)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=anything,
+    end=anything,
+    group_by=st.one_of(st.sampled_from([g.value for g in KpiGrouping]), st.text(max_size=12)),
+    site_id=st.one_of(st.none(), st.uuids().map(str), st.text(max_size=12)),
+    dataset=st.one_of(st.sampled_from(["tickets", "readings", "predictions"]), st.text(max_size=12)),
+)
+def test_any_query_parameters_get_figures_or_a_clear_422(
+    client: TestClient, start: str | None, end: str | None, group_by: str, site_id: str | None, dataset: str
+) -> None:
+    params = {k: v for k, v in (("start", start), ("end", end), ("site_id", site_id)) if v is not None}
+    for path, extra in (
+        ("/api/kpis", {"group_by": group_by}),
+        (f"/api/exports/{quote(dataset, safe='')}.csv", {}),
+    ):
+        response = client.get(path, params={**params, **extra})
+        assert response.status_code in (200, 404, 422), (path, params, response.text)
+        if response.status_code != 200:
+            assert response.json()["detail"], response.text
