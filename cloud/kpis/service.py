@@ -90,27 +90,32 @@ def _figures(
     )
 
 
-def _histogram(counts: dict[int, int]) -> list[LeadTimeBucket]:
-    """Every bar, empty ones included; width_bucket numbers them like the bars (0: below the first edge)."""
+def _histogram(row: dict[str, Any]) -> list[LeadTimeBucket]:
+    """The lead-time bars of a figures row, empty ones included."""
     lowers = (0.0, *LEAD_TIME_EDGES_H)
     uppers: tuple[float | None, ...] = (*LEAD_TIME_EDGES_H, None)
     return [
-        LeadTimeBucket(lower_hours=lo, upper_hours=hi, count=counts.get(i, 0))
+        LeadTimeBucket(lower_hours=lo, upper_hours=hi, count=row.get(f"lead_bar_{i}", 0))
         for i, (lo, hi) in enumerate(zip(lowers, uppers, strict=True))
     ]
 
 
+def _keyed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with their group key as text (a uuid or a model version; None stays None)."""
+    return [{**row, "gkey": None if row["gkey"] is None else str(row["gkey"])} for row in rows]
+
+
 def report(*, db_session: Session, scope: Scope) -> KpiReport:
     """The period's figures, in total and per group (groups sorted by label)."""
-    rows = queries.figures(db_session=db_session, scope=scope)
+    rows = _keyed(queries.figures(db_session=db_session, scope=scope))
     by_key = {row["gkey"]: row for row in rows if not row["is_total"]}
     total_row = next((row for row in rows if row["is_total"]), _EMPTY)
     counts: dict[str | None, list[KindOutcomeCount]] = defaultdict(list)
     total_counts: list[KindOutcomeCount] = []
-    for row in queries.kind_outcome_counts(db_session=db_session, scope=scope):
+    for row in _keyed(queries.kind_outcome_counts(db_session=db_session, scope=scope)):
         count = KindOutcomeCount(kind=row["kind"], outcome=row["outcome"], count=row["count"])
         (total_counts if row["is_total"] else counts[row["gkey"]]).append(count)
-    machine_rows = queries.machine_groups(db_session=db_session, scope=scope)
+    machine_rows = _keyed(queries.machine_groups(db_session=db_session, scope=scope))
     machines = {row["gkey"]: row for row in machine_rows if not row["is_total"]}
     total_machines = next(row for row in machine_rows if row["is_total"])
     if scope.grouping is KpiGrouping.MODEL_VERSION:
@@ -131,5 +136,5 @@ def report(*, db_session: Session, scope: Scope) -> KpiReport:
         group_by=scope.grouping,
         total=_figures(total_row, total_counts, total_machines),
         groups=groups,
-        lead_time_histogram=_histogram(queries.lead_time_histogram(db_session=db_session, scope=scope)),
+        lead_time_histogram=_histogram(total_row),
     )

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.kpis.schemas import KpiGrouping
+from cloud.tickets.models import TicketStatus
 from tests.integration.cloud.kpis.kit import END, START, Plant, seed_plant
 
 pytestmark = pytest.mark.integration
@@ -141,6 +142,12 @@ def test_filters_and_empty_or_future_periods(client: TestClient, plant: Plant) -
     assert total["operating_hours"] == 0
     total = _kpis(client, start="2190-01-01T00:00:00Z", end="2191-01-01T00:00:00Z")["total"]
     assert total["operating_hours"] == 0 and total["mtbf_hours"] is None
+
+
+def test_missed_is_refused_on_predictive_work(client: TestClient, seed: Any, expect_problem: Any) -> None:
+    ticket_id = seed.ticket(seed.machine("M"), status=TicketStatus.IN_PROGRESS)
+    missed = {"status": "RESOLVED", "outcome": "MISSED"}
+    expect_problem(client.patch(f"/api/tickets/{ticket_id}", json=missed), 422, "CORRECTIVE tickets only")
 
 
 def test_bad_parameters_are_422_naming_the_problem(client: TestClient, expect_problem: Any) -> None:
