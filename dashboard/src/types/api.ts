@@ -316,3 +316,92 @@ export interface RolloutStart {
   stages?: number[];
   mode: RolloutMode;
 }
+
+/** What GET /api/kpis breaks its figures down by (cloud/kpis/schemas.py KpiGrouping). */
+export type KpiGrouping = "machine" | "line" | "site" | "model_version";
+
+/** How many tickets of a kind ended with an outcome (null: none yet). */
+export interface KindOutcomeCount {
+  kind: TicketKind;
+  outcome: string | null;
+  count: number;
+}
+
+/** Predictive tickets confirmed ÷ (confirmed + false alarm); value null when both are 0. */
+export interface Precision {
+  confirmed: number;
+  false_alarms: number;
+  value: number | null;
+}
+
+/** Hours from a confirmed predictive ticket's opening to its resolution. */
+export interface LeadTime {
+  count: number;
+  median_hours: number | null;
+  mean_hours: number | null;
+  p10_hours: number | null;
+  p25_hours: number | null;
+  p75_hours: number | null;
+  p90_hours: number | null;
+}
+
+/** One group's reliability figures (docs/reliability-kpis.md defines each). */
+export interface KpiFigures {
+  tickets: number;
+  by_kind_outcome: KindOutcomeCount[];
+  precision: Precision;
+  lead_time: LeadTime;
+  missed_failures: number;
+  failures: number;
+  repairs: number;
+  mttr_hours: number | null;
+  /** Null in the model-version grouping: machines belong to no model version. */
+  machines: number | null;
+  operating_hours: number | null;
+  mtbf_hours: number | null;
+  planned: number;
+  unplanned: number;
+  planned_share: number | null;
+}
+
+export interface KpiGroup extends KpiFigures {
+  /** A machine, line or site id, or a model version; null for "unplaced" / "no model version". */
+  key: string | null;
+  label: string;
+}
+
+/** One bar of the lead-time histogram: [lower_hours, upper_hours); upper null for the last, open bar. */
+export interface LeadTimeBucket {
+  lower_hours: number;
+  upper_hours: number | null;
+  count: number;
+}
+
+/** GET /api/kpis. */
+export interface KpiReport {
+  start: IsoTime;
+  end: IsoTime;
+  group_by: KpiGrouping;
+  total: KpiFigures;
+  groups: KpiGroup[];
+  lead_time_histogram: LeadTimeBucket[];
+}
+
+/** GET /api/sites (one row). */
+export interface Site {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: IsoTime;
+  line_count: number;
+}
+
+/** GET /api/lines (one row). */
+export interface Line {
+  id: string;
+  site_id: string;
+  site_name: string;
+  name: string;
+  created_at: IsoTime;
+  machine_count: number;
+}
