@@ -1,8 +1,8 @@
 """The SQL behind the reliability figures: each figure is an aggregate over the period's tickets, computed
 by PostgreSQL in one pass per query (``GROUPING SETS`` gives the per-group rows and the total together).
 
-Kinds and outcomes are compared as text, so the queries run whether or not the database's
-``ticket_outcome`` type has a value yet (e.g. 'MISSED' before its migration).
+An outcome a database may not have yet ('MISSED' before its migration) is compared as text, so the
+queries run either way; values every database has are compared as the enums they are (cheaper per row).
 """
 
 from __future__ import annotations
@@ -90,11 +90,13 @@ def _measured(scope: Scope) -> str:
     ), measured AS (
         SELECT
             {_TICKET_KEY[scope.grouping]} AS gkey,
-            t.kind::text AS kind,
-            t.outcome::text AS outcome,
+            t.kind = 'PREDICTIVE' AND t.outcome = 'CONFIRMED_FAULT' AS is_confirmed,
+            t.kind = 'PREDICTIVE' AND t.outcome = 'FALSE_ALARM' AS is_false_alarm,
+            t.kind = 'CORRECTIVE' AND t.outcome::text = 'MISSED' AS is_missed,
             t.outcome::text IN {FAILURE_OUTCOMES} AS is_failure,
-            CASE WHEN t.kind::text = 'PREDICTIVE' AND t.outcome::text = 'CONFIRMED_FAULT'
-                      AND t.resolved_at IS NOT NULL
+            t.kind IN {PLANNED_KINDS} AS is_planned,
+            t.kind = 'CORRECTIVE' AS is_unplanned,
+            CASE WHEN t.kind = 'PREDICTIVE' AND t.outcome = 'CONFIRMED_FAULT' AND t.resolved_at IS NOT NULL
                  THEN greatest(0, date_part('epoch', t.resolved_at - t.created_at)) END AS lead_s,
             CASE WHEN t.outcome::text IN {FAILURE_OUTCOMES} AND t.resolved_at IS NOT NULL
                  THEN greatest(0, date_part('epoch', t.resolved_at - coalesce(w.at, t.created_at)))
@@ -121,12 +123,12 @@ def figures(*, db_session: Session, scope: Scope) -> list[dict[str, Any]]:
         gkey,
         GROUPING(gkey) = 1 AS is_total,
         count(*) AS tickets,
-        count(*) FILTER (WHERE kind = 'PREDICTIVE' AND outcome = 'CONFIRMED_FAULT') AS confirmed,
-        count(*) FILTER (WHERE kind = 'PREDICTIVE' AND outcome = 'FALSE_ALARM') AS false_alarms,
-        count(*) FILTER (WHERE kind = 'CORRECTIVE' AND outcome = 'MISSED') AS missed_failures,
+        count(*) FILTER (WHERE is_confirmed) AS confirmed,
+        count(*) FILTER (WHERE is_false_alarm) AS false_alarms,
+        count(*) FILTER (WHERE is_missed) AS missed_failures,
         count(*) FILTER (WHERE is_failure) AS failures,
-        count(*) FILTER (WHERE kind IN {PLANNED_KINDS}) AS planned,
-        count(*) FILTER (WHERE kind = 'CORRECTIVE') AS unplanned,
+        count(*) FILTER (WHERE is_planned) AS planned,
+        count(*) FILTER (WHERE is_unplanned) AS unplanned,
         count(lead_s) AS lead_count,{bars}
         avg(lead_s) AS lead_mean_s,
         percentile_cont(ARRAY[{quantiles}]) WITHIN GROUP (ORDER BY lead_s) AS lead_quantiles_s,

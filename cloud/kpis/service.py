@@ -65,10 +65,11 @@ def _lead_time(row: dict[str, Any]) -> LeadTime:
 
 def _figures(
     row: dict[str, Any], counts: list[KindOutcomeCount], machine: dict[str, Any] | None
-) -> KpiFigures:
+) -> dict[str, Any]:
+    """The fields of KpiFigures (a dict, so a KpiGroup is built once, not built and copied)."""
     operating_s = machine["operating_s"] if machine else None
     failures = row["failures"]
-    return KpiFigures(
+    return dict(
         tickets=row["tickets"],
         by_kind_outcome=counts,
         precision=Precision(
@@ -126,7 +127,7 @@ def report(*, db_session: Session, scope: Scope) -> KpiReport:
         KpiGroup(
             key=key,
             label=label,
-            **_figures(by_key.get(key, _EMPTY), counts.get(key, []), machines.get(key)).model_dump(),
+            **_figures(by_key.get(key, _EMPTY), counts.get(key, []), machines.get(key)),
         )
         for key, label in sorted(labels.items(), key=lambda item: (item[1], item[0] or ""))
     ]
@@ -134,7 +135,7 @@ def report(*, db_session: Session, scope: Scope) -> KpiReport:
         start=scope.period.start,
         end=scope.period.end,
         group_by=scope.grouping,
-        total=_figures(total_row, total_counts, total_machines),
+        total=KpiFigures(**_figures(total_row, total_counts, total_machines)),
         groups=groups,
         lead_time_histogram=_histogram(total_row),
     )
