@@ -24,6 +24,8 @@ interface BarChartProps {
   testId: string;
   label: string;
   height?: number;
+  /** Counts: whole-number steps on the left axis (no "0.2 tickets"). */
+  counts?: boolean;
 }
 
 const AXIS_STROKE = "#334155";
@@ -32,6 +34,8 @@ const GRID_STROKE = "#e2e8f0";
 const SLOT_FILL = 0.7;
 const MAX_BAR_PX = 60;
 const DEFAULT_HEIGHT = 220;
+/** Axis steps for counts: whole numbers only. */
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 100_000];
 /** uPlot's bar path builder (typed optional: builds without it exist). */
 const barsPath = uPlot.paths.bars;
 
@@ -74,7 +78,7 @@ function options(props: BarChartProps): Omit<uPlot.Options, "width"> {
         rotate: categories.length > 8 ? -30 : 0,
         size: categories.length > 8 ? 70 : 40,
       },
-      axisFor("left", 3),
+      { ...axisFor("left", 3), ...(props.counts ? { incrs: COUNT_STEPS } : {}) },
       ...(hasRight ? [axisFor("right", 1)] : []),
     ],
     series: [

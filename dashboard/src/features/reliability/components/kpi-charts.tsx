@@ -115,6 +115,7 @@ export function KpiCharts({ report }: { report: KpiReport }) {
           series={histogram}
           layout="pair"
           testId="chart-lead-time"
+          counts
           label="Confirmed faults per lead-time range"
         />
       </ChartPanel>
@@ -124,6 +125,7 @@ export function KpiCharts({ report }: { report: KpiReport }) {
           series={kinds}
           layout="stacked"
           testId="chart-kinds"
+          counts
           label="Tickets per group, stacked by kind"
         />
       </ChartPanel>
