@@ -70,8 +70,8 @@ def _seed_hostile(sessions: sessionmaker[Session], seed: Any) -> tuple[uuid.UUID
     return machine.id, ticket_id, times
 
 
-def test_exports_round_trip_every_row_and_guard_formulas(
-    client: TestClient, sessions: sessionmaker[Session], seed: Any
+def test_exports_round_trip_every_row_guard_formulas_and_limit_the_range(
+    client: TestClient, sessions: sessionmaker[Session], seed: Any, expect_problem: Any
 ) -> None:
     plant = seed_plant(sessions)
     machine_id, ticket_id, times = _seed_hostile(sessions, seed)
@@ -119,8 +119,6 @@ def test_exports_round_trip_every_row_and_guard_formulas(
     )
     assert (prediction["timestamp"], prediction["is_anomaly"]) == ("2026-03-15T01:00:00Z", "false")
 
-
-def test_exports_refuse_a_range_past_their_limit(client: TestClient, expect_problem: Any) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     month_and_a_day = {"start": start.isoformat(), "end": (start + timedelta(days=32)).isoformat()}
     expect_problem(client.get("/api/exports/readings.csv", params=month_and_a_day), 422, "31 days")

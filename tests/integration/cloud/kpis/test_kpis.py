@@ -144,13 +144,12 @@ def test_filters_and_empty_or_future_periods(client: TestClient, plant: Plant) -
     assert total["operating_hours"] == 0 and total["mtbf_hours"] is None
 
 
-def test_missed_is_refused_on_predictive_work(client: TestClient, seed: Any, expect_problem: Any) -> None:
+def test_bad_parameters_and_a_misplaced_missed_outcome_are_422(
+    client: TestClient, seed: Any, expect_problem: Any
+) -> None:
     ticket_id = seed.ticket(seed.machine("M"), status=TicketStatus.IN_PROGRESS)
-    missed = {"status": "RESOLVED", "outcome": "MISSED"}
+    missed = {"status": "RESOLVED", "outcome": "MISSED"}  # a predictive ticket cannot have missed
     expect_problem(client.patch(f"/api/tickets/{ticket_id}", json=missed), 422, "CORRECTIVE tickets only")
-
-
-def test_bad_parameters_are_422_naming_the_problem(client: TestClient, expect_problem: Any) -> None:
     body = expect_problem(client.get("/api/kpis", params={"start": "2026-03-02", "end": "2026-03-01"}), 422)
     assert "must be before end" in body["detail"]
     expect_problem(client.get("/api/kpis", params={"group_by": "planet"}), 422)
