@@ -44,7 +44,12 @@ export type TicketEvent = Schemas["TicketEventRead"];
 
 export type Role = Schemas["UserRole"];
 export type User = Schemas["UserRead"];
+/** POST /api/auth/login. */
+export type Credentials = Schemas["LoginRequest"];
 export type LoginResponse = Schemas["LoginResponse"];
+/** GET /api/auth/demo: the demo's logins and their shared password; elsewhere only { demo: false }. */
+export type DemoInfo = Schemas["DemoInfo"];
+export type DemoLogin = Schemas["DemoLogin"];
 
 /** What the live stream (GET /api/stream) sends as a "prediction" event: server-sent events are not
  * described by the OpenAPI schema, so this one is composed from the prediction point it carries. */
@@ -67,6 +72,10 @@ export interface Problem {
   /** Present on validation errors (422). */
   errors?: { loc: (string | number)[]; msg: string }[];
 }
+
+/** The ticket policy's knobs (PUT /api/policy), and GET /api/policy: the knobs with where they come from. */
+export type PolicyValues = Schemas["PolicyValues"];
+export type Policy = Schemas["PolicyRead"];
 
 /** GET /api/registry/models: a registered model version and the aliases pointing at it. */
 export type ModelVersion = Schemas["ModelVersionOut"];
