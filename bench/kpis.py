@@ -21,11 +21,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.host import machine_info
-from cloud.api.timerange import TimeRange
 from cloud.kpis import service
 from cloud.kpis.export import Dataset, stream_csv
 from cloud.kpis.queries import Scope
 from cloud.kpis.schemas import KpiGrouping
+from cloud.timerange import TimeRange
 
 TICKETS = 100_000
 MACHINES = 1_000

@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cloud.api.timerange import TimeRange
 from cloud.kpis.schemas import LEAD_TIME_EDGES_H, LEAD_TIME_QUANTILES, KpiGrouping
+from cloud.timerange import TimeRange
 
 # Outcomes that mean the machine failed (or was about to): a confirmed fault, or a failure no prediction
 # warned of. A false alarm or a ticket without an outcome is no failure.

@@ -12,11 +12,11 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.api.deps import SessionDep
-from cloud.api.timerange import ALLOWED, bounded_range
 from cloud.kpis import service
 from cloud.kpis.export import MAX_SPAN, Dataset, stream_csv
 from cloud.kpis.queries import Scope
 from cloud.kpis.schemas import DEFAULT_PERIOD, KpiGrouping, KpiReport
+from cloud.timerange import ALLOWED, bounded_range
 
 router = APIRouter(tags=["reliability"])
 

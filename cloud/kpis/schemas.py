@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
-from cloud.api.timerange import UtcDatetime
+from cloud.timerange import UtcDatetime
 
 DEFAULT_PERIOD = timedelta(days=30)
 # Upper edges of the lead-time histogram in hours (the last bucket is open): from "caught within the hour"

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from model_registry.registry.errors import RolloutError
+from cloud.registry.errors import RolloutError
 
 
 class BrokerAddress(NamedTuple):

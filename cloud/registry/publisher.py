@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Protocol
 
+from cloud.registry.errors import RolloutError
+from cloud.registry.mqtt import make_client, parse_mqtt_url
 from contract import encode
 from contract.payloads import ModelUpdateCommand
 from contract.topics import Command, command_topic
-from model_registry.registry.errors import RolloutError
-from model_registry.registry.mqtt import make_client, parse_mqtt_url
 
 if TYPE_CHECKING:
     from cloud.config import Settings

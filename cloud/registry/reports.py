@@ -15,11 +15,11 @@ import paho.mqtt.client as mqtt
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from cloud.registry.models import Rollout, RolloutTarget
+from cloud.registry.mqtt import make_client, parse_mqtt_url
 from contract.codec import ContractError, decode
 from contract.payloads import DeploymentReport
 from contract.topics import Kind, TopicError, fleet_filter, parse
-from model_registry.registry.models import Rollout, RolloutTarget
-from model_registry.registry.mqtt import make_client, parse_mqtt_url
 
 if TYPE_CHECKING:
     from cloud.config import Settings
