@@ -116,15 +116,11 @@ def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways
 
 
 def _publisher(plan: RolloutPlan) -> MqttUpdatePublisher:
-    from model_registry.registry.mqtt import parse_mqtt_url
+    from contract.mqtt_url import parse_mqtt_url
 
-    host, port, tls, username, password = parse_mqtt_url(plan.mqtt_url)
+    # The plan's credentials win over the URL's, the rule of every client (contract.mqtt_url).
     return MqttUpdatePublisher(
-        host,
-        port,
-        tls=tls,
-        username=plan.mqtt_username or username,
-        password=plan.mqtt_password or password,
+        parse_mqtt_url(plan.mqtt_url, username=plan.mqtt_username, password=plan.mqtt_password)
     )
 
 
