@@ -38,11 +38,12 @@ def test_the_timestamp_is_rfc3339_utc_with_milliseconds_and_z() -> None:
     assert datetime.fromisoformat(utc_timestamp(1.7e9, 999.9).replace("Z", "+00:00")).tzinfo == UTC
 
 
-def test_extra_fields_that_json_cannot_hold_still_give_one_line() -> None:
-    line = JsonFormatter().format(record(counts={(1, 2): 3}, huge=2**80, thing=object(), nan=float("nan")))
-    assert "\n" not in line
+def test_extra_fields_keep_their_json_types_and_anything_else_is_its_text() -> None:
+    line = JsonFormatter().format(record(counts={"a": 3}, huge=2**80, when=datetime(2026, 1, 2, tzinfo=UTC)))
+    assert "\n" not in line and '"msg": "window 7 scored"' in line
     entry = json.loads(line)
-    assert entry["msg"] == "window 7 scored" and entry["huge"] == 2**80 and entry["nan"] is None
+    assert entry["counts"] == {"a": 3} and entry["huge"] == 2**80
+    assert entry["when"] == "2026-01-02 00:00:00+00:00"
 
 
 class Unprintable:
@@ -50,9 +51,24 @@ class Unprintable:
         raise RuntimeError("no text for this one")
 
 
-def test_a_field_that_cannot_be_encoded_at_all_is_written_as_its_repr() -> None:
+@pytest.mark.parametrize(
+    ("extra", "shown"),
+    [
+        ({"nan": float("nan")}, "nan"),
+        ({"counts": {(1, 2): 3}}, "{(1, 2): 3}"),
+        ({"odd": Unprintable()}, "<"),
+    ],
+)
+def test_a_field_json_cannot_hold_still_gives_one_valid_line_with_its_repr(
+    extra: dict[str, object], shown: str
+) -> None:
+    line = JsonFormatter().format(record(**extra))
+    entry = json.loads(line)
+    assert "\n" not in line and str(entry[next(iter(extra))]).startswith(shown)
+    assert entry["msg"] == "window 7 scored" and RFC3339_UTC_MS.match(entry["ts"])
+
+
+def test_a_list_holding_itself_is_written_as_its_repr() -> None:
     looped: list[object] = []
     looped.append(looped)
-    entry = json.loads(JsonFormatter().format(record(looped=looped, odd=Unprintable())))
-    assert entry["looped"] == "[[...]]" and entry["odd"].startswith("<")
-    assert entry["msg"] == "window 7 scored" and RFC3339_UTC_MS.match(entry["ts"])
+    assert json.loads(JsonFormatter().format(record(looped=looped)))["looped"] == "[[...]]"
