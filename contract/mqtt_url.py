@@ -49,12 +49,17 @@ def parse_mqtt_url(url: str, *, username: str | None = None, password: str | Non
     Accepted: ``mqtt://`` or ``tcp://`` (port 1883 by default), ``mqtts://`` or ``ssl://`` (TLS, 8883), an
     optional ``user:password@``, a host (a name, IPv4 or a bracketed IPv6 address), an optional port 1-65535
     and an optional trailing ``/``. Paths, query options and fragments are refused rather than ignored: a
-    client would otherwise connect without the option its operator thought they set.
+    client would otherwise connect without the option its operator thought they set. Spaces and control
+    characters (in a password too) must be percent-encoded.
     """
     if not isinstance(url, str):
         raise MqttUrlError(f"the MQTT URL must be text, got {type(url).__name__}")
+    url = url.strip()
+    # urlsplit silently deletes tabs and newlines anywhere ("mq\ntt://h" would pass as mqtt://h): refuse them.
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise MqttUrlError("the URL contains spaces or control characters")
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError as exc:  # e.g. an unbalanced "[" in the host
         raise MqttUrlError(f"the MQTT URL cannot be parsed ({exc})") from None
     scheme = parts.scheme.lower()
@@ -70,11 +75,11 @@ def parse_mqtt_url(url: str, *, username: str | None = None, password: str | Non
     host = parts.hostname
     if not host:
         raise MqttUrlError("the URL names no host")
-    if len(host) > MAX_HOST_CHARS or any(c.isspace() or not c.isprintable() for c in host):
+    if len(host) > MAX_HOST_CHARS:
         raise MqttUrlError("the host is not a valid name or address")
     if parts.path not in ("", "/"):
         raise MqttUrlError("a path after the host is not supported")
-    if parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
         raise MqttUrlError("query options and fragments are not supported; use the settings instead")
     default_port, tls = SCHEMES[scheme]
     url_user = unquote(parts.username) if parts.username else None

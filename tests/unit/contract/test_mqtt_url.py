@@ -51,6 +51,8 @@ def test_explicit_credentials_win_over_the_urls_field_by_field() -> None:
         ("mqtt://broker?keepalive=10", "query options and fragments are not supported"),
         ("mqtt://[::1", "cannot be parsed"),
         ("ws://broker", "scheme 'ws' is not one of"),
+        ("mq\ntt://broker", "spaces or control characters"),
+        ("mqtt://bro ker", "spaces or control characters"),
     ],
 )
 def test_a_bad_url_names_the_problem_and_never_shows_the_url(url: str, problem: str) -> None:
@@ -72,6 +74,7 @@ def test_any_text_is_an_endpoint_or_an_mqtt_url_error(url: str) -> None:
     else:
         assert endpoint.host and 1 <= endpoint.port <= 65535
         assert endpoint.tls == SCHEMES[url.strip().split(":", 1)[0].lower()][1]
+        assert all(c.isprintable() and not c.isspace() for c in endpoint.host)
 
 
 @given(
