@@ -8,7 +8,6 @@ same way ``maintainx model rollout`` / ``advance`` do, and logs each step. Nothi
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract.manifest import read_manifest
 from maintainx.demo_terminal import step
 from model_registry.registry.publisher import MqttUpdatePublisher
 
@@ -67,7 +67,8 @@ def ensure_second_model(models_dir: Path, first: Path) -> Path:
         folder = models_dir / marker.read_text().strip()
         if (folder / "manifest.json").exists():
             return folder
-    quick = bool(json.loads((first / "manifest.json").read_text()).get("training_data", {}).get("quick"))
+    data = read_manifest(first).training_data
+    quick = isinstance(data, dict) and bool(data.get("quick"))
     step("Training a second model version for the rollout demo (once)...")
     from model_registry.training.train import train_default_model
 
