@@ -16,10 +16,11 @@ test: setup system-deps dashboard ## the whole suite: unit, integration, e2e (he
 	cd dashboard && npm test --silent
 	$(PY) -m pytest
 
-lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's type check
+lint: setup dashboard/node_modules/.installed ## ruff, mypy, the import layers and the dashboard's type check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	cd dashboard && npm run typecheck
 	cd ansible && ../$(VENV)/bin/ansible-lint --offline --profile production roles/maintainx_cloud
 

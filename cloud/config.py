@@ -218,7 +218,7 @@ class Settings(BaseSettings):
         """The SQLAlchemy URL of the database, starting the embedded PostgreSQL when none is configured."""
         if self.database_url:
             return normalise_database_url(self.database_url)
-        from maintainx.services import embedded_postgres  # only the zero-setup default needs it
+        from cloud.embedded_postgres import embedded_postgres  # only the zero-setup default needs it
 
         return embedded_postgres(self.data_dir / "pg")
 

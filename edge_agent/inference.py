@@ -22,10 +22,10 @@ import numpy as np
 import onnxruntime as ort
 
 from contract import manifest as contract_manifest
+from contract.features import FEATURE_NAMES, N_FEATURES, batch_features
 from contract.manifest import MANIFEST_FILE, ModelManifest
 from edge_agent import ort_format
 from edge_agent.errors import ModelError
-from edge_agent.features import FEATURE_NAMES, N_FEATURES, batch_features
 from edge_agent.files import identity, size_and_sha256
 from edge_agent.memory import drop_clean_file_pages, release_free_memory
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cloud.registry.publisher import MqttUpdatePublisher
 from contract.manifest import read_manifest
 from maintainx.demo_terminal import step
-from model_registry.registry.publisher import MqttUpdatePublisher
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def keys_dir(data_dir: Path) -> Path:
 
 def ensure_signing_key(data_dir: Path) -> Path:
     """The demo's private signing key, created with its trusted public half on first use."""
-    from model_registry.registry.signing import generate_key
+    from cloud.registry.signing import generate_key
 
     private = data_dir / "keys" / SIGNING_KEY
     if not private.exists():
@@ -93,8 +93,8 @@ class RegistryState:
 def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> RegistryState:
     """Register and sign both versions (the first as champion unless one is), group the gateways."""
     from cloud.db import make_engine, session_factory
-    from model_registry.registry import rollout, service, signing
-    from model_registry.registry.router import store_for
+    from cloud.registry import rollout, service, signing
+    from cloud.registry.store import store_for
 
     key = signing.load_private_key(ensure_signing_key(data_dir))
     second = ensure_second_model(data_dir / "models", first)
@@ -158,7 +158,7 @@ class DemoRollout:
             engine.dispose()
 
     def _roll(self, factory: Any) -> None:
-        from model_registry.registry import rollout
+        from cloud.registry import rollout
 
         plan = self.plan
         with factory() as db:
@@ -198,14 +198,14 @@ class DemoRollout:
         step(f"model {plan.version}: {n}/{n} active; rollout completed, now champion")
 
     def _advance(self, factory: Any, rid: uuid.UUID) -> None:
-        from model_registry.registry import rollout
+        from cloud.registry import rollout
 
         with _publisher(self.plan) as publisher, factory() as db, db.begin():
             rollout.advance(db_session=db, publisher=publisher, rollout_id=rid, base_url=self.plan.api_url)
 
     def _wait_active(self, factory: Any, rid: uuid.UUID, wanted: int) -> None:
         """Block until ``wanted`` gateways report active; raise on a bad report, a timeout or a stop."""
-        from model_registry.registry import rollout
+        from cloud.registry import rollout
 
         deadline = time.monotonic() + STAGE_TIMEOUT_S
         while not self._stop.wait(POLL_S):

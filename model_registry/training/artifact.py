@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from contract.features import FEATURE_NAMES, N_FEATURES
 from contract.manifest import MANIFEST_FILE, ModelInput, ModelManifest, ModelOutputs, encode_manifest
-from edge_agent.features import FEATURE_NAMES, N_FEATURES
 from model_registry.training.export import ANOMALY_OUTPUT, FAILURE_OUTPUT, FAULT_OUTPUT, INPUT_NAME
 
 MODEL_NAME = "maintainx-failure"

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, IsolationForest, RandomForestClassifier
 
+from contract.features import DEFAULT_WINDOW, N_FEATURES
 from contract.manifest import read_manifest
-from edge_agent.features import DEFAULT_WINDOW, N_FEATURES
 from model_registry.training.artifact import write_artifact
 from model_registry.training.datasets import DEFAULT_HORIZON_S, WindowDataset, build_dataset
 from model_registry.training.errors import DatasetError, ExportError, TrainingError

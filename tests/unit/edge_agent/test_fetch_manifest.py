@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from cloud.registry.signing import sign_manifest
 from contract.manifest import ManifestError
 from edge_agent import fetch, trust
-from edge_agent.tiny_model import write_model_dir
 from edge_agent.updater import ModelStore
-from model_registry.registry.signing import sign_manifest
+from tests.support.tiny_model import write_model_dir
 from tests.unit.edge_agent.signed_kit import WINDOW, make_key, update
 
 pytestmark = pytest.mark.unit

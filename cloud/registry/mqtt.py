@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from cloud.registry.errors import RolloutError
 from contract.mqtt_url import MqttEndpoint, MqttUrlError, parse_mqtt_url
-from model_registry.registry.errors import RolloutError
 
 
 def broker_endpoint(mqtt_url: str) -> MqttEndpoint:

@@ -17,11 +17,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from cloud.registry import signing
+from cloud.registry.errors import ArtifactError, NotFoundError, RegistryError
+from cloud.registry.models import GatewayModelRun, ModelAlias, ModelVersion
+from cloud.registry.store import BlobStore
 from contract.manifest import MANIFEST_FILE, ManifestError, ModelManifest, manifest_from_dict
-from model_registry.registry import signing
-from model_registry.registry.errors import ArtifactError, NotFoundError, RegistryError
-from model_registry.registry.models import GatewayModelRun, ModelAlias, ModelVersion
-from model_registry.registry.store import BlobStore
 
 logger = logging.getLogger(__name__)
 

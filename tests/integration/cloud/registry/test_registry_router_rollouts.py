@@ -15,17 +15,17 @@ from paho.mqtt.enums import CallbackAPIVersion
 from pydantic import SecretStr
 
 from cloud.app import create_app
-from cloud.auth.passwords import hash_password
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
+from cloud.registry import rollout, service, signing
+from cloud.registry.store import store_for
 from cloud.users.models import User, UserRole
+from cloud.users.passwords import hash_password
 from contract.codec import decode
 from contract.payloads import ModelUpdateCommand
 from contract.topics import Command, command_topic
-from edge_agent.tiny_model import write_model_dir
 from maintainx.services import Broker
-from model_registry.registry import rollout, service, signing
-from model_registry.registry.router import store_for
+from tests.support.tiny_model import write_model_dir
 
 pytestmark = pytest.mark.integration
 

@@ -10,14 +10,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import model_registry.registry.models  # noqa: F401  (the registry's tables)
+import cloud.registry.models  # noqa: F401  (the registry's tables)
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
+from cloud.registry import rollout, service, signing
+from cloud.registry.reports import record_report
+from cloud.registry.router import blobs_router, router, store_for
 from contract.payloads import DeploymentReport, ModelUpdateCommand
-from edge_agent.tiny_model import write_model_dir
-from model_registry.registry import rollout, service, signing
-from model_registry.registry.reports import record_report
-from model_registry.registry.router import blobs_router, router, store_for
+from tests.support.tiny_model import write_model_dir
 
 pytestmark = pytest.mark.integration
 

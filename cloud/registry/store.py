@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from model_registry.registry.errors import ArtifactError, NotFoundError
+from cloud.registry.errors import ArtifactError, NotFoundError
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
@@ -70,3 +70,11 @@ class BlobStore:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+REGISTRY_SUBDIR = "registry"
+
+
+def store_for(data_dir: Path) -> BlobStore:
+    """The blob store under the cloud's data folder."""
+    return BlobStore(Path(data_dir) / REGISTRY_SUBDIR)

@@ -10,13 +10,13 @@ import logging
 import os
 from typing import TYPE_CHECKING, Protocol
 
+from cloud.registry.errors import RolloutError
+from cloud.registry.mqtt import broker_endpoint
 from contract import encode
 from contract.mqtt_client import make_client
 from contract.mqtt_url import MqttEndpoint
 from contract.payloads import ModelUpdateCommand
 from contract.topics import Command, command_topic
-from model_registry.registry.errors import RolloutError
-from model_registry.registry.mqtt import broker_endpoint
 
 if TYPE_CHECKING:
     from cloud.config import Settings

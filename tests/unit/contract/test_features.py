@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from edge_agent.features import N_FEATURES, FleetWindows, batch_features
+from contract.features import N_FEATURES, FleetWindows, batch_features
 
 pytestmark = pytest.mark.unit
 

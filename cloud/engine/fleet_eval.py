@@ -1,7 +1,7 @@
 """Fleet evaluation: a fresh simulated fleet, scored as the agent scores it, ticketed by the engine's policy.
 
 Each machine of a run-to-failure fleet (seeds never used in training) is replayed sample by sample: the
-window of its last W samples goes through ``edge_agent.features`` and the ONNX model, exactly as on a
+window of its last W samples goes through ``contract.features`` and the ONNX model, exactly as on a
 gateway, and the verdicts go through ``cloud.engine.policy.TicketPolicy`` -- the same code the ticket engine
 runs -- on a simulated clock (event time = simulated time). A ticket opened while the fault develops
 catches that failure, with a lead time equal to the time left until the breakdown; a ticket opened while
@@ -36,8 +36,8 @@ from cloud.engine.policy import (
     TicketPolicy,
     fault_to_decide,
 )
+from contract.features import FEATURE_NAMES, SIGNALS, batch_features
 from contract.manifest import ManifestError, read_manifest
-from edge_agent.features import FEATURE_NAMES, SIGNALS, batch_features
 from model_registry.evaluation.errors import EvaluationError
 from simulator.fleet import MachineRun, run_to_failure
 
@@ -98,7 +98,7 @@ def load_model(version_dir: Path) -> LoadedModel:
     except (OSError, ManifestError) as exc:
         raise EvaluationError(f"{version_dir}: not a model version folder ({exc})") from exc
     if tuple(manifest.features) != FEATURE_NAMES:
-        raise EvaluationError(f"{version_dir}: the model's features differ from edge_agent.features")
+        raise EvaluationError(f"{version_dir}: the model's features differ from contract.features")
     if manifest.horizon_s is None:
         raise EvaluationError(f"{version_dir}: the manifest has no horizon_s to judge lead times by")
     options = ort.SessionOptions()

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from cloud.api.timerange import TimeRange, time_range, to_utc
 from cloud.errors import InvalidRequestError
+from cloud.timerange import TimeRange, time_range, to_utc
 
 pytestmark = pytest.mark.unit
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from edge_agent.features import DEFAULT_WINDOW, FEATURE_NAMES, N_FEATURES
+from contract.features import DEFAULT_WINDOW, FEATURE_NAMES, N_FEATURES
 
 # Default weights by feature name: risk rises with vibration per krpm, anomaly with vibration spread.
 DEFAULT_FAILURE_WEIGHTS = {"vibration_per_krpm": 1.5}

@@ -15,9 +15,9 @@ from contract.codec import decode
 from contract.payloads import ModelUpdateCommand
 from contract.topics import Command, command_topic
 from edge_agent import trust
-from edge_agent.tiny_model import write_model_dir
 from maintainx.commands.registry import add_registry_commands
 from maintainx.services import Broker
+from tests.support.tiny_model import write_model_dir
 
 pytestmark = pytest.mark.integration
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from cloud.engine.fleet_eval import EVALUATION_SEED, evaluate_fleet
 from cloud.engine.policy import PolicyConfig
 from maintainx.commands.fleet_eval import add_fleet_parser
 from model_registry.evaluation.errors import EvaluationError
-from model_registry.evaluation.fleet import EVALUATION_SEED, evaluate_fleet
 from model_registry.training.train import train_default_model
 
 pytestmark = pytest.mark.integration

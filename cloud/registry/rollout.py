@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from cloud.registry import service
+from cloud.registry.errors import NotFoundError, RolloutError
+from cloud.registry.models import GatewayLabel, ModelVersion, Rollout, RolloutTarget
+from cloud.registry.publisher import UpdatePublisher
 from contract.payloads import ModelUpdateCommand
-from model_registry.registry import service
-from model_registry.registry.errors import NotFoundError, RolloutError
-from model_registry.registry.models import GatewayLabel, ModelVersion, Rollout, RolloutTarget
-from model_registry.registry.publisher import UpdatePublisher
 
 logger = logging.getLogger(__name__)
 

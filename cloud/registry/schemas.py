@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cloud.api.text import Text
+from cloud.text import Text
 
 
 class ModelVersionOut(BaseModel):

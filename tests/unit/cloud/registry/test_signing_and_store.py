@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from cloud.registry import rollout, signing
+from cloud.registry.errors import NotFoundError, SigningError
+from cloud.registry.store import BlobStore
 from edge_agent import trust
-from model_registry.registry import rollout, signing
-from model_registry.registry.errors import NotFoundError, SigningError
-from model_registry.registry.store import BlobStore
 
 pytestmark = pytest.mark.unit
 

@@ -3,7 +3,7 @@
 The demo plays its scripted faults (``simulator.fleet.demo_fleet``) at ``sample_hz`` samples per real
 second, each sample ``sample_period_s`` of machine time; each failing machine is simulated until it breaks
 down and replayed through the agent's features, the ONNX model and the engine's policy exactly as the
-fleet evaluation does (:func:`model_registry.evaluation.fleet._replay`). The lead in simulated hours
+fleet evaluation does (:func:`cloud.engine.fleet_eval._replay`). The lead in simulated hours
 becomes real seconds at the demo's pace: that is the time a person watching the demo has to act.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cloud.engine.fleet_eval import DEFAULT_FALSE_ALARM_RESOLUTION, _replay, load_model
 from cloud.engine.policy import PolicyConfig, TicketPolicy
-from model_registry.evaluation.fleet import DEFAULT_FALSE_ALARM_RESOLUTION, _replay, load_model
 from simulator.fleet import MachineRun, MachineSpec, demo_fleet
 
 # A scripted fault breaks down within days of simulated time; past this the machine is taken as never failing.

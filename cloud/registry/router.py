@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, TypeVar
 
 import sqlalchemy as sa
@@ -17,11 +16,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 
 from cloud.api.deps import EngineerUser, SessionDep, SettingsDep
-from model_registry.registry import rollout, service
-from model_registry.registry.errors import NotFoundError, RegistryError, RolloutError
-from model_registry.registry.models import ModelVersion, Rollout, RolloutTarget
-from model_registry.registry.publisher import MqttUpdatePublisher, UpdatePublisher
-from model_registry.registry.schemas import (
+from cloud.registry import rollout, service
+from cloud.registry.errors import NotFoundError, RegistryError, RolloutError
+from cloud.registry.models import ModelVersion, Rollout, RolloutTarget
+from cloud.registry.publisher import MqttUpdatePublisher, UpdatePublisher
+from cloud.registry.schemas import (
     AdvanceIn,
     AliasIn,
     DeploymentOut,
@@ -34,19 +33,14 @@ from model_registry.registry.schemas import (
     RolloutSummaryOut,
     RolloutTargetOut,
 )
-from model_registry.registry.store import BlobStore
+from cloud.registry.store import store_for
+from cloud.registry.views import rollout_out, target_text
 
-REGISTRY_SUBDIR = "registry"
 DEFAULT_PAGE = 20
 MAX_PAGE = 100  # page size cap: a list is for people to read, not for bulk export
 T = TypeVar("T")
 router = APIRouter(prefix="/registry", tags=["registry"])
 blobs_router = APIRouter(prefix="/registry", tags=["registry"])
-
-
-def store_for(data_dir: Path) -> BlobStore:
-    """The blob store under the cloud's data folder."""
-    return BlobStore(Path(data_dir) / REGISTRY_SUBDIR)
 
 
 def _version_out(row: ModelVersion, aliases: dict[str, str]) -> ModelVersionOut:
@@ -114,7 +108,7 @@ def list_rollouts(
             id=r.id,
             version=version,
             mode=r.mode,
-            target=_target_text(r),
+            target=target_text(r),
             stages=list(r.stages),
             stage=r.stage,
             state=r.state,
@@ -124,10 +118,6 @@ def list_rollouts(
         for r, version, counts in rows
     ]
     return RolloutPage(items=items, total=total, limit=limit, offset=offset)
-
-
-def _target_text(row: Rollout) -> str:
-    return row.target_key if row.target_key == "all" else f"{row.target_key}={row.target_value}"
 
 
 def _publishing(settings: SettingsDep, act: Callable[[UpdatePublisher], T]) -> T:
@@ -252,23 +242,6 @@ def get_rollout(rollout_id: uuid.UUID, db_session: SessionDep) -> RolloutOut:
     except NotFoundError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
     return rollout_out(db_session, row)
-
-
-def rollout_out(db_session: SessionDep, row: rollout.Rollout) -> RolloutOut:
-    """The API shape of a rollout (shared with the CLI's status output)."""
-    version = db_session.get(ModelVersion, row.version_id)
-    targets = rollout.targets(db_session=db_session, rollout_id=row.id)
-    return RolloutOut(
-        id=row.id,
-        version=version.version if version else "?",
-        mode=row.mode,
-        target=_target_text(row),
-        stages=list(row.stages),
-        stage=row.stage,
-        state=row.state,
-        created_at=row.created_at,
-        gateways=[RolloutTargetOut.model_validate(t) for t in targets],
-    )
 
 
 @router.get("/gateways/{gateway_id}/runs", response_model=list[ModelRunOut])

@@ -17,8 +17,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cloud.registry.errors import SigningError
 from edge_agent.trust import PAYLOAD_KIND, keyid
-from model_registry.registry.errors import SigningError
 
 # A signed manifest is valid this long by default: long enough for a slow rollout, short enough that a
 # leaked, superseded artifact cannot be replayed onto a gateway a year later.

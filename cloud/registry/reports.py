@@ -16,13 +16,13 @@ import paho.mqtt.client as mqtt
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from cloud.registry.models import Rollout, RolloutTarget
+from cloud.registry.mqtt import broker_endpoint
 from contract.codec import ContractError, decode
 from contract.mqtt_client import make_client
 from contract.mqtt_url import MqttEndpoint
 from contract.payloads import DeploymentReport
 from contract.topics import Kind, TopicError, fleet_filter, parse
-from model_registry.registry.models import Rollout, RolloutTarget
-from model_registry.registry.mqtt import broker_endpoint
 
 if TYPE_CHECKING:
     from cloud.config import Settings

@@ -13,15 +13,15 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from sqlalchemy.orm import Session
 
-import model_registry.registry.models  # noqa: F401  (fills Base.metadata with the registry tables)
+import cloud.registry.models  # noqa: F401  (fills Base.metadata with the registry tables)
 from cloud.db import load_models, make_engine, session_factory
+from cloud.registry import rollout, service, signing
+from cloud.registry.errors import ArtifactError, RolloutError
+from cloud.registry.reports import record_report
+from cloud.registry.store import BlobStore
 from contract.payloads import DeploymentReport, ModelUpdateCommand, ShadowStats
 from edge_agent import trust
-from edge_agent.tiny_model import write_model_dir
-from model_registry.registry import rollout, service, signing
-from model_registry.registry.errors import ArtifactError, RolloutError
-from model_registry.registry.reports import record_report
-from model_registry.registry.store import BlobStore
+from tests.support.tiny_model import write_model_dir
 
 pytestmark = pytest.mark.integration
 

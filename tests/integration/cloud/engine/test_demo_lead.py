@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cloud.engine.demo_lead import demo_leads
 from maintainx.demo_rollout import SECOND_SEED
-from model_registry.evaluation.demo_lead import demo_leads
 from model_registry.training.train import train_default_model
 from simulator.failures import FAILURE_MODES
 
