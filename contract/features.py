@@ -49,7 +49,8 @@ def batch_features(windows: np.ndarray) -> np.ndarray:
 
 def window_features(window: np.ndarray) -> np.ndarray:
     """Features of one window, shape ``(W, 3)`` -> ``(N_FEATURES,)`` float32."""
-    return batch_features(np.asarray(window)[None, :, :])[0]
+    row: np.ndarray = batch_features(np.asarray(window)[None, :, :])[0]  # numpy types an int index as Any
+    return row
 
 
 def _stats_matrix(size: int, tt: float) -> np.ndarray:
@@ -273,7 +274,8 @@ class FleetWindows:
         stale = since >= self.size
         if stale.any():
             self._rebuild(rows[stale])
-        return self._valid[rows]
+        valid: np.ndarray = self._valid[rows]  # fancy indexing is typed Any by numpy's stubs
+        return valid
 
     def _rebuild(self, rows: np.ndarray) -> None:
         """Recompute the sums of ``rows`` exactly from their (full) buffers."""
