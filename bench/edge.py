@@ -38,6 +38,7 @@ from bench.edge_acker import CommitAcker
 from bench.host import cpu_seconds, machine_info
 from contract import Reading, encode, new_id
 from contract.features import FleetWindows
+from contract.manifest import read_manifest
 from edge_agent.inference import load_model
 from edge_agent.outbox import Outbox, Stream
 from maintainx.services import Broker
@@ -180,7 +181,7 @@ def bench_rss(
 
 def model_window(model_dir: Path) -> int:
     """The window length a model's manifest declares."""
-    return int(json.loads((model_dir / "manifest.json").read_text())["window"])
+    return read_manifest(model_dir).window
 
 
 def bench_overhead(model_dir: Path) -> float:

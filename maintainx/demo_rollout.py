@@ -8,7 +8,6 @@ same way ``maintainx model rollout`` / ``advance`` do, and logs each step. Nothi
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cloud.registry.publisher import MqttUpdatePublisher
+from contract.manifest import read_manifest
 from maintainx.demo_terminal import step
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ def ensure_second_model(models_dir: Path, first: Path) -> Path:
         folder = models_dir / marker.read_text().strip()
         if (folder / "manifest.json").exists():
             return folder
-    quick = bool(json.loads((first / "manifest.json").read_text()).get("training_data", {}).get("quick"))
+    data = read_manifest(first).training_data
+    quick = isinstance(data, dict) and bool(data.get("quick"))
     step("Training a second model version for the rollout demo (once)...")
     from model_registry.training.train import train_default_model
 
@@ -116,15 +117,11 @@ def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways
 
 
 def _publisher(plan: RolloutPlan) -> MqttUpdatePublisher:
-    from cloud.registry.mqtt import parse_mqtt_url
+    from contract.mqtt_url import parse_mqtt_url
 
-    host, port, tls, username, password = parse_mqtt_url(plan.mqtt_url)
+    # The plan's credentials win over the URL's, the rule of every client (contract.mqtt_url).
     return MqttUpdatePublisher(
-        host,
-        port,
-        tls=tls,
-        username=plan.mqtt_username or username,
-        password=plan.mqtt_password or password,
+        parse_mqtt_url(plan.mqtt_url, username=plan.mqtt_username, password=plan.mqtt_password)
     )
 
 

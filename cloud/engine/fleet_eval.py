@@ -16,7 +16,6 @@ after the first is resolved; see cloud.engine.policy).
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from cloud.engine.policy import (
     fault_to_decide,
 )
 from contract.features import FEATURE_NAMES, SIGNALS, batch_features
+from contract.manifest import ManifestError, read_manifest
 from model_registry.evaluation.errors import EvaluationError
 from simulator.fleet import MachineRun, run_to_failure
 
@@ -93,27 +93,29 @@ class LoadedModel:
 def load_model(version_dir: Path) -> LoadedModel:
     """Load ``<version_dir>/{manifest.json, model.onnx}``; refuse a model built on other features."""
     try:
-        manifest = json.loads((version_dir / "manifest.json").read_text())
-        model_bytes = (version_dir / manifest["model_file"]).read_bytes()
-    except (OSError, ValueError, KeyError) as exc:
+        manifest = read_manifest(version_dir)
+        model_bytes = (version_dir / manifest.model_file).read_bytes()
+    except (OSError, ManifestError) as exc:
         raise EvaluationError(f"{version_dir}: not a model version folder ({exc})") from exc
-    if tuple(manifest.get("features", ())) != FEATURE_NAMES:
+    if tuple(manifest.features) != FEATURE_NAMES:
         raise EvaluationError(f"{version_dir}: the model's features differ from contract.features")
+    if manifest.horizon_s is None:
+        raise EvaluationError(f"{version_dir}: the manifest has no horizon_s to judge lead times by")
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     return LoadedModel(
         ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"]),
-        str(manifest["version"]),
-        int(manifest["window"]),
-        float(manifest["sample_period_s"]),
-        float(manifest["horizon_s"]),
-        str(manifest["input"]["name"]),
-        str(manifest["outputs"]["failure_prob"]),
-        str(manifest["outputs"]["anomaly_score"]),
-        float(manifest["failure_threshold"]),
-        manifest["outputs"].get("fault_probs"),
-        tuple(manifest.get("fault_classes", ())),
+        manifest.version,
+        manifest.window,
+        manifest.sample_period_s,
+        manifest.horizon_s,
+        manifest.input.name,
+        manifest.outputs.failure_prob,
+        manifest.outputs.anomaly_score,
+        manifest.failure_threshold,
+        manifest.outputs.fault_probs,
+        tuple(manifest.fault_classes),
     )
 
 

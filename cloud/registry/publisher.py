@@ -7,11 +7,14 @@ rollout reaches it gets the message when it reconnects, and a newer update simpl
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Protocol
 
 from cloud.registry.errors import RolloutError
-from cloud.registry.mqtt import make_client, parse_mqtt_url
+from cloud.registry.mqtt import broker_endpoint
 from contract import encode
+from contract.mqtt_client import make_client
+from contract.mqtt_url import MqttEndpoint
 from contract.payloads import ModelUpdateCommand
 from contract.topics import Command, command_topic
 
@@ -38,32 +41,21 @@ class UpdatePublisher(Protocol):
 class MqttUpdatePublisher:
     """A short-lived paho client: connect, publish the updates with PUBACK awaited, disconnect."""
 
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        tls: bool = False,
-        username: str | None = None,
-        password: str | None = None,
-        client_id: str | None = None,
-    ) -> None:
-        self._host, self._port = host, port
+    def __init__(self, endpoint: MqttEndpoint, *, client_id: str | None = None) -> None:
+        self._host, self._port = endpoint.host, endpoint.port
         self._client = make_client(
-            "rollout", client_id=client_id, tls=tls, username=username, password=password
+            endpoint, client_id=client_id or f"maintainx-rollout-{os.getpid()}", clean_session=True
         )
 
     @classmethod
     def from_url(cls, mqtt_url: str) -> MqttUpdatePublisher:
-        """A publisher for ``mqtt://user:pass@host:port`` (or ``mqtts://``)."""
-        host, port, tls, username, password = parse_mqtt_url(mqtt_url)
-        return cls(host, port, tls=tls, username=username, password=password)
+        """A publisher for ``mqtt://user:pass@host:port`` (or ``mqtts://``); RolloutError when malformed."""
+        return cls(broker_endpoint(mqtt_url))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MqttUpdatePublisher:
         """A publisher with the cloud settings' broker address and credentials."""
-        ep = settings.mqtt_endpoint()
-        return cls(ep.host, ep.port, tls=ep.tls, username=ep.username, password=ep.password)
+        return cls(settings.mqtt_endpoint())
 
     def __enter__(self) -> MqttUpdatePublisher:
         try:

@@ -7,6 +7,7 @@ retained report simply writes the same row again; the one with the later ``ts`` 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.registry.models import Rollout, RolloutTarget
-from cloud.registry.mqtt import make_client, parse_mqtt_url
+from cloud.registry.mqtt import broker_endpoint
 from contract.codec import ContractError, decode
+from contract.mqtt_client import make_client
+from contract.mqtt_url import MqttEndpoint
 from contract.payloads import DeploymentReport
 from contract.topics import Kind, TopicError, fleet_filter, parse
 
@@ -62,22 +65,18 @@ class ReportConsumer:
 
     def __init__(
         self,
-        host: str,
-        port: int,
+        endpoint: MqttEndpoint,
         factory: sessionmaker[Session],
         *,
-        tls: bool = False,
-        username: str | None = None,
-        password: str | None = None,
         client_id: str | None = None,
     ) -> None:
-        self._host, self._port = host, port
+        self._host, self._port = endpoint.host, endpoint.port
         self._factory = factory
         self.recorded = 0
         self.refused = 0
         self._subscribed = threading.Event()
         self._client = make_client(
-            "registry", client_id=client_id, tls=tls, username=username, password=password
+            endpoint, client_id=client_id or f"maintainx-registry-{os.getpid()}", clean_session=True
         )
         self._client.on_connect = self._on_connect
         self._client.on_subscribe = lambda *_a: self._subscribed.set()
@@ -86,14 +85,12 @@ class ReportConsumer:
     @classmethod
     def from_url(cls, mqtt_url: str, factory: sessionmaker[Session]) -> ReportConsumer:
         """A consumer for ``mqtt://user:pass@host:port`` (or ``mqtts://``)."""
-        host, port, tls, username, password = parse_mqtt_url(mqtt_url)
-        return cls(host, port, factory, tls=tls, username=username, password=password)
+        return cls(broker_endpoint(mqtt_url), factory)
 
     @classmethod
     def from_settings(cls, settings: Settings, factory: sessionmaker[Session]) -> ReportConsumer:
         """A consumer with the cloud settings' broker address and credentials."""
-        ep = settings.mqtt_endpoint()
-        return cls(ep.host, ep.port, factory, tls=ep.tls, username=ep.username, password=ep.password)
+        return cls(settings.mqtt_endpoint(), factory)
 
     def start(self, timeout: float | None = 10.0) -> ReportConsumer:
         """Connect and subscribe; return once the broker confirmed the subscription.

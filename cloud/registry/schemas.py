@@ -24,6 +24,8 @@ class ModelVersionOut(BaseModel):
     metrics: dict[str, Any]
     parity: dict[str, Any]
     training_data: dict[str, Any]
+    # The manifest's input (with its features and window) and outputs, as registration derived them from
+    # the one manifest type (contract.manifest.ModelManifest); the whole manifest stays in the database.
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     signed: bool

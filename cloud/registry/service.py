@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,71 +21,67 @@ from cloud.registry import signing
 from cloud.registry.errors import ArtifactError, NotFoundError, RegistryError
 from cloud.registry.models import GatewayModelRun, ModelAlias, ModelVersion
 from cloud.registry.store import BlobStore
+from contract.manifest import MANIFEST_FILE, ManifestError, ModelManifest, manifest_from_dict
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_FILE = "manifest.json"
 ALIASES = ("champion", "challenger")
-# Manifest fields a model must carry to be registered: the agent needs all of them to load it.
-REQUIRED_FIELDS = (
-    "name",
-    "version",
-    "model_file",
-    "sha256",
-    "size",
-    "features",
-    "window",
-    "input",
-    "outputs",
-)
 
 
-def read_model_dir(model_dir: Path) -> dict[str, Any]:
-    """The manifest of a model folder, checked for the fields an agent needs; raise ArtifactError if not."""
+def read_model_dir(model_dir: Path) -> tuple[ModelManifest, dict[str, Any]]:
+    """The manifest of a model folder, checked as an agent would; raise ArtifactError if it is not loadable.
+
+    Returns the typed manifest and the JSON object as written: the registry stores and signs the latter,
+    so fields this version does not know still reach the agents that do.
+    """
     path = model_dir / MANIFEST_FILE
     try:
-        manifest = json.loads(path.read_text())
+        raw = json.loads(path.read_text())
     except OSError as exc:
         raise ArtifactError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
         raise ArtifactError(f"{path}: not JSON: {exc}") from exc
-    if not isinstance(manifest, dict):
+    if not isinstance(raw, dict):
         raise ArtifactError(f"{path}: expected a JSON object")
-    missing = [f for f in REQUIRED_FIELDS if f not in manifest]
-    if missing:
-        raise ArtifactError(f"{path}: missing {', '.join(missing)}")
-    return manifest
+    try:
+        return manifest_from_dict(raw, source=str(path)), raw
+    except ManifestError as exc:
+        raise ArtifactError(exc.detail) from exc
 
 
 def register(*, db_session: Session, store: BlobStore, model_dir: Path) -> ModelVersion:
     """Store the folder's model by content and record the version (the same version twice is a no-op)."""
-    manifest = read_model_dir(model_dir)
-    model_path = model_dir / str(manifest["model_file"])
+    manifest, raw = read_model_dir(model_dir)
+    model_path = model_dir / manifest.model_file
     if not model_path.is_file():
         raise ArtifactError(f"{model_path}: the manifest's model_file does not exist")
     sha256, size = store.put_file(model_path)
-    if sha256 != manifest["sha256"] or size != manifest["size"]:
+    if sha256 != manifest.sha256 or size != manifest.size:
         raise ArtifactError(
-            f"{model_path}: sha256 {sha256} / {size} bytes, the manifest says {manifest['sha256']} / "
-            f"{manifest['size']} bytes"
+            f"{model_path}: sha256 {sha256} / {size} bytes, the manifest says {manifest.sha256} / "
+            f"{manifest.size} bytes"
         )
-    existing = db_session.scalar(sa.select(ModelVersion).where(ModelVersion.version == manifest["version"]))
+    existing = db_session.scalar(sa.select(ModelVersion).where(ModelVersion.version == manifest.version))
     if existing is not None:
         if existing.sha256 != sha256:
-            raise ArtifactError(f"version {manifest['version']} is already registered with other bytes")
+            raise ArtifactError(f"version {manifest.version} is already registered with other bytes")
         return existing
-    training = manifest.get("training_data", {})
+    training = manifest.training_data
     row = ModelVersion(
-        version=manifest["version"],
-        name=manifest["name"],
+        version=manifest.version,
+        name=manifest.name,
         sha256=sha256,
         size=size,
-        manifest=manifest,
-        metrics=manifest.get("metrics") or {},
-        parity=manifest.get("parity") or {},
-        training_data=training if isinstance(training, dict) else {"description": str(training)},
-        input_schema={"features": manifest["features"], "window": manifest["window"], **manifest["input"]},
-        output_schema=dict(manifest["outputs"]),
+        manifest=raw,
+        metrics=manifest.metrics,
+        parity=manifest.parity,
+        training_data=training if isinstance(training, dict) else {"description": training},
+        input_schema={
+            "features": manifest.features,
+            "window": manifest.window,
+            **msgspec.to_builtins(manifest.input),
+        },
+        output_schema=msgspec.to_builtins(manifest.outputs),
     )
     db_session.add(row)
     db_session.flush()
