@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
 from cloud.tickets.models import TicketPriority
+from cloud.tickets.schemas import PullForward
+from cloud.timerange import UtcDatetime
 
 # Bounds that keep every date computed from a schedule far inside what datetime and PostgreSQL hold.
 MAX_INTERVAL_DAYS = 3660
@@ -117,7 +118,7 @@ class PmMachineState(BaseModel):
     baseline_at: UtcDatetime
     meter: float | None
     due_at: UtcDatetime | None
-    pulled_forward: dict[str, object] | None
+    pulled_forward: PullForward | None
     open_ticket_id: uuid.UUID | None
 
 

@@ -14,6 +14,7 @@ from cloud.machines.models import Machine
 from cloud.pm.models import PmSchedule, PmScheduleMachine
 from cloud.pm.schemas import PmMachineState, PmScheduleIn, PmScheduleRead, Rule
 from cloud.tickets.models import MaintenanceTicket, TicketPriority, TicketStatus
+from cloud.tickets.schemas import PullForward
 from cloud.users.models import User
 
 _RULE = TypeAdapter[Rule](Rule)
@@ -47,7 +48,9 @@ def _machine_states(
                 baseline_at=state.baseline_at,
                 meter=state.meter - state.baseline_meter if state.cursor_at is not None else None,
                 due_at=state.due_at,
-                pulled_forward=state.pulled_forward,
+                pulled_forward=PullForward.model_validate(state.pulled_forward)
+                if state.pulled_forward
+                else None,
                 open_ticket_id=ticket_id,
             )
         )

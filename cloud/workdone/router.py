@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from cloud.api.deps import BlobsDep, CurrentUser, EngineerUser, SessionDep, SettingsDep
-from cloud.api.text import Text
+from cloud.text import Text
 from cloud.workdone import attachments, parts, service
 from cloud.workdone.schemas import (
     AttachmentRead,

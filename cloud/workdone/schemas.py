@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
+from cloud.timerange import UtcDatetime
 from cloud.workdone.models import ChecklistResult
 
 # A week of minutes: one entry is a stint of work, not a month's total.

@@ -6,7 +6,7 @@ The ticket status enum is unchanged (OPEN / IN_PROGRESS / RESOLVED): a cancelled
 outcome CANCELLED, so the one-open-ticket indexes free its slot as for any closed ticket.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-07
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -193,11 +193,10 @@ def downgrade() -> None:
     op.drop_table("pm_schedules")
     # PostgreSQL cannot drop an enum value: rebuild the type with the old values only.
     op.execute("ALTER TABLE maintenance_tickets ALTER COLUMN outcome TYPE text")
-    op.execute(
-        "UPDATE maintenance_tickets SET outcome = NULL WHERE outcome IN ('MISSED', 'COMPLETED', 'CANCELLED')"
-    )
+    op.execute("UPDATE maintenance_tickets SET outcome = NULL WHERE outcome IN ('COMPLETED', 'CANCELLED')")
     op.execute("DROP TYPE ticket_outcome")
-    op.execute("CREATE TYPE ticket_outcome AS ENUM ('CONFIRMED_FAULT', 'FALSE_ALARM')")
+    # MISSED stays: migration 0018, below this one, added it.
+    op.execute("CREATE TYPE ticket_outcome AS ENUM ('CONFIRMED_FAULT', 'FALSE_ALARM', 'MISSED')")
     op.execute(
         "ALTER TABLE maintenance_tickets"
         " ALTER COLUMN outcome TYPE ticket_outcome USING outcome::ticket_outcome"

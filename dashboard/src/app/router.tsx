@@ -12,6 +12,7 @@ import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
 import { PartsRoute } from "./routes/parts";
 import { PmRoute } from "./routes/pm";
+import { ReliabilityRoute } from "./routes/reliability";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
 
@@ -27,6 +28,7 @@ const router = createBrowserRouter([
       { path: paths.models.path, Component: ModelsRoute },
       { path: paths.pm.path, Component: PmRoute },
       { path: paths.parts.path, Component: PartsRoute },
+      { path: paths.reliability.path, Component: ReliabilityRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

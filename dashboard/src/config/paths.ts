@@ -9,4 +9,5 @@ export const paths = {
   models: { path: "/models", href: () => "/models" },
   pm: { path: "/pm", href: () => "/pm" },
   parts: { path: "/parts", href: () => "/parts" },
+  reliability: { path: "/reliability", href: () => "/reliability" },
 } as const;

@@ -19,6 +19,7 @@ const NAV = [
   { to: paths.parts.href(), label: "Parts", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
+  { to: paths.reliability.href(), label: "Reliability", end: false },
 ];
 
 const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;

@@ -102,7 +102,8 @@ export function scheduleProblems(form: ScheduleForm): Partial<Record<keyof Sched
 }
 
 /** The body POST / PUT /api/pm-schedules takes (call only when scheduleProblems is empty). */
-export function toScheduleIn(form: ScheduleForm): PmScheduleIn {
+/** Every field set: the form always sends the whole schedule. */
+export function toScheduleIn(form: ScheduleForm): Required<PmScheduleIn> {
   return {
     name: form.name.trim(),
     machine_id: form.target === "machine" ? form.machineId : null,
