@@ -86,8 +86,8 @@ def _timed(tick: Any, statements: _Statements) -> tuple[float, float, int, Any]:
 def main() -> None:
     """Run the rounds and print the medians, ratios and a JSON line."""
     from cloud.db import session_factory
+    from cloud.embedded_postgres import embedded_postgres
     from cloud.engine.runner import TicketEngine
-    from maintainx.services import embedded_postgres
 
     folder = Path(tempfile.mkdtemp(prefix="maintainx-bench-engine-"))
     db = Database(embedded_postgres(folder / "pg", "postgres"), "bench_engine")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cloud.telemetry.models import SensorData
 from cloud.tickets.models import MaintenanceTicket, TicketOutcome, TicketStatus
-from edge_agent.features import DEFAULT_WINDOW
+from contract.features import DEFAULT_WINDOW
 from model_registry.training.outcomes import DEFAULT_OUTCOME_WEIGHT, OutcomeExample, outcome_rows
 from model_registry.training.train import train_default_model
 

@@ -19,7 +19,7 @@ _PAYLOAD_TYPES: dict[Kind, type[Body]] = {
     Kind.TELEMETRY: TelemetryBatch,
     Kind.PREDICTIONS: PredictionBatch,
     Kind.STATUS: GatewayStatus,
-    # A model update's outcome, stored against its rollout (model_registry.registry.reports).
+    # A model update's outcome, stored against its rollout (cloud.registry.reports).
     Kind.DEPLOYMENT: DeploymentReport,
 }
 

@@ -40,8 +40,8 @@ from cloud.ingestion.routing import Accepted, Routed
 from cloud.ingestion.stats import WriteStats, latest
 from cloud.ingestion.status import write_status
 from cloud.ingestion.timecheck import pg_time
+from cloud.registry.reports import store_report
 from contract.payloads import DeploymentReport, GatewayStatus, PredictionBatch, TelemetryBatch
-from model_registry.registry.reports import store_report
 
 logger = logging.getLogger(__name__)
 
