@@ -21,6 +21,7 @@ from cloud.db import make_engine, session_factory
 from cloud.engine.router import router as policy_router
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
+from cloud.kpis.router import router as kpis_router
 from cloud.machines.router import lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.metrics import RequestMetrics, metrics_response
@@ -62,6 +63,7 @@ def _api_router() -> APIRouter:
         gateways_router,
         registry_router,
         policy_router,
+        kpis_router,
     ):
         protected.include_router(router)
     api.include_router(protected)

@@ -67,11 +67,32 @@ def time_range(
     end: Annotated[datetime | None, Query(description=f"RFC 3339, {ALLOWED}; default now")] = None,
 ) -> TimeRange:
     """The requested range with its defaults; refuses a range outside ``ALLOWED`` or not moving forward."""
+    return bounded_range(start, end, default_span=DEFAULT_SPAN)
+
+
+def bounded_range(
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    default_span: timedelta,
+    max_span: timedelta | None = None,
+) -> TimeRange:
+    """[start, end) in UTC, end defaulting to now and start to ``end - default_span``.
+
+    InvalidRequestError (422) names the parameter at fault: outside ``ALLOWED``, not moving forward, or
+    longer than ``max_span`` (endpoints whose cost grows with the span, such as exports, set one).
+    """
     end_utc = _bounded(end, "end") if end is not None else datetime.now(UTC)
-    start_utc = _bounded(start, "start") if start is not None else end_utc - DEFAULT_SPAN
+    start_utc = _bounded(start, "start") if start is not None else end_utc - default_span
     if start_utc >= end_utc:
         raise InvalidRequestError(
             f"start ({start_utc.isoformat()}) must be before end ({end_utc.isoformat()})",
+            ("query", "start"),
+        )
+    if max_span is not None and end_utc - start_utc > max_span:
+        raise InvalidRequestError(
+            f"the range from {start_utc.isoformat()} to {end_utc.isoformat()} is longer than the "
+            f"{max_span.days} days this endpoint serves at once",
             ("query", "start"),
         )
     return TimeRange(start_utc, end_utc)

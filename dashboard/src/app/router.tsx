@@ -10,6 +10,7 @@ import { Layout } from "./routes/layout";
 import { MachineRoute } from "./routes/machine";
 import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
+import { ReliabilityRoute } from "./routes/reliability";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
 
@@ -23,6 +24,7 @@ const router = createBrowserRouter([
       { path: paths.ticket.path, Component: TicketRoute },
       { path: paths.gateways.path, Component: GatewaysRoute },
       { path: paths.models.path, Component: ModelsRoute },
+      { path: paths.reliability.path, Component: ReliabilityRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

@@ -90,3 +90,23 @@ export type RolloutSummary = Schemas["RolloutSummaryOut"];
 export type RolloutPage = Schemas["RolloutPage"];
 /** POST /api/registry/rollouts. */
 export type RolloutStart = Schemas["RolloutIn"];
+
+/** What GET /api/kpis breaks its figures down by (cloud/kpis/schemas.py KpiGrouping). */
+export type KpiGrouping = Schemas["KpiGrouping"];
+/** How many tickets of a kind ended with an outcome (null: none yet). */
+export type KindOutcomeCount = Schemas["KindOutcomeCount"];
+/** Predictive tickets confirmed ÷ (confirmed + false alarm); value null when both are 0. */
+export type Precision = Schemas["Precision"];
+/** Hours from a confirmed predictive ticket's opening to its resolution. */
+export type LeadTime = Schemas["LeadTime"];
+/** One group's reliability figures (docs/reliability-kpis.md defines each). */
+export type KpiFigures = Schemas["KpiFigures"];
+export type KpiGroup = Schemas["KpiGroup"];
+/** One bar of the lead-time histogram: [lower_hours, upper_hours); upper null for the last, open bar. */
+export type LeadTimeBucket = Schemas["LeadTimeBucket"];
+/** GET /api/kpis. */
+export type KpiReport = Schemas["KpiReport"];
+/** GET /api/sites (one row). */
+export type Site = Schemas["SiteRead"];
+/** GET /api/lines (one row). */
+export type Line = Schemas["LineRead"];

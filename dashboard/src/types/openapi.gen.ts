@@ -108,6 +108,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/{dataset}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Csv
+         * @description ``dataset`` in [start, end) as CSV: tickets by opening time, readings and predictions by event time.
+         */
+        get: operations["export_csv_api_exports__dataset__csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/gateways": {
         parameters: {
             query?: never;
@@ -222,6 +242,26 @@ export interface paths {
          * @description Readiness: 200 when the API can serve requests (its database answers), else 503, with no details.
          */
         get: operations["ready_api_health_ready_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Kpis
+         * @description Reliability figures of the tickets opened in [start, end), in total and per group.
+         */
+        get: operations["get_kpis_api_kpis_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -952,6 +992,12 @@ export interface components {
             ok: boolean;
         };
         /**
+         * Dataset
+         * @description What an export holds.
+         * @enum {string}
+         */
+        Dataset: "tickets" | "readings" | "predictions";
+        /**
          * DemoInfo
          * @description Whether this API is the demo's, and then the logins and their password.
          */
@@ -1125,6 +1171,114 @@ export interface components {
             workers: number;
         };
         /**
+         * KindOutcomeCount
+         * @description How many tickets of a kind ended with an outcome (``None``: no outcome yet).
+         */
+        KindOutcomeCount: {
+            /** Count */
+            count: number;
+            /** Kind */
+            kind: string;
+            /** Outcome */
+            outcome: string | null;
+        };
+        /**
+         * KpiFigures
+         * @description The figures of one group (or of everything in the filter, for ``total``).
+         */
+        KpiFigures: {
+            /** By Kind Outcome */
+            by_kind_outcome: components["schemas"]["KindOutcomeCount"][];
+            /** Failures */
+            failures: number;
+            lead_time: components["schemas"]["LeadTime"];
+            /** Machines */
+            machines: number | null;
+            /** Missed Failures */
+            missed_failures: number;
+            /** Mtbf Hours */
+            mtbf_hours: number | null;
+            /** Mttr Hours */
+            mttr_hours: number | null;
+            /** Operating Hours */
+            operating_hours: number | null;
+            /** Planned */
+            planned: number;
+            /** Planned Share */
+            planned_share: number | null;
+            precision: components["schemas"]["Precision"];
+            /** Repairs */
+            repairs: number;
+            /** Tickets */
+            tickets: number;
+            /** Unplanned */
+            unplanned: number;
+        };
+        /**
+         * KpiGroup
+         * @description A group's figures; ``key`` is its id (or model version), null for "unplaced" / "no model".
+         */
+        KpiGroup: {
+            /** By Kind Outcome */
+            by_kind_outcome: components["schemas"]["KindOutcomeCount"][];
+            /** Failures */
+            failures: number;
+            /** Key */
+            key: string | null;
+            /** Label */
+            label: string;
+            lead_time: components["schemas"]["LeadTime"];
+            /** Machines */
+            machines: number | null;
+            /** Missed Failures */
+            missed_failures: number;
+            /** Mtbf Hours */
+            mtbf_hours: number | null;
+            /** Mttr Hours */
+            mttr_hours: number | null;
+            /** Operating Hours */
+            operating_hours: number | null;
+            /** Planned */
+            planned: number;
+            /** Planned Share */
+            planned_share: number | null;
+            precision: components["schemas"]["Precision"];
+            /** Repairs */
+            repairs: number;
+            /** Tickets */
+            tickets: number;
+            /** Unplanned */
+            unplanned: number;
+        };
+        /**
+         * KpiGrouping
+         * @description What the figures are broken down by.
+         * @enum {string}
+         */
+        KpiGrouping: "machine" | "line" | "site" | "model_version";
+        /**
+         * KpiReport
+         * @description Reliability figures of the tickets opened in [start, end), overall and per group.
+         */
+        KpiReport: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            group_by: components["schemas"]["KpiGrouping"];
+            /** Groups */
+            groups: components["schemas"]["KpiGroup"][];
+            /** Lead Time Histogram */
+            lead_time_histogram: components["schemas"]["LeadTimeBucket"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            total: components["schemas"]["KpiFigures"];
+        };
+        /**
          * LatestPrediction
          * @description The newest model verdict on a machine.
          */
@@ -1161,6 +1315,38 @@ export interface components {
             ts: string;
             /** Vibration */
             vibration: number | null;
+        };
+        /**
+         * LeadTime
+         * @description Hours from a confirmed predictive ticket's opening to its resolution; null when ``count`` is 0.
+         */
+        LeadTime: {
+            /** Count */
+            count: number;
+            /** Mean Hours */
+            mean_hours: number | null;
+            /** Median Hours */
+            median_hours: number | null;
+            /** P10 Hours */
+            p10_hours: number | null;
+            /** P25 Hours */
+            p25_hours: number | null;
+            /** P75 Hours */
+            p75_hours: number | null;
+            /** P90 Hours */
+            p90_hours: number | null;
+        };
+        /**
+         * LeadTimeBucket
+         * @description One bar of the lead-time histogram: [lower_hours, upper_hours), upper null for the open last bar.
+         */
+        LeadTimeBucket: {
+            /** Count */
+            count: number;
+            /** Lower Hours */
+            lower_hours: number;
+            /** Upper Hours */
+            upper_hours: number | null;
         };
         /**
          * LineCreate
@@ -1550,6 +1736,18 @@ export interface components {
              * @description M: how many recent verdicts are looked at
              */
             window: number;
+        };
+        /**
+         * Precision
+         * @description Predictive tickets confirmed ÷ (confirmed + false alarm); ``value`` is null when both are 0.
+         */
+        Precision: {
+            /** Confirmed */
+            confirmed: number;
+            /** False Alarms */
+            false_alarms: number;
+            /** Value */
+            value: number | null;
         };
         /**
          * PredictionPoint
@@ -2021,7 +2219,7 @@ export interface components {
          * @description What the technician found: the label the retraining loop learns from.
          * @enum {string}
          */
-        TicketOutcome: "CONFIRMED_FAULT" | "FALSE_ALARM";
+        TicketOutcome: "CONFIRMED_FAULT" | "FALSE_ALARM" | "MISSED";
         /**
          * TicketPage
          * @description One page of tickets and how many match in all.
@@ -2396,6 +2594,46 @@ export interface operations {
             };
         };
     };
+    export_csv_api_exports__dataset__csv_get: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339, 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z; default end - 30 days */
+                start?: string | null;
+                /** @description RFC 3339, 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z; default now */
+                end?: string | null;
+                /** @description only machines on this site's lines */
+                site_id?: string | null;
+                /** @description only machines on this line */
+                line_id?: string | null;
+                /** @description only this machine */
+                machine_id?: string | null;
+            };
+            header?: never;
+            path: {
+                dataset: components["schemas"]["Dataset"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_gateways_api_gateways_get: {
         parameters: {
             query?: never;
@@ -2553,6 +2791,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    get_kpis_api_kpis_get: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339, 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z; default end - 30 days */
+                start?: string | null;
+                /** @description RFC 3339, 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z; default now */
+                end?: string | null;
+                group_by?: components["schemas"]["KpiGrouping"];
+                /** @description only machines on this site's lines */
+                site_id?: string | null;
+                /** @description only machines on this line */
+                line_id?: string | null;
+                /** @description only this machine */
+                machine_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };
