@@ -28,7 +28,7 @@ from cloud.pm.models import PmSchedule, PmScheduleMachine
 from cloud.pm.schemas import EveryRule, MonthDayRule, Rule
 from cloud.predictions.models import Prediction
 from cloud.telemetry.models import SensorData
-from cloud.tickets import service
+from cloud.tickets import system
 from cloud.tickets.models import MaintenanceTicket, TicketStatus
 
 logger = logging.getLogger(__name__)
@@ -210,10 +210,10 @@ def _machine(
     if open_id is not None:
         if pulled is None:
             return 0, 0
-        return 0, int(service.pull_forward(session, ticket_id=open_id, due_at=due, pulled=pulled, now=now))
+        return 0, int(system.pull_forward(session, ticket_id=open_id, due_at=due, pulled=pulled, now=now))
     if rules.open_at(due, schedule.lead_days) > now:
         return 0, 0
-    made = service.open_preventive(
+    made = system.open_preventive(
         session, schedule=schedule, machine=machine, due_at=due, pulled=pulled, now=now
     )
     if made is not None:

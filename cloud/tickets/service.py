@@ -1,7 +1,11 @@
-"""Tickets as people work them: the lifecycle, assignment, outcomes, comments and the audit trail.
+"""The one writer of tickets and their audit trail, with ``cloud/tickets/system.py``: here what people do
+(lifecycle, assignment, outcomes, comments); there what the system does (the engine opens and escalates,
+the preventive scheduler opens and pulls forward, the demo closes a finished day).
 
 Reading (filters, sorting, pages, history) lives in ``cloud.tickets.queries``. Every change here writes a
-``ticket_events`` row with its actor in the same transaction, so the trail cannot miss a change.
+``ticket_events`` row in the same transaction (with its actor, or none for the system), so the trail cannot
+miss a change; no module outside ``cloud/tickets`` writes either table
+(tests/unit/cloud/tickets/test_one_writer.py).
 """
 
 from __future__ import annotations
@@ -12,22 +16,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloud.auth.errors import PermissionDeniedError
-from cloud.engine.assign import choose_technician
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
-from cloud.pm.models import PmSchedule, PmScheduleMachine
+from cloud.pm.models import PmScheduleMachine
 from cloud.tickets.models import (
     MaintenanceTicket,
     TicketEvent,
     TicketKind,
     TicketOutcome,
-    TicketPriority,
     TicketStatus,
 )
 from cloud.tickets.queries import get, get_event
@@ -41,8 +42,7 @@ from cloud.tickets.schemas import (
     TicketUpdate,
 )
 from cloud.users.models import User, UserRole
-from cloud.workdone.models import ChecklistItem
-from contract import MaintenanceCommand, new_id
+from contract import MaintenanceCommand
 
 logger = logging.getLogger(__name__)
 
@@ -382,82 +382,3 @@ def cancel(*, db_session: Session, ticket_id: uuid.UUID, request: CancelRequest,
     _restart_schedule(db_session, ticket, now)
     db_session.commit()
     return get(db_session=db_session, ticket_id=ticket.id)
-
-
-def open_preventive(
-    db_session: Session,
-    *,
-    schedule: PmSchedule,
-    machine: Machine,
-    due_at: datetime,
-    pulled: dict[str, Any] | None,
-    now: datetime,
-) -> uuid.UUID | None:
-    """Open the schedule's work order for ``machine`` with its checklist; None when one is open already (the
-    partial unique index decides between two schedulers). The caller commits."""
-    technician = choose_technician(db_session, machine.location)
-    title = f"{schedule.name}: {machine.name}, due {due_at:%Y-%m-%d}"
-    statement = (
-        insert(MaintenanceTicket)
-        .values(
-            id=new_id(),
-            machine_id=machine.id,
-            title=title,
-            status=TicketStatus.OPEN,
-            priority=TicketPriority(schedule.priority),
-            kind=TicketKind.PREVENTIVE,
-            created_at=now,
-            updated_at=now,
-            reason={"pm": {"schedule_name": schedule.name, "pulled_forward": pulled}},
-            # Unique per schedule, so the one-open-ticket-per-fault index never blocks another schedule.
-            fault=f"pm:{schedule.id}",
-            technician_id=technician.id if technician is not None else None,
-            pm_schedule_id=schedule.id,
-            due_at=due_at,
-        )
-        .on_conflict_do_nothing()
-        .returning(MaintenanceTicket.id)
-    )
-    ticket_id = db_session.execute(statement).scalar()
-    if ticket_id is None:
-        return None
-    ticket = db_session.get_one(MaintenanceTicket, ticket_id)
-    for position, text in enumerate(schedule.checklist):
-        db_session.add(ChecklistItem(ticket_id=ticket_id, position=position, text=text))
-    _event(
-        db_session,
-        ticket,
-        None,
-        "created",
-        ticket_kind=TicketKind.PREVENTIVE.value,
-        priority=schedule.priority,
-        schedule_id=str(schedule.id),
-        due_at=due_at.isoformat(),
-        pulled_forward=pulled,
-    )
-    if technician is not None:
-        _event(db_session, ticket, None, "assigned", to=str(technician.id), name=technician.name,
-               load=technician.load, rule="least_loaded")  # fmt: skip
-    return ticket_id
-
-
-def pull_forward(
-    db_session: Session, *, ticket_id: uuid.UUID, due_at: datetime, pulled: dict[str, Any], now: datetime
-) -> bool:
-    """Move an open preventive work order's due date earlier because a prediction's risk rose; the trail and
-    the ticket's reason say which prediction. False when it is due by then already. The caller commits."""
-    ticket = _locked(db_session, ticket_id)
-    if ticket.due_at is not None and due_at >= ticket.due_at:
-        return False
-    _event(db_session, ticket, None, "pulled_forward", **{"from": _iso(ticket.due_at)}, to=due_at.isoformat(),
-           prediction=pulled)  # fmt: skip
-    pm = dict((ticket.reason or {}).get("pm") or {})
-    pm["pulled_forward"] = pulled
-    ticket.reason = {**(ticket.reason or {}), "pm": pm}
-    ticket.due_at = due_at
-    ticket.updated_at = now
-    return True
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

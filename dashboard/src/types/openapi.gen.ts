@@ -2263,7 +2263,7 @@ export interface components {
         PolicyRead: {
             /**
              * Cooldown S
-             * @description quiet time after a resolution
+             * @description quiet time after a resolution (s)
              */
             cooldown_s: number;
             /**
@@ -2273,7 +2273,7 @@ export interface components {
             critical_threshold: number;
             /**
              * Critical Ttf H
-             * @description estimated time to failure that makes a ticket CRITICAL
+             * @description estimated time to failure that makes a ticket CRITICAL (h)
              */
             critical_ttf_h: number;
             /**
@@ -2293,17 +2293,17 @@ export interface components {
             high_threshold: number;
             /**
              * High Ttf H
-             * @description estimated time to failure that makes a ticket HIGH
+             * @description estimated time to failure that makes a ticket HIGH (h)
              */
             high_ttf_h: number;
             /**
              * Horizon H
-             * @description the model's horizon
+             * @description the model's horizon (h)
              */
             horizon_h: number;
             /**
              * Max Age S
-             * @description older predictions never open or escalate a ticket
+             * @description older predictions never open or escalate a ticket (s)
              */
             max_age_s: number;
             /**
@@ -2328,12 +2328,12 @@ export interface components {
         };
         /**
          * PolicyValues
-         * @description The knobs of the ticket policy; the same names as the ``MAINTAINX_ENGINE_*`` settings.
+         * @description The knobs of the ticket policy; bounds and descriptions from ``cloud.engine.knobs``.
          */
         PolicyValues: {
             /**
              * Cooldown S
-             * @description quiet time after a resolution
+             * @description quiet time after a resolution (s)
              */
             cooldown_s: number;
             /**
@@ -2343,7 +2343,7 @@ export interface components {
             critical_threshold: number;
             /**
              * Critical Ttf H
-             * @description estimated time to failure that makes a ticket CRITICAL
+             * @description estimated time to failure that makes a ticket CRITICAL (h)
              */
             critical_ttf_h: number;
             /**
@@ -2363,17 +2363,17 @@ export interface components {
             high_threshold: number;
             /**
              * High Ttf H
-             * @description estimated time to failure that makes a ticket HIGH
+             * @description estimated time to failure that makes a ticket HIGH (h)
              */
             high_ttf_h: number;
             /**
              * Horizon H
-             * @description the model's horizon
+             * @description the model's horizon (h)
              */
             horizon_h: number;
             /**
              * Max Age S
-             * @description older predictions never open or escalate a ticket
+             * @description older predictions never open or escalate a ticket (s)
              */
             max_age_s: number;
             /**

@@ -114,6 +114,7 @@ def world(
         "gateway_id": "gw-01",
         "user_id": b.id,
         "token_id": token,
+        "dataset": "tickets",  # GET /api/exports/{dataset}.csv: a kind of data, not an object
         **_registry_objects(settings, database_url, tmp_path),
     }
     return World(a, b, engineer, admin, ids, tickets)
