@@ -24,11 +24,13 @@ MODEL_MODULES = (
     "cloud.telemetry.models",
     "cloud.predictions.models",
     "cloud.tickets.models",
+    "cloud.pm.models",
+    "cloud.workdone.models",
     "cloud.engine.models",
     "cloud.ingestion.models",
     "cloud.users.models",
     "cloud.auth.models",
-    "model_registry.registry.models",
+    "cloud.registry.models",
 )
 
 # Deterministic constraint and index names, so the hand-written migration and the models agree.

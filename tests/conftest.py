@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from hypothesis import settings
 from sqlalchemy.engine import make_url
 
-from maintainx.services import Broker, embedded_postgres
+from cloud.embedded_postgres import embedded_postgres
+from maintainx.services import Broker
 
 TEMPLATE_DB = "maintainx_test_template"
 # Durability settings of the suite's own embedded server: they only matter when the machine itself loses
@@ -81,7 +82,7 @@ def stored_hash(password: str) -> str:
     Argon2 is slow on purpose (about 0.15 s here, seconds on a loaded machine) and most tests sign in
     with the same password; the login endpoint still verifies the stored hash with the real hasher.
     """
-    from cloud.auth.passwords import hash_password
+    from cloud.users.passwords import hash_password
 
     return hash_password(password)
 

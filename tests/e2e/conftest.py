@@ -123,9 +123,9 @@ def registered_models(database_url: str, tmp_path: Path) -> list[str]:
     """Two signed model versions in the API's blob store, m-old the champion, m-new not yet promoted;
     gateways gw-01 and gw-02 in group hall-a. Returns the versions, oldest first."""
     from cloud.db import make_engine, session_factory
-    from edge_agent.tiny_model import write_model_dir
-    from model_registry.registry import rollout, service, signing
-    from model_registry.registry.router import store_for
+    from cloud.registry import rollout, service, signing
+    from cloud.registry.store import store_for
+    from tests.support.tiny_model import write_model_dir
 
     signing.generate_key(tmp_path / "model.key", tmp_path / "model.pub")
     key = signing.load_private_key(tmp_path / "model.key")

@@ -10,6 +10,9 @@ import { Layout } from "./routes/layout";
 import { MachineRoute } from "./routes/machine";
 import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
+import { PartsRoute } from "./routes/parts";
+import { PmRoute } from "./routes/pm";
+import { ReliabilityRoute } from "./routes/reliability";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
 
@@ -23,6 +26,9 @@ const router = createBrowserRouter([
       { path: paths.ticket.path, Component: TicketRoute },
       { path: paths.gateways.path, Component: GatewaysRoute },
       { path: paths.models.path, Component: ModelsRoute },
+      { path: paths.pm.path, Component: PmRoute },
+      { path: paths.parts.path, Component: PartsRoute },
+      { path: paths.reliability.path, Component: ReliabilityRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

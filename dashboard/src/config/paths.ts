@@ -7,4 +7,7 @@ export const paths = {
   ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
   models: { path: "/models", href: () => "/models" },
+  pm: { path: "/pm", href: () => "/pm" },
+  parts: { path: "/parts", href: () => "/parts" },
+  reliability: { path: "/reliability", href: () => "/reliability" },
 } as const;

@@ -15,8 +15,11 @@ import { useSession } from "@/lib/session";
 const NAV = [
   { to: paths.fleet.href(), label: "Fleet", end: true },
   { to: paths.tickets.href(), label: "Tickets", end: false },
+  { to: paths.pm.href(), label: "Preventive", end: false },
+  { to: paths.parts.href(), label: "Parts", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
+  { to: paths.reliability.href(), label: "Reliability", end: false },
 ];
 
 const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;
