@@ -25,6 +25,7 @@ from cloud.health.router import router as health_router
 from cloud.machines.router import lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.metrics import RequestMetrics, metrics_response
+from cloud.notifications.router import router as notifications_router
 from cloud.notify import MqttCommandPublisher
 from cloud.predictions.router import router as predictions_router
 from cloud.stream.broadcaster import Broadcaster
@@ -62,6 +63,7 @@ def _api_router() -> APIRouter:
         gateways_router,
         registry_router,
         policy_router,
+        notifications_router,
     ):
         protected.include_router(router)
     api.include_router(protected)

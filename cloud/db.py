@@ -28,6 +28,7 @@ MODEL_MODULES = (
     "cloud.ingestion.models",
     "cloud.users.models",
     "cloud.auth.models",
+    "cloud.notifications.models",
     "model_registry.registry.models",
 )
 
