@@ -149,6 +149,8 @@ class _State:
     # Answer this many requests with ``fail_status`` (0 = drop the connection without an answer).
     fail_next: int = 0
     fail_status: int = 503
+    # Seconds each request takes before it is answered (so a kill can land mid-request).
+    delay_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -162,6 +164,8 @@ class HttpReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if state.delay_s:
+                    time.sleep(state.delay_s)
                 with state.lock:
                     failing = state.fail_next > 0
                     if failing:
