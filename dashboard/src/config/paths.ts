@@ -7,4 +7,5 @@ export const paths = {
   ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
   models: { path: "/models", href: () => "/models" },
+  notifications: { path: "/notifications", href: () => "/notifications" },
 } as const;

@@ -31,4 +31,9 @@ export const queryKeys = {
   gateways: () => ["gateways"] as const,
   policy: () => ["policy"] as const,
   pendingMachines: () => ["machines", "pending"] as const,
+  notifications: () => ["notifications"] as const,
+  notificationChannels: () => ["notifications", "channels"] as const,
+  notificationRules: () => ["notifications", "rules"] as const,
+  notificationDeliveries: () => ["notifications", "deliveries"] as const,
+  notificationPreferences: () => ["notifications", "preferences"] as const,
 };

@@ -316,3 +316,102 @@ export interface RolloutStart {
   stages?: number[];
   mode: RolloutMode;
 }
+
+// Notifications (cloud/notifications/schemas.py).
+
+export type ChannelKind = "email" | "webhook";
+export type WebhookFormat = "generic" | "slack" | "teams";
+export type NotificationEvent = "opened" | "escalated" | "assigned" | "unacknowledged" | "resolved" | "test";
+export type DeliveryStatus = "pending" | "delivered" | "failed";
+
+/** A channel as the API shows it: its secret is never returned, only whether it has one. */
+export interface NotificationChannel {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  url: string | null;
+  format: WebhookFormat;
+  has_secret: boolean;
+  enabled: boolean;
+  created_at: IsoTime;
+}
+
+/** POST /api/notifications/channels. */
+export interface NotificationChannelCreate {
+  name: string;
+  kind: ChannelKind;
+  url?: string;
+  format?: WebhookFormat;
+  secret?: string;
+  enabled?: boolean;
+}
+
+/** PATCH /api/notifications/channels/{id}; ``secret: null`` removes the channel's own secret. */
+export interface NotificationChannelUpdate {
+  name?: string;
+  url?: string;
+  format?: WebhookFormat;
+  secret?: string | null;
+  enabled?: boolean;
+}
+
+/** POST / PUT /api/notifications/rules. Quiet hours are "HH:MM" wall-clock times in quiet_tz. */
+export interface NotificationRuleCreate {
+  name: string;
+  channel_id: string;
+  events: Exclude<NotificationEvent, "test">[];
+  min_priority: TicketPriority;
+  site_id: string | null;
+  line_id: string | null;
+  roles: Role[];
+  user_ids: string[];
+  assignee: boolean;
+  unack_minutes: number | null;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  quiet_tz: string;
+  enabled: boolean;
+}
+
+export interface NotificationRule extends NotificationRuleCreate {
+  id: string;
+  created_at: IsoTime;
+}
+
+/** One try of a delivery. */
+export interface DeliveryAttempt {
+  at: IsoTime;
+  ok: boolean;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** GET /api/notifications/deliveries: the outbox, newest first, with every try. */
+export interface NotificationDelivery {
+  id: number;
+  event_id: string;
+  event: NotificationEvent;
+  channel_id: string;
+  channel_name: string;
+  rule_id: string | null;
+  ticket_id: string | null;
+  recipient: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  held: boolean;
+  next_attempt_at: IsoTime;
+  last_error: string | null;
+  created_at: IsoTime;
+  delivered_at: IsoTime | null;
+  tries: DeliveryAttempt[];
+  summary: { title?: string | null; priority?: string | null; machine?: string | null };
+}
+
+/** GET /api/notifications/preferences: a channel that reaches the caller, on or off. */
+export interface NotificationPreference {
+  channel_id: string;
+  channel_name: string;
+  kind: ChannelKind;
+  enabled: boolean;
+}
