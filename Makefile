@@ -28,6 +28,7 @@ bench: setup                     ## benchmarks; each prints its figures as a JSO
 	$(PY) -m bench.ingest
 	$(PY) -m bench.chaos
 	$(PY) -m bench.timecheck
+	$(PY) -m bench.notify
 
 bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)
 	$(PY) ansible/bundle/build-bundle --out dist

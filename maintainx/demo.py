@@ -172,7 +172,8 @@ def run_demo(
         for gateway_id, config in configs.items():
             login = credentials.gateway_env(gateway_id) if credentials else {}
             supervisor.add(f"agent-{gateway_id}", [py, "-m", "edge_agent", "--config", str(config)], login)
-        step(f"Started api, ingest, engine, notify and {len(configs)} edge agents (logs in {data_dir / 'logs'})")
+        services = f"api, ingest, engine, notify and {len(configs)} edge agents"
+        step(f"Started {services} (logs in {data_dir / 'logs'})")
         wait_for_port(api_port, timeout=60)
         api = f"http://127.0.0.1:{api_port}"
         fleet_text = f"{gateways} gateways x {machines_per_gateway} machines at {sample_hz:g} Hz"

@@ -12,6 +12,8 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import lru_cache
+from pathlib import Path
 
 import httpx
 
@@ -38,6 +40,12 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
+@lru_cache(maxsize=4)
+def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """Built once per CA file: loading the system's CA store for every message costs milliseconds."""
+    return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+
 def send_email(settings: NotifySettings, message: EmailMessage) -> AttemptResult:
     """Hand ``message`` to the configured SMTP server."""
     if not settings.smtp_host:
@@ -45,10 +53,7 @@ def send_email(settings: NotifySettings, message: EmailMessage) -> AttemptResult
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.http_timeout_s) as smtp:
             if settings.smtp_starttls:
-                context = ssl.create_default_context(
-                    cafile=str(settings.smtp_ca_file) if settings.smtp_ca_file else None
-                )
-                smtp.starttls(context=context)
+                smtp.starttls(context=_tls_context(settings.smtp_ca_file))
             if settings.smtp_username:
                 password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
                 smtp.login(settings.smtp_username, password)

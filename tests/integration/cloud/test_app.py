@@ -126,4 +126,12 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/registry/gateways/{gateway_id}/runs",
         "/api/registry/gateways/{gateway_id}/deployments",
         "/api/policy",
+        "/api/notifications/channels",
+        "/api/notifications/channels/{channel_id}",
+        "/api/notifications/channels/{channel_id}/test",
+        "/api/notifications/rules",
+        "/api/notifications/rules/{rule_id}",
+        "/api/notifications/deliveries",
+        "/api/notifications/preferences",
+        "/api/notifications/preferences/{channel_id}",
     }

@@ -80,7 +80,18 @@ export const useCreateRule = () =>
 
 export const useDeleteRule = () => useNotificationMutation((id: string) => api.delete(`${BASE}/rules/${id}`));
 
-export const useSetPreference = () =>
-  useNotificationMutation(({ channelId, enabled }: { channelId: string; enabled: boolean }) =>
-    api.put<NotificationPreference>(`${BASE}/preferences/${channelId}`, { enabled }),
-  );
+/** A switch flips at once on screen (optimistic); a refusal puts the server's state back. */
+export function useSetPreference() {
+  const queryClient = useQueryClient();
+  const key = queryKeys.notificationPreferences();
+  return useMutation({
+    mutationFn: ({ channelId, enabled }: { channelId: string; enabled: boolean }) =>
+      api.put<NotificationPreference>(`${BASE}/preferences/${channelId}`, { enabled }),
+    onMutate: ({ channelId, enabled }) => {
+      queryClient.setQueryData<NotificationPreference[]>(key, (old) =>
+        old?.map((p) => (p.channel_id === channelId ? { ...p, enabled } : p)),
+      );
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
+  });
+}
