@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -46,35 +47,107 @@ def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
 
 
-def send_email(settings: NotifySettings, message: EmailMessage) -> AttemptResult:
-    """Hand ``message`` to the configured SMTP server."""
-    if not settings.smtp_host:
-        return AttemptResult(ok=False, error="MAINTAINX_SMTP_HOST is not set; e-mail cannot be sent")
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.http_timeout_s) as smtp:
+class SmtpSender:
+    """Sends e-mail over one kept-open SMTP session per thread.
+
+    A new session costs a TCP connect, a TLS handshake and a login — most of the time of a message — so a
+    session is reused until the server drops it; a session found dead is replaced once, before anything
+    was sent on it, so that retry cannot send a message twice.
+    """
+
+    def __init__(self, settings: NotifySettings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._open: list[smtplib.SMTP] = []
+        self._lock = threading.Lock()
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        assert settings.smtp_host is not None
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.http_timeout_s)
+        try:
             if settings.smtp_starttls:
                 smtp.starttls(context=_tls_context(settings.smtp_ca_file))
             if settings.smtp_username:
                 password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
                 smtp.login(settings.smtp_username, password)
+        except BaseException:
+            smtp.close()
+            raise
+        with self._lock:
+            self._open.append(smtp)
+        return smtp
+
+    def _session(self) -> smtplib.SMTP:
+        smtp: smtplib.SMTP | None = getattr(self._local, "smtp", None)
+        if smtp is not None:
+            try:
+                if smtp.noop()[0] == 250:
+                    return smtp
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._drop(smtp)
+        fresh = self._connect()
+        self._local.smtp = fresh
+        return fresh
+
+    def _drop(self, smtp: smtplib.SMTP) -> None:
+        self._local.smtp = None
+        with self._lock:
+            if smtp in self._open:
+                self._open.remove(smtp)
+        smtp.close()
+
+    def send(self, message: EmailMessage) -> AttemptResult:
+        """Hand ``message`` to the configured SMTP server."""
+        if not self.settings.smtp_host:
+            return AttemptResult(ok=False, error="MAINTAINX_SMTP_HOST is not set; e-mail cannot be sent")
+        smtp: smtplib.SMTP | None = None
+        try:
+            smtp = self._session()
             refused = smtp.send_message(message)
-    except smtplib.SMTPRecipientsRefused as exc:
-        code = min(code for code, _ in exc.recipients.values())
-        return AttemptResult(
-            False, code, _short(f"recipient refused: {exc.recipients}"), permanent=code >= 500
-        )
-    except smtplib.SMTPResponseException as exc:
-        text = (
-            exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        )
-        # 535 (bad credentials) is the operator's to fix; retrying lets the message go once they have.
-        permanent = exc.smtp_code >= 500 and exc.smtp_code != 535
-        return AttemptResult(False, exc.smtp_code, _short(f"SMTP {exc.smtp_code}: {text}"), permanent)
-    except (OSError, smtplib.SMTPException) as exc:
-        return AttemptResult(False, None, _short(f"{type(exc).__name__}: {exc}"))
-    if refused:
-        return AttemptResult(False, None, _short(f"recipient refused: {refused}"), permanent=True)
-    return AttemptResult(True, 250)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._reset(smtp)
+            code = min(code for code, _ in exc.recipients.values())
+            return AttemptResult(
+                False, code, _short(f"recipient refused: {exc.recipients}"), permanent=code >= 500
+            )
+        except smtplib.SMTPResponseException as exc:
+            self._reset(smtp)
+            text = (
+                exc.smtp_error.decode(errors="replace")
+                if isinstance(exc.smtp_error, bytes)
+                else exc.smtp_error
+            )
+            # 535 (bad credentials) is the operator's to fix; retrying lets the message go once they have.
+            permanent = exc.smtp_code >= 500 and exc.smtp_code != 535
+            return AttemptResult(False, exc.smtp_code, _short(f"SMTP {exc.smtp_code}: {text}"), permanent)
+        except (OSError, smtplib.SMTPException) as exc:
+            if smtp is not None:
+                self._drop(smtp)
+            return AttemptResult(False, None, _short(f"{type(exc).__name__}: {exc}"))
+        if refused:
+            return AttemptResult(False, None, _short(f"recipient refused: {refused}"), permanent=True)
+        return AttemptResult(True, 250)
+
+    def _reset(self, smtp: smtplib.SMTP | None) -> None:
+        """After a refusal the session may be mid-transaction: start the next message clean, or reconnect."""
+        if smtp is None:
+            return
+        try:
+            smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self._drop(smtp)
+
+    def close(self) -> None:
+        """Say goodbye on every open session."""
+        with self._lock:
+            sessions, self._open = self._open, []
+        for smtp in sessions:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
 
 
 def post_webhook(

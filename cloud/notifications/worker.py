@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.notifications import outbox
-from cloud.notifications.channels import AttemptResult, post_webhook, send_email
+from cloud.notifications.channels import AttemptResult, SmtpSender, post_webhook
 from cloud.notifications.events import enqueue_new_events, enqueue_unacknowledged
 from cloud.notifications.models import ChannelKind, NotificationChannel, NotificationDelivery
 from cloud.notifications.render import WEBHOOK_RENDERERS, email_message
@@ -37,6 +37,7 @@ class Dispatcher:
     def __init__(self, settings: NotifySettings) -> None:
         self.settings = settings
         self.http = httpx.Client(timeout=settings.http_timeout_s, follow_redirects=False)
+        self.smtp = SmtpSender(settings)
 
     def __call__(self, delivery: NotificationDelivery, channel: NotificationChannel) -> AttemptResult:
         """Try ``delivery`` once on ``channel``."""
@@ -49,7 +50,7 @@ class Dispatcher:
             message = email_message(
                 payload, event_id, link, sender=self.settings.smtp_from, to=delivery.recipient
             )
-            return send_email(self.settings, message)
+            return self.smtp.send(message)
         if not channel.url:
             return AttemptResult(False, None, "the webhook channel has no URL", permanent=True)
         body = WEBHOOK_RENDERERS[channel.format.value](payload, event_id, link)
@@ -57,8 +58,9 @@ class Dispatcher:
         return post_webhook(self.http, channel.url, body, channel.secret or default)
 
     def close(self) -> None:
-        """Close pooled HTTP connections."""
+        """Close pooled HTTP connections and SMTP sessions."""
         self.http.close()
+        self.smtp.close()
 
 
 class Waker:
@@ -91,49 +93,97 @@ class Waker:
         self.conn = None
 
 
-def run_pass(
-    sessions: sessionmaker[Session], settings: NotifySettings, send: outbox.Sender, pool: ThreadPoolExecutor
-) -> int:
-    """One round: enqueue new events and due "unacknowledged" rules, then deliver everything due."""
+def enqueue_pass(sessions: sessionmaker[Session], settings: NotifySettings) -> datetime | None:
+    """Enqueue new ticket events and due "unacknowledged" rules; returns when the next delivery is due."""
     with sessions() as db_session:
         now = datetime.now(UTC)
         enqueue_new_events(db_session, now=now, lag_s=settings.notify_event_lag_s)
         enqueue_unacknowledged(db_session, now=now)
         db_session.commit()
+        return outbox.next_due(db_session)
 
-    def drain() -> int:
-        done = 0
-        while outbox.deliver_one(sessions, settings, send):
-            done += 1
-        return done
 
-    futures = [pool.submit(drain) for _ in range(settings.notify_workers)]
-    return sum(f.result() for f in futures)
+class Work:
+    """Wakes the delivery threads when the enqueuer added work (a generation counter: no lost wake-up)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._generation = 0
+
+    def added(self) -> None:
+        """New deliveries may be due."""
+        with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Wait until a generation after ``seen`` (or the timeout); returns the current one."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._generation != seen, timeout)
+            return self._generation
+
+
+def _deliver_loop(
+    sessions: sessionmaker[Session],
+    settings: NotifySettings,
+    send: outbox.Sender,
+    work: Work,
+    stop: threading.Event,
+) -> None:
+    """One delivery thread: deliver everything due, then sleep until the enqueuer says there is more."""
+    seen = -1
+    while not stop.is_set():
+        seen = work.wait(seen, settings.notify_poll_s)
+        try:
+            while not stop.is_set() and outbox.deliver_one(sessions, settings, send):
+                pass
+        except SQLAlchemyError as exc:
+            logger.warning("delivery failed (%s); retrying", exc)
+            stop.wait(settings.notify_poll_s)
+        except Exception:  # a bug must not stop notifications for good; the row stays pending
+            logger.exception("delivery failed; retrying")
+            stop.wait(settings.notify_poll_s)
+
+
+def _enqueue_loop(
+    sessions: sessionmaker[Session], settings: NotifySettings, waker: Waker, work: Work, stop: threading.Event
+) -> None:
+    while not stop.is_set():
+        timeout = settings.notify_poll_s
+        try:
+            due = enqueue_pass(sessions, settings)
+            if due is not None:
+                timeout = min(timeout, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+        except SQLAlchemyError as exc:
+            logger.warning("notification pass failed (%s); retrying", exc)
+        except Exception:  # a bug must not stop notifications for good; the rows wait, unchanged
+            logger.exception("notification pass failed; retrying")
+        work.added()
+        if not stop.is_set():
+            waker.wait(timeout)
 
 
 def run_worker(
     sessions: sessionmaker[Session], database_url: str, settings: NotifySettings, stop: threading.Event
 ) -> None:
-    """Run passes until ``stop`` is set; a database outage is logged and waited out, never fatal."""
+    """Enqueue on every NOTIFY (or poll) while delivery threads send; a database outage is waited out.
+
+    Enqueueing and delivering run side by side, so a burst of tickets does not wait for the previous
+    burst's messages to be sent before its own are enqueued.
+    """
     dispatcher = Dispatcher(settings)
     waker = Waker(database_url)
+    work = Work()
     logger.info("notification worker started (%d parallel deliveries)", settings.notify_workers)
     try:
         with ThreadPoolExecutor(settings.notify_workers, thread_name_prefix="notify") as pool:
-            while not stop.is_set():
-                timeout = settings.notify_poll_s
-                try:
-                    run_pass(sessions, settings, dispatcher, pool)
-                    with sessions() as db_session:
-                        due = outbox.next_due(db_session)
-                    if due is not None:
-                        timeout = min(timeout, max(0.0, (due - datetime.now(UTC)).total_seconds()))
-                except SQLAlchemyError as exc:
-                    logger.warning("notification pass failed (%s); retrying", exc)
-                except Exception:  # a bug must not stop notifications for good; the rows wait, unchanged
-                    logger.exception("notification pass failed; retrying")
-                if not stop.is_set():
-                    waker.wait(timeout)
+            for _ in range(settings.notify_workers):
+                pool.submit(_deliver_loop, sessions, settings, dispatcher, work, stop)
+            try:
+                _enqueue_loop(sessions, settings, waker, work, stop)
+            finally:
+                stop.set()  # the delivery threads finish the message in hand, then end
+                work.added()
     finally:
         waker.close()
         dispatcher.close()

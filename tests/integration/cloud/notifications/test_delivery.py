@@ -84,6 +84,11 @@ def patch(client: TestClient, ticket_id: str, **change: Any) -> None:
     assert response.status_code == 200, response.text
 
 
+def all_delivered(client: TestClient, params: dict[str, str]) -> bool:
+    listed = client.get("/api/notifications/deliveries", params=params).json()
+    return bool(listed) and {d["status"] for d in listed} == {"delivered"}
+
+
 def bodies(receiver: HttpReceiver) -> list[dict[str, Any]]:
     return [orjson.loads(h.body) for h in receiver.received()]
 
@@ -147,8 +152,9 @@ def test_a_ticket_lifecycle_is_posted_and_mailed_in_order_signed_with_the_link(
     assert f"https://maint.example.com/tickets/{ticket}" in text and "Pump 07" in text
     assert mails[0].sender == "maintainx@plant.example"
 
+    wait_for(lambda: all_delivered(client, {"ticket_id": ticket}), 10, "every delivery recorded")
     listed = client.get("/api/notifications/deliveries", params={"ticket_id": ticket}).json()
-    assert len(listed) == 9 and {d["status"] for d in listed} == {"delivered"}
+    assert len(listed) == 9
     assert all(d["tries"][0]["ok"] and d["tries"][0]["status_code"] in (204, 250) for d in listed)
     assert engineer.id != technician.id
 
@@ -179,6 +185,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_in_order_per_ticket(
         headers = {k.lower(): v for k, v in hook_request.headers.items()}
         assert verify(WEBHOOK_SECRET, hook_request.body, headers["x-maintainx-timestamp"],
                       headers["x-maintainx-signature"], now=time.time())  # fmt: skip
+    wait_for(lambda: all_delivered(client, {"channel_id": hook}), 10, "every delivery recorded")
     listed = client.get("/api/notifications/deliveries", params={"channel_id": hook}).json()
     failures = [t for d in listed for t in d["tries"] if not t["ok"]]
     assert len(failures) == 9
@@ -202,7 +209,15 @@ def test_a_4xx_fails_at_once_and_a_429_is_retried(
     wait_for(lambda: statuses() == ["failed"], 20, "the 400 to fail the delivery")
     receiver.fail(2, status=429)
     second = open_ticket(client, seed.machine("Mill 2"))
-    wait_for(lambda: len(receiver.received()) == 1, 20, "the 429s to be retried")
+
+    def second_status() -> list[str]:
+        return [
+            d["status"]
+            for d in client.get("/api/notifications/deliveries", params={"ticket_id": second}).json()
+        ]
+
+    wait_for(lambda: second_status() == ["delivered"], 20, "the 429s to be retried")
+    assert len(receiver.received()) == 1
     failed = client.get("/api/notifications/deliveries", params={"ticket_id": first}).json()[0]
     assert failed["attempts"] == 1 and failed["tries"][0]["status_code"] == 400
     assert "HTTP 400" in failed["last_error"]
