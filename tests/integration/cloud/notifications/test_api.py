@@ -133,7 +133,7 @@ ZONES = st.one_of(st.sampled_from(["UTC", "Europe/Berlin", "America/Chicago", "N
                   st.text(max_size=30))  # fmt: skip
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(url=URLS, fmt=st.sampled_from(["generic", "slack", "teams", "xml"]))
 def test_any_channel_body_is_either_stored_as_a_valid_http_url_or_refused_with_422(
     client: TestClient, url: str, fmt: str
@@ -147,7 +147,7 @@ def test_any_channel_body_is_either_stored_as_a_valid_http_url_or_refused_with_4
         assert stored == url and stored.split("://")[0] in ("http", "https") and fmt != "xml"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     zone=ZONES,
     start=st.one_of(st.none(), st.times()),
