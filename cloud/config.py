@@ -10,17 +10,19 @@ import os
 import re
 import secrets
 import socket
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-from urllib.parse import unquote, urlsplit
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from cloud.engine import knobs
+from contract.mqtt_url import SCHEMES as MQTT_SCHEMES
+from contract.mqtt_url import MqttEndpoint, MqttUrlError, parse_mqtt_url
+
 # Repository root, for defaults that point into the source tree (the built dashboard).
 _REPO_ROOT = Path(__file__).resolve().parents[1]
-_MQTT_SCHEMES = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
 # Values people leave in example files; a broker password like this is refused.
 _PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "password"}
 # An HS256 key shorter than its 256-bit hash is weak (RFC 7518 §3.2); 32 characters of token_urlsafe suffice.
@@ -38,15 +40,8 @@ class ConfigError(ValueError):
     """A setting that cannot work, with the variable to fix."""
 
 
-@dataclass(frozen=True, slots=True)
-class MqttEndpoint:
-    """Where and how to connect to the MQTT broker, parsed from ``MQTT_URL`` and the credentials."""
-
-    host: str
-    port: int
-    tls: bool
-    username: str | None
-    password: str | None
+def _knob(name: str) -> Any:
+    return knobs.BY_NAME[name].field(with_default=True)
 
 
 def _default_worker_id() -> str:
@@ -129,18 +124,26 @@ class Settings(BaseSettings):
     # How often the live stream looks for new predictions, tickets and gateway status.
     stream_poll_s: float = Field(default=1.0, gt=0)
 
-    # Ticket engine policy (cloud.engine.policy.PolicyConfig documents each knob; docs/ai-engine.md).
-    engine_enter_threshold: float = Field(default=0.7, ge=0, le=1)
-    engine_exit_threshold: float = Field(default=0.4, ge=0, le=1)
-    engine_required: int = Field(default=3, ge=1)
-    engine_window: int = Field(default=5, ge=1)
-    engine_max_age_s: float = Field(default=600.0, gt=0)
-    engine_cooldown_s: float = Field(default=300.0, ge=0)
-    engine_high_threshold: float = Field(default=0.8, ge=0, le=1)
-    engine_critical_threshold: float = Field(default=0.9, ge=0, le=1)
-    engine_horizon_h: float = Field(default=24.0, gt=0)
-    engine_high_ttf_h: float = Field(default=12.0, ge=0)
-    engine_critical_ttf_h: float = Field(default=4.0, ge=0)
+    # Ticket engine policy: bounds, defaults and descriptions are declared once in cloud.engine.knobs.
+    engine_enter_threshold: float = _knob("enter_threshold")
+    engine_exit_threshold: float = _knob("exit_threshold")
+    engine_required: int = _knob("required")
+    engine_window: int = _knob("window")
+    engine_max_age_s: float = _knob("max_age_s")
+    engine_cooldown_s: float = _knob("cooldown_s")
+    engine_high_threshold: float = _knob("high_threshold")
+    engine_critical_threshold: float = _knob("critical_threshold")
+    engine_horizon_h: float = _knob("horizon_h")
+    engine_high_ttf_h: float = _knob("high_ttf_h")
+    engine_critical_ttf_h: float = _knob("critical_ttf_h")
+
+    @model_validator(mode="after")
+    def _check_policy(self) -> Settings:
+        values = {knob.name: getattr(self, knob.setting) for knob in knobs.KNOBS}
+        found = knobs.problem(values)
+        if found is not None:
+            raise ValueError(found.for_settings(values))
+        return self
 
     @model_validator(mode="after")
     def _check_time_window(self) -> Settings:
@@ -154,19 +157,14 @@ class Settings(BaseSettings):
     @field_validator("mqtt_url")
     @classmethod
     def _check_mqtt_url(cls, value: str) -> str:
-        parts = urlsplit(value)
         try:
-            parts.port  # noqa: B018 - parsing the port is the check: "host:abc" or ":99999" raise
-        except ValueError:
-            ok = False
-        else:
-            ok = parts.scheme in _MQTT_SCHEMES and bool(parts.hostname)
-        if not ok:
-            # The URL is not repeated: it may carry the broker password.
+            parse_mqtt_url(value)
+        except MqttUrlError as exc:
+            # The URL is not repeated (the parser's message never holds it): it may carry the broker password.
             raise ValueError(
                 "MQTT_URL must look like mqtt://host:1883 or mqtts://host:8883 "
-                f"(scheme one of {', '.join(sorted(_MQTT_SCHEMES))}, a host, a port 1-65535)"
-            )
+                f"(scheme one of {', '.join(sorted(MQTT_SCHEMES))}, a host, a port 1-65535): {exc}"
+            ) from None
         return value
 
     @field_validator("database_url")
@@ -222,26 +220,18 @@ class Settings(BaseSettings):
         )
 
     def mqtt_endpoint(self) -> MqttEndpoint:
-        """The broker address and credentials; explicit MAINTAINX_MQTT_* credentials win over the URL's."""
-        parts = urlsplit(self.mqtt_url)
-        username = self.mqtt_username or (unquote(parts.username) if parts.username else None)
-        if self.mqtt_password is not None:
-            password: str | None = self.mqtt_password.get_secret_value()
-        else:
-            password = unquote(parts.password) if parts.password else None
-        return MqttEndpoint(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or _MQTT_SCHEMES[parts.scheme],
-            tls=parts.scheme in ("mqtts", "ssl"),
-            username=username,
-            password=password,
-        )
+        """The broker address and credentials; explicit MAINTAINX_MQTT_* credentials win over the URL's.
+
+        That rule is contract.mqtt_url's, the same for the agent and every cloud process.
+        """
+        password = self.mqtt_password.get_secret_value() if self.mqtt_password is not None else None
+        return parse_mqtt_url(self.mqtt_url, username=self.mqtt_username, password=password)
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL of the database, starting the embedded PostgreSQL when none is configured."""
         if self.database_url:
             return normalise_database_url(self.database_url)
-        from maintainx.services import embedded_postgres  # only the zero-setup default needs it
+        from cloud.embedded_postgres import embedded_postgres  # only the zero-setup default needs it
 
         return embedded_postgres(self.data_dir / "pg")
 

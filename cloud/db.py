@@ -29,7 +29,7 @@ MODEL_MODULES = (
     "cloud.users.models",
     "cloud.auth.models",
     "cloud.notifications.models",
-    "model_registry.registry.models",
+    "cloud.registry.models",
 )
 
 # Deterministic constraint and index names, so the hand-written migration and the models agree.

@@ -3,7 +3,8 @@
 MQTT 3.1.1 with ``clean_session=False`` and a stable client id, so messages published while the worker is
 down wait in the broker; ``manual_ack=True``, so the broker keeps a message until the writer has committed
 it and calls :meth:`MqttConsumer.ack`. Telemetry and predictions are shared subscriptions (workers split
-them); status is not shared, since every worker may upsert gateways (idempotent).
+them); status and deployment reports are not shared, since every worker may store them (idempotent upserts
+ordered by the message's own time) and a retained one must reach a restarted worker.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ import queue
 import threading
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
-from cloud.config import MqttEndpoint
 from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
 from cloud.ingestion.timecheck import TimeWindow
 from cloud.ingestion.writer import prepare
 from contract.codec import encode
+from contract.mqtt_client import make_client
+from contract.mqtt_url import MqttEndpoint
 from contract.payloads import CommitAck
 from contract.topics import Command, Kind, command_topic, fleet_filter
 
@@ -40,6 +41,7 @@ def subscriptions(share_group: str) -> list[tuple[str, int]]:
         (fleet_filter(Kind.TELEMETRY, share_group), 1),
         (fleet_filter(Kind.PREDICTIONS, share_group), 1),
         (fleet_filter(Kind.STATUS), 1),
+        (fleet_filter(Kind.DEPLOYMENT), 1),
     ]
 
 
@@ -72,18 +74,13 @@ class MqttConsumer:
         self._paused = threading.Event()
         # Set once the broker confirmed the subscriptions (SUBACK): from then on nothing published is missed.
         self.subscribed = threading.Event()
-        self.client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
+        self.client = make_client(
+            endpoint,
             client_id=client_id,
             clean_session=False,
-            protocol=mqtt.MQTTv311,
             manual_ack=True,
+            reconnect_delay_s=(RECONNECT_MIN_S, RECONNECT_MAX_S),
         )
-        if endpoint.username is not None:
-            self.client.username_pw_set(endpoint.username, endpoint.password)
-        if endpoint.tls:
-            self.client.tls_set()
-        self.client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self.client.on_connect = self._on_connect
         self.client.on_connect_fail = self._on_connect_fail
         self.client.on_disconnect = self._on_disconnect

@@ -6,8 +6,8 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
+from cloud.timerange import UtcDatetime
 
 
 class LatestReading(BaseModel):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import time
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
 from cloud.notifications.models import ChannelKind, DeliveryStatus, NotificationEvent, WebhookFormat
+from cloud.text import Text
 from cloud.tickets.models import TicketPriority
+from cloud.timerange import UtcDatetime
 from cloud.users.models import UserRole
 
 MAX_NAME_CHARS = 100
@@ -169,6 +169,14 @@ class AttemptRead(BaseModel):
     duration_ms: float
 
 
+class DeliverySummary(BaseModel):
+    """What the delivery is about, for a person scanning the outbox (null when the event had none)."""
+
+    title: str | None = None
+    priority: str | None = None
+    machine: str | None = None
+
+
 class DeliveryRead(BaseModel):
     """A delivery in the outbox, with its tries (newest deliveries first in lists)."""
 
@@ -188,7 +196,7 @@ class DeliveryRead(BaseModel):
     created_at: UtcDatetime
     delivered_at: UtcDatetime | None
     tries: list[AttemptRead]
-    summary: dict[str, Any]
+    summary: DeliverySummary
 
 
 class TestSent(BaseModel):

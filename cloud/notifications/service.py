@@ -30,6 +30,7 @@ from cloud.notifications.schemas import (
     ChannelRead,
     ChannelUpdate,
     DeliveryRead,
+    DeliverySummary,
     PreferenceRead,
     RuleCreate,
     RuleRead,
@@ -236,11 +237,11 @@ def _delivery_read(
 ) -> DeliveryRead:
     payload = delivery.payload or {}
     ticket = payload.get("ticket") or {}
-    summary = {
-        "title": ticket.get("title"),
-        "priority": ticket.get("priority"),
-        "machine": (payload.get("machine") or {}).get("name"),
-    }
+    summary = DeliverySummary(
+        title=ticket.get("title"),
+        priority=ticket.get("priority"),
+        machine=(payload.get("machine") or {}).get("name"),
+    )
     return DeliveryRead(
         id=delivery.id,
         event_id=delivery.event_id,

@@ -1,7 +1,9 @@
-"""Tickets as people work them: the lifecycle, assignment, outcomes, comments and the audit trail.
+"""The one writer of tickets and their audit trail: what people do (lifecycle, assignment, outcomes,
+comments) and what the system does (the engine opens and escalates, the demo closes a finished day).
 
 Reading (filters, sorting, pages, history) lives in ``cloud.tickets.queries``. Every change here writes a
-``ticket_events`` row with its actor in the same transaction, so the trail cannot miss a change.
+``ticket_events`` row in the same transaction (with its actor, or none for the system), so the trail cannot
+miss a change; no module outside ``cloud/tickets`` writes either table (tests/unit/cloud/tickets).
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,11 +22,18 @@ from cloud.auth.errors import PermissionDeniedError
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
-from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketOutcome, TicketStatus
+from cloud.tickets.models import (
+    MaintenanceTicket,
+    TicketEvent,
+    TicketKind,
+    TicketOutcome,
+    TicketPriority,
+    TicketStatus,
+)
 from cloud.tickets.queries import get, get_event
 from cloud.tickets.schemas import CommentCreate, TicketCreate, TicketEventRead, TicketRead, TicketUpdate
 from cloud.users.models import User, UserRole
-from contract import MaintenanceCommand
+from contract import MaintenanceCommand, new_id
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +129,9 @@ def update(
     ticket = _locked(db_session, ticket_id)
     _check_may_change(actor, ticket, changes)
     _check_outcome(changes)
+    if changes.outcome is TicketOutcome.MISSED and ticket.kind is not TicketKind.CORRECTIVE:
+        # A missed failure is one no prediction warned of: only reported (corrective) work can be one.
+        raise InvalidRequestError("MISSED is an outcome of CORRECTIVE tickets only", ("body", "outcome"))
     now = datetime.now(UTC)
     if changes.status is not None:
         _check_transition(ticket.status, changes.status)
@@ -231,3 +244,124 @@ def comment(
     ticket.updated_at = datetime.now(UTC)
     db_session.commit()
     return get_event(db_session=db_session, event_id=event.id)
+
+
+# --- Changes made by the system (ticket engine, demo), not by a person: events carry no actor. ---
+
+
+class Assignee(Protocol):
+    """The technician a new ticket is given to, as the engine chose them."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def load(self) -> int: ...
+
+
+def _system_event(
+    db_session: Session, ticket_id: uuid.UUID, kind: str, data: dict[str, Any], at: Any
+) -> None:
+    db_session.add(TicketEvent(ticket_id=ticket_id, kind=kind, data=data, at=at, actor_id=None))
+
+
+def open_predictive(
+    *,
+    db_session: Session,
+    machine_id: uuid.UUID,
+    title: str,
+    priority: TicketPriority,
+    fault: str,
+    reason: dict[str, Any],
+    model_version: str,
+    risk: float,
+    technician: Assignee | None,
+    at: datetime,
+) -> uuid.UUID | None:
+    """Open the engine's ticket with its "created" (and "assigned") events; None when one is already open.
+
+    Another engine may have opened one a moment ago: the partial unique index on open tickets per machine
+    and fault decides, quietly. No commit: the engine's tick owns the transaction (a savepoint per machine).
+    """
+    statement = (
+        insert(MaintenanceTicket)
+        .values(
+            id=new_id(),
+            machine_id=machine_id,
+            title=title,
+            status=TicketStatus.OPEN,
+            priority=priority,
+            created_at=at,
+            updated_at=at,
+            reason=reason,
+            fault=fault,
+            technician_id=technician.id if technician is not None else None,
+        )
+        .on_conflict_do_nothing(
+            index_elements=[MaintenanceTicket.machine_id, MaintenanceTicket.fault],
+            index_where=MaintenanceTicket.status != TicketStatus.RESOLVED,
+        )
+    )
+    ticket_id: uuid.UUID | None = db_session.execute(statement.returning(MaintenanceTicket.id)).scalar()
+    if ticket_id is None:
+        return None
+    created = {
+        "priority": priority.name,
+        "fault": fault,
+        "model_version": model_version,
+        "risk": round(risk, 4),
+    }
+    _system_event(db_session, ticket_id, "created", created, at)
+    if technician is not None:
+        assigned = {
+            "to": str(technician.id),
+            "name": technician.name,
+            "load": technician.load,
+            "rule": "least_loaded",
+        }
+        _system_event(db_session, ticket_id, "assigned", assigned, at)
+    return ticket_id
+
+
+def escalate(
+    *,
+    db_session: Session,
+    ticket_id: uuid.UUID,
+    from_priority: TicketPriority,
+    to: TicketPriority,
+    risk: float,
+    prediction_ts: datetime,
+    at: datetime,
+) -> None:
+    """Raise an open ticket's priority (the engine never lowers one) and record why; no commit."""
+    db_session.execute(
+        sa.update(MaintenanceTicket)
+        .where(MaintenanceTicket.id == ticket_id)
+        .values(priority=to, updated_at=at)
+    )
+    data = {
+        "from": from_priority.name,
+        "to": to.name,
+        "risk": round(risk, 4),
+        "prediction_ts": prediction_ts.astimezone(UTC).isoformat(),
+    }
+    _system_event(db_session, ticket_id, "priority", data, at)
+
+
+def close_left_open(*, db_session: Session, note: str) -> int:
+    """Resolve, without an outcome, every ticket still open (the demo's new day); return how many."""
+    left_open = db_session.scalars(
+        sa.select(MaintenanceTicket)
+        .where(MaintenanceTicket.status != TicketStatus.RESOLVED)
+        .with_for_update()
+    ).all()
+    for ticket in left_open:
+        before = ticket.status
+        ticket.status = TicketStatus.RESOLVED
+        ticket.resolved_at = sa.func.now()
+        db_session.add(TicketEvent(ticket_id=ticket.id, kind="comment", data={"text": note}))
+        db_session.add(
+            TicketEvent(ticket_id=ticket.id, kind="status", data={"from": before.value, "to": "RESOLVED"})
+        )
+    return len(left_open)

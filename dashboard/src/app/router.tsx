@@ -10,6 +10,7 @@ import { Layout } from "./routes/layout";
 import { MachineRoute } from "./routes/machine";
 import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
+import { ReliabilityRoute } from "./routes/reliability";
 import { NotificationsRoute } from "./routes/notifications";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
@@ -24,6 +25,7 @@ const router = createBrowserRouter([
       { path: paths.ticket.path, Component: TicketRoute },
       { path: paths.gateways.path, Component: GatewaysRoute },
       { path: paths.models.path, Component: ModelsRoute },
+      { path: paths.reliability.path, Component: ReliabilityRoute },
       { path: paths.notifications.path, Component: NotificationsRoute },
       { path: "*", Component: NotFoundRoute },
     ],

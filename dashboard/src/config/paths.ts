@@ -7,5 +7,6 @@ export const paths = {
   ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
   models: { path: "/models", href: () => "/models" },
+  reliability: { path: "/reliability", href: () => "/reliability" },
   notifications: { path: "/notifications", href: () => "/notifications" },
 } as const;

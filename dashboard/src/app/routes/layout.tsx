@@ -17,6 +17,7 @@ const NAV = [
   { to: paths.tickets.href(), label: "Tickets", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
+  { to: paths.reliability.href(), label: "Reliability", end: false },
   { to: paths.notifications.href(), label: "Notifications", end: false },
 ];
 

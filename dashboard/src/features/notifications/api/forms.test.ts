@@ -32,6 +32,7 @@ describe("parseChannel", () => {
       kind: "webhook",
       url: "https://erp.example/h",
       format: "generic",
+      enabled: true,
     });
   });
 
@@ -53,6 +54,8 @@ describe("parseChannel", () => {
     ).toEqual({
       name: "Mail",
       kind: "email",
+      format: "generic",
+      enabled: true,
     });
   });
 

@@ -70,12 +70,15 @@ export function parseChannel(draft: ChannelDraft): { body?: NotificationChannelC
       errors.secret = `At least ${MIN_SECRET_CHARS} characters (or leave empty for the server's secret)`;
   }
   if (Object.keys(errors).length > 0) return { errors };
-  if (draft.kind === "email") return { body: { name, kind: "email" }, errors };
+  // A new channel is enabled; an e-mail channel has no webhook format, so it keeps the API's default.
+  if (draft.kind === "email")
+    return { body: { name, kind: "email", format: "generic", enabled: true }, errors };
   const body: NotificationChannelCreate = {
     name,
     kind: "webhook",
     url: draft.url.trim(),
     format: draft.format,
+    enabled: true,
   };
   if (draft.secret) body.secret = draft.secret;
   return { body, errors };
