@@ -22,7 +22,7 @@ from cloud.db import make_engine, session_factory
 from cloud.engine.router import router as policy_router
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
-from cloud.machines.router import lines_router, sites_router
+from cloud.machines.router import areas_router, lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.metrics import RequestMetrics, metrics_response
 from cloud.notify import MqttCommandPublisher
@@ -55,6 +55,7 @@ def _api_router() -> APIRouter:
         users_router,
         sites_router,
         lines_router,
+        areas_router,
         machines_router,
         telemetry_router,
         predictions_router,
