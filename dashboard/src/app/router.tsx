@@ -10,8 +10,10 @@ import { Layout } from "./routes/layout";
 import { MachineRoute } from "./routes/machine";
 import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
+import { PlantRoute } from "./routes/plant";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
+import { UsersRoute } from "./routes/users";
 
 const router = createBrowserRouter([
   {
@@ -23,6 +25,8 @@ const router = createBrowserRouter([
       { path: paths.ticket.path, Component: TicketRoute },
       { path: paths.gateways.path, Component: GatewaysRoute },
       { path: paths.models.path, Component: ModelsRoute },
+      { path: paths.plant.path, Component: PlantRoute },
+      { path: paths.users.path, Component: UsersRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

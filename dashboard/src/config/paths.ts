@@ -7,4 +7,6 @@ export const paths = {
   ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
   models: { path: "/models", href: () => "/models" },
+  plant: { path: "/plant", href: () => "/plant" },
+  users: { path: "/users", href: () => "/users" },
 } as const;

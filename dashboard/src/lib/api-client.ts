@@ -146,4 +146,5 @@ export const api = {
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PATCH", body }),
   post: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "POST", body }),
   put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PUT", body }),
+  delete: (path: string) => apiRequest<undefined>(path, { method: "DELETE" }),
 };

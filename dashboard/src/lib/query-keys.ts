@@ -31,4 +31,8 @@ export const queryKeys = {
   gateways: () => ["gateways"] as const,
   policy: () => ["policy"] as const,
   pendingMachines: () => ["machines", "pending"] as const,
+  sites: () => ["sites"] as const,
+  lines: () => ["lines"] as const,
+  users: () => ["users", "all"] as const,
+  userAreas: () => ["user-areas"] as const,
 };

@@ -37,6 +37,51 @@ export interface Machine {
   last_repair_at?: IsoTime | null;
   /** Bound to the gateway that announced it, awaiting an engineer's approval; absent from older APIs. */
   pending?: boolean;
+  /** The line it is placed on and that line's site; null until an engineer places it. */
+  line_id?: string | null;
+  line_name?: string | null;
+  site_id?: string | null;
+  site_name?: string | null;
+}
+
+/** A plant or building (GET /api/sites). */
+export interface Site {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: IsoTime;
+  line_count: number;
+}
+
+/** A production line of a site (GET /api/lines); names are unique within their site. */
+export interface Line {
+  id: string;
+  site_id: string;
+  site_name: string;
+  name: string;
+  created_at: IsoTime;
+  machine_count: number;
+}
+
+/** A site or line a person works at; ``site_id``/``site_name`` name a line's site (null for a site). */
+export interface AreaRef {
+  id: string;
+  name: string;
+  site_id: string | null;
+  site_name: string | null;
+}
+
+/** The sites and lines a person works at (GET /api/users/{id}/areas, GET /api/user-areas). */
+export interface UserAreas {
+  user_id: string;
+  sites: AreaRef[];
+  lines: AreaRef[];
+}
+
+/** PUT /api/users/{id}/areas: the full set, replacing what was there. */
+export interface UserAreasUpdate {
+  site_ids: string[];
+  line_ids: string[];
 }
 
 export interface ReadingSeries {

@@ -17,6 +17,8 @@ const NAV = [
   { to: paths.tickets.href(), label: "Tickets", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
+  { to: paths.plant.href(), label: "Plant", end: false },
+  { to: paths.users.href(), label: "People", end: false },
 ];
 
 const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;
