@@ -43,7 +43,10 @@ export function FleetOverview() {
   const now = useNow();
   const [params, setParams] = useSearchParams();
   const view = parseFleetView(params);
-  const setView = (next: FleetView) => setParams(fleetViewParams(next));
+  // Read the URL as it is when the click lands, not as this render saw it: a thousand cards render in a
+  // transition that a quick second click can interrupt, and a stale view would undo the first click.
+  const setView = (update: (current: FleetView) => FleetView) =>
+    setParams(fleetViewParams(update(parseFleetView(new URLSearchParams(window.location.search)))));
   const shown = useMemo(() => {
     const filtered = filterMachines(machines.data ?? [], view);
     const cardsDefault = view.layout === "cards" && view.sort === "risk" && view.dir === "desc";
@@ -74,7 +77,7 @@ export function FleetOverview() {
           view={view}
           level={level}
           now={now}
-          onSort={(key) => setView(toggleSort(view, key))}
+          onSort={(key) => setView((current) => toggleSort(current, key))}
         />
       ) : (
         <div className="machine-grid">

@@ -8,7 +8,8 @@ interface FleetToolbarProps {
   view: FleetView;
   sites: Site[];
   lines: Line[];
-  onChange: (view: FleetView) => void;
+  /** Called with a change to apply to the view as it is when the change lands (see fleet-overview.tsx). */
+  onChange: (update: (view: FleetView) => FleetView) => void;
 }
 
 export function FleetToolbar({ view, sites, lines, onChange }: FleetToolbarProps) {
@@ -20,7 +21,10 @@ export function FleetToolbar({ view, sites, lines, onChange }: FleetToolbarProps
         <select
           name="site"
           value={view.siteId ?? ""}
-          onChange={(e) => onChange({ ...view, siteId: e.target.value || null, lineId: null })}
+          onChange={(e) => {
+            const siteId = e.target.value || null;
+            onChange((v) => ({ ...v, siteId, lineId: null }));
+          }}
         >
           <option value="">All sites</option>
           {sites.map((s) => (
@@ -37,7 +41,7 @@ export function FleetToolbar({ view, sites, lines, onChange }: FleetToolbarProps
           value={view.lineId ?? ""}
           onChange={(e) => {
             const line = lines.find((l) => l.id === e.target.value);
-            onChange({ ...view, lineId: line?.id ?? null, siteId: line?.site_id ?? view.siteId });
+            onChange((v) => ({ ...v, lineId: line?.id ?? null, siteId: line?.site_id ?? v.siteId }));
           }}
         >
           <option value="">All lines</option>
@@ -53,7 +57,10 @@ export function FleetToolbar({ view, sites, lines, onChange }: FleetToolbarProps
         <select
           name="sort"
           value={view.sort}
-          onChange={(e) => onChange({ ...view, sort: e.target.value as SortKey })}
+          onChange={(e) => {
+            const sort = e.target.value as SortKey;
+            onChange((v) => ({ ...v, sort }));
+          }}
         >
           {SORT_KEYS.map((k) => (
             <option key={k} value={k}>
@@ -68,7 +75,7 @@ export function FleetToolbar({ view, sites, lines, onChange }: FleetToolbarProps
         aria-label={
           view.dir === "asc" ? "Ascending; switch to descending" : "Descending; switch to ascending"
         }
-        onClick={() => onChange({ ...view, dir: view.dir === "asc" ? "desc" : "asc" })}
+        onClick={() => onChange((v) => ({ ...v, dir: v.dir === "asc" ? "desc" : "asc" }))}
       >
         {view.dir === "asc" ? "▲ Ascending" : "▼ Descending"}
       </button>
@@ -79,7 +86,7 @@ export function FleetToolbar({ view, sites, lines, onChange }: FleetToolbarProps
             type="button"
             className="button button--ghost"
             aria-pressed={view.layout === layout}
-            onClick={() => onChange({ ...view, layout })}
+            onClick={() => onChange((v) => ({ ...v, layout }))}
           >
             {layout === "cards" ? "Cards" : "Table"}
           </button>

@@ -1,5 +1,6 @@
-// Moving machines between lines: pick which machines to list (those on no line, or one line's), then
-// choose each one's line. Listing one group at a time keeps the page light with a thousand machines.
+// Moving machines between lines: pick which machines to list (those on no line, or one line's), narrow
+// them by name, then choose each one's line. At most MAX_ROWS rows are drawn, each with its own line
+// picker, so a thousand unplaced machines do not make every change re-render a thousand pickers.
 import { useState } from "react";
 
 import { Empty, ErrorBanner } from "@/components/feedback";
@@ -9,12 +10,19 @@ import { useMachines } from "../api/get-machines";
 import { useHierarchyChange } from "../api/hierarchy";
 
 const UNPLACED = "";
+/** Rows drawn at once; the name filter finds the others. */
+const MAX_ROWS = 50;
 
 export function MachinePlacement({ lines, mayEdit }: { lines: Line[]; mayEdit: boolean }) {
   const machines = useMachines();
   const change = useHierarchyChange();
   const [group, setGroup] = useState(UNPLACED);
-  const shown = (machines.data ?? []).filter((m) => (m.line_id ?? UNPLACED) === group);
+  const [needle, setNeedle] = useState("");
+  const lowered = needle.trim().toLocaleLowerCase();
+  const matching = (machines.data ?? []).filter(
+    (m) => (m.line_id ?? UNPLACED) === group && m.name.toLocaleLowerCase().includes(lowered),
+  );
+  const shown = matching.slice(0, MAX_ROWS);
   return (
     <section className="card" aria-label="Machines by line" data-testid="machine-placement">
       <h2 className="card-title">Machines by line</h2>
@@ -29,6 +37,15 @@ export function MachinePlacement({ lines, mayEdit }: { lines: Line[]; mayEdit: b
           ))}
         </select>
       </label>
+      <label className="field field--inline">
+        <span>Name contains</span>
+        <input name="placement-filter" value={needle} onChange={(e) => setNeedle(e.target.value)} />
+      </label>
+      {matching.length > shown.length ? (
+        <p className="muted small" data-testid="placement-more">
+          Showing {shown.length} of {matching.length}; type part of a name to find the others.
+        </p>
+      ) : null}
       {change.isError ? <ErrorBanner error={change.error} title="Could not move the machine" /> : null}
       {machines.isError ? <ErrorBanner error={machines.error} title="Could not load machines" /> : null}
       {shown.length === 0 ? (
