@@ -23,11 +23,12 @@ lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's 
 	cd dashboard && npm run typecheck
 	cd ansible && ../$(VENV)/bin/ansible-lint --offline --profile production roles/maintainx_cloud
 
-bench: setup                     ## benchmarks; each prints its figures as a JSON line
+bench: setup dashboard           ## benchmarks; each prints its figures as a JSON line
 	$(PY) -m bench.edge
 	$(PY) -m bench.ingest
 	$(PY) -m bench.chaos
 	$(PY) -m bench.timecheck
+	$(PY) -m bench.fleet_table
 
 bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)
 	$(PY) ansible/bundle/build-bundle --out dist

@@ -1,7 +1,7 @@
 // The dense fleet table: one row per machine, sortable by its column headers, virtualised so that only the
 // rows in view (plus a few either side) are in the DOM — a thousand machines scroll like twelve.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
+import { memo, useRef } from "react";
 import { Link } from "react-router";
 
 import { StateBadge } from "@/components/state-badge";
@@ -52,6 +52,50 @@ function SortHeader({
   );
 }
 
+interface FleetRowProps {
+  machine: Machine;
+  index: number;
+  level: number;
+  now: Date;
+}
+
+/** One row; memoised, so scrolling renders only the rows that come into view, not every row in the DOM. */
+const FleetRow = memo(function FleetRow({ machine: m, index, level, now }: FleetRowProps) {
+  const freshness = riskFreshness(m, now);
+  const risk = m.latest_prediction?.failure_prob ?? null;
+  const current = freshness.kind === "current";
+  return (
+    <tr
+      style={{ height: ROW_HEIGHT_PX }}
+      data-testid="fleet-row"
+      data-index={index}
+      data-machine-id={m.id}
+      data-machine-name={m.name}
+    >
+      <th scope="row">
+        <Link to={paths.machine.href(m.id)}>{m.name}</Link>
+      </th>
+      <td className="muted">{m.line_name ? `${m.site_name} / ${m.line_name}` : "—"}</td>
+      <td>
+        <StateBadge state={operatingState(m, level, now)} />
+      </td>
+      <td
+        className={`risk-cell risk-cell--${current ? riskLevel(risk, level) : "unknown"}`}
+        data-testid="row-risk"
+        data-risk={current && risk !== null ? risk : ""}
+        title={current ? undefined : "no current figure"}
+      >
+        {formatPercent(risk)}
+      </td>
+      <td className="muted">{m.latest_reading ? formatAge(m.latest_reading.ts, now) : "never"}</td>
+      <td className="num">{m.open_tickets}</td>
+      <td>
+        <code>{m.gateway_id ?? "—"}</code>
+      </td>
+    </tr>
+  );
+});
+
 export function FleetTable({ machines, view, level, now, onSort }: FleetTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
   // The virtualiser hands back fresh functions each render by design; this component is not memoised.
@@ -62,6 +106,8 @@ export function FleetTable({ machines, view, level, now, onSort }: FleetTablePro
     estimateSize: () => ROW_HEIGHT_PX,
     overscan: OVERSCAN_ROWS,
     getItemKey: (index) => machines[index]?.id ?? index,
+    // Let React batch scroll updates instead of rendering synchronously inside every scroll event.
+    useFlushSync: false,
   });
   const rows = virtualizer.getVirtualItems();
   const before = rows[0]?.start ?? 0;
@@ -69,6 +115,17 @@ export function FleetTable({ machines, view, level, now, onSort }: FleetTablePro
   return (
     <div className="fleet-table" ref={scroller} data-testid="fleet-table" data-count={machines.length}>
       <table className="table table--dense">
+        {/* Fixed column widths (table-layout: fixed): rows entering on scroll never make the browser
+            re-measure every column. */}
+        <colgroup>
+          <col style={{ width: "22%" }} />
+          <col style={{ width: "20%" }} />
+          <col style={{ width: "14%" }} />
+          <col style={{ width: "10%" }} />
+          <col style={{ width: "13%" }} />
+          <col style={{ width: "9%" }} />
+          <col style={{ width: "12%" }} />
+        </colgroup>
         <thead>
           <tr>
             <SortHeader column="name" view={view} onSort={onSort} />
@@ -90,42 +147,9 @@ export function FleetTable({ machines, view, level, now, onSort }: FleetTablePro
           ) : null}
           {rows.map((row) => {
             const m = machines[row.index];
-            if (!m) return null;
-            const freshness = riskFreshness(m, now);
-            const risk = m.latest_prediction?.failure_prob ?? null;
-            const current = freshness.kind === "current";
-            const state = operatingState(m, level, now);
-            return (
-              <tr
-                key={row.key}
-                style={{ height: ROW_HEIGHT_PX }}
-                data-testid="fleet-row"
-                data-index={row.index}
-                data-machine-id={m.id}
-                data-machine-name={m.name}
-              >
-                <th scope="row">
-                  <Link to={paths.machine.href(m.id)}>{m.name}</Link>
-                </th>
-                <td className="muted">{m.line_name ? `${m.site_name} / ${m.line_name}` : "—"}</td>
-                <td>
-                  <StateBadge state={state} />
-                </td>
-                <td
-                  className={`risk-cell risk-cell--${current ? riskLevel(risk, level) : "unknown"}`}
-                  data-testid="row-risk"
-                  data-risk={current && risk !== null ? risk : ""}
-                  title={current ? undefined : "no current figure"}
-                >
-                  {formatPercent(risk)}
-                </td>
-                <td className="muted">{m.latest_reading ? formatAge(m.latest_reading.ts, now) : "never"}</td>
-                <td className="num">{m.open_tickets}</td>
-                <td>
-                  <code>{m.gateway_id ?? "—"}</code>
-                </td>
-              </tr>
-            );
+            return m ? (
+              <FleetRow key={row.key} machine={m} index={row.index} level={level} now={now} />
+            ) : null;
           })}
           {after > 0 ? (
             <tr aria-hidden="true" style={{ height: after }}>
