@@ -96,6 +96,8 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/auth/service-tokens/{token_id}",
         "/api/users",
         "/api/users/{user_id}",
+        "/api/users/{user_id}/areas",
+        "/api/user-areas",
         "/api/sites",
         "/api/sites/{site_id}",
         "/api/lines",

@@ -108,6 +108,7 @@ TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("PATCH", "/api/tickets/{ticket_id}"): ({"status": "RESOLVED", "outcome": "FALSE_ALARM"}, 403),
     ("POST", "/api/tickets/{ticket_id}/comments"): ({"text": "not mine"}, 403),
     ("PATCH", "/api/users/{user_id}"): ({"full_name": "Hijacked"}, 403),
+    ("PUT", "/api/users/{user_id}/areas"): ({"site_ids": [], "line_ids": []}, 403),
     ("DELETE", "/api/auth/service-tokens/{token_id}"): (None, 403),
     ("PATCH", "/api/machines/{machine_id}"): ({"name": "Renamed"}, 403),
     ("DELETE", "/api/machines/{machine_id}"): (None, 403),
