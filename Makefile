@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DASH_SRC := $(shell find dashboard/src dashboard/public -type f 2>/dev/null) \
             $(wildcard dashboard/index.html dashboard/vite.config.ts dashboard/tsconfig*.json)
 
-.PHONY: demo test lint bench bundle setup system-deps dashboard clean
+.PHONY: demo test lint bench bundle setup system-deps dashboard clean api-client
 
 demo: setup dashboard            ## the whole system at http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(PY) -m maintainx demo
@@ -16,18 +16,25 @@ test: setup system-deps dashboard ## the whole suite: unit, integration, e2e (he
 	cd dashboard && npm test --silent
 	$(PY) -m pytest
 
-lint: setup dashboard/node_modules/.installed ## ruff, mypy and the dashboard's type check
+lint: setup dashboard/node_modules/.installed ## ruff, mypy, the import layers, and the dashboard's type check, eslint and prettier
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	cd dashboard && npm run typecheck
+	cd dashboard && npm run --silent lint
+	cd dashboard && npm run --silent format:check
 	cd ansible && ../$(VENV)/bin/ansible-lint --offline --profile production roles/maintainx_cloud
+
+api-client: setup dashboard/node_modules/.installed ## regenerate the dashboard's API types from the OpenAPI schema
+	$(PY) scripts/openapi_dump.py --client dashboard/src/types/openapi.gen.ts
 
 bench: setup dashboard           ## benchmarks; each prints its figures as a JSON line
 	$(PY) -m bench.edge
 	$(PY) -m bench.ingest
 	$(PY) -m bench.chaos
 	$(PY) -m bench.timecheck
+	$(PY) -m bench.kpis
 	$(PY) -m bench.fleet_table
 
 bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.host import machine_info
 from cloud.db import upgrade_database
-from maintainx.services import embedded_postgres
+from cloud.embedded_postgres import embedded_postgres
 from tests.conftest import reachable_tmpdir
 from tests.reliability.chaos.harness import PostgresControl, run_chaos
 

@@ -37,7 +37,8 @@ import numpy as np
 from bench.edge_acker import CommitAcker
 from bench.host import cpu_seconds, machine_info
 from contract import Reading, encode, new_id
-from edge_agent.features import FleetWindows
+from contract.features import FleetWindows
+from contract.manifest import read_manifest
 from edge_agent.inference import load_model
 from edge_agent.outbox import Outbox, Stream
 from maintainx.services import Broker
@@ -180,7 +181,7 @@ def bench_rss(
 
 def model_window(model_dir: Path) -> int:
     """The window length a model's manifest declares."""
-    return int(json.loads((model_dir / "manifest.json").read_text())["window"])
+    return read_manifest(model_dir).window
 
 
 def bench_overhead(model_dir: Path) -> float:
@@ -365,7 +366,7 @@ def main() -> None:
         ratio = bench_overhead(model)
         rss, private = bench_rss(work, model, broker, args.rss_seconds)
         # The same agent with a 2-node model: what the agent costs apart from the model's own memory.
-        from edge_agent.tiny_model import write_model_dir
+        from tests.support.tiny_model import write_model_dir
 
         tiny = write_model_dir(work / "tiny-model", window=model_window(model))
         bench_rss(work, tiny, broker, min(args.rss_seconds, 20.0), label="rss-tiny-model")

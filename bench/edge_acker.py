@@ -12,12 +12,13 @@ import threading
 import uuid
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 from cloud.ingestion.acks import commit_acks
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import route
 from contract.codec import encode
+from contract.mqtt_client import make_client
+from contract.mqtt_url import MqttEndpoint
 from contract.topics import Command, Kind, command_topic, gateway_topic
 
 
@@ -28,8 +29,10 @@ class CommitAcker:
         self.gateway_id = gateway_id
         self.acked = 0
         self._subscribed = threading.Event()
-        self.client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=f"bench-acker-{uuid.uuid4().hex[:6]}"
+        self.client = make_client(
+            MqttEndpoint("127.0.0.1", port, tls=False),
+            client_id=f"bench-acker-{uuid.uuid4().hex[:6]}",
+            clean_session=True,
         )
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message

@@ -70,8 +70,8 @@ SCROLL_JS = """async ([selector, step]) => {
 @contextmanager
 def running_api(machines: int) -> Iterator[str]:
     """PostgreSQL, broker and API with ``machines`` seeded machines and one engineer; yields the base URL."""
-    from cloud.auth.passwords import hash_password
     from cloud.db import upgrade_database
+    from cloud.users.passwords import hash_password
 
     folder = reachable_tmpdir("maintainx-bench-fleet-")
     url = embedded_postgres(folder / "pg", database="fleetbench")

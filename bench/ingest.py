@@ -140,7 +140,8 @@ def paced_latency(db: Database, shared: dict[str, Any], rate: float) -> tuple[fl
 
 def main(argv: list[str] | None = None) -> None:
     """Run every phase and print the figures, the JSON line last."""
-    from maintainx.services import Broker, embedded_postgres
+    from cloud.embedded_postgres import embedded_postgres
+    from maintainx.services import Broker
 
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)

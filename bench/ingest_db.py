@@ -110,9 +110,9 @@ def raw_copy(db: Database, *, rollups: bool, cpu_us: dict[bool, float]) -> float
 
 def history_query(db: Database) -> tuple[float, float, int]:
     """Median and first-call ms of the readings API over 30 days of 1 Hz history; and its point count."""
-    from cloud.api.timerange import TimeRange
     from cloud.storage.partitions import ensure_partitions
     from cloud.telemetry import service
+    from cloud.timerange import TimeRange
 
     end = datetime.now(UTC).replace(microsecond=0)
     start = end - timedelta(days=30)

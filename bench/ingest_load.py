@@ -49,12 +49,13 @@ def telemetry_payload(gateway: int, seq: int, ts: datetime) -> bytes:
 
 def publisher(index: int, gateways: list[int], port: int, shared: dict[str, Any]) -> None:
     """Publish telemetry of ``gateways`` at QoS 1 until stopped: as fast as the backlog allows, or paced."""
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.enums import CallbackAPIVersion
-
+    from contract.mqtt_client import make_client
+    from contract.mqtt_url import MqttEndpoint
     from contract.topics import Kind, gateway_topic
 
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{index}")
+    client = make_client(
+        MqttEndpoint("127.0.0.1", port, tls=False), client_id=f"bench-pub-{index}", clean_session=True
+    )
     client.max_inflight_messages_set(PUBLISH_WINDOW)
     client.connect("127.0.0.1", port)
     client.loop_start()

@@ -95,8 +95,8 @@ def _median_ms(run: Any) -> float:
 
 def main() -> None:
     """Fill a bench database, time the probes and the COPY, print the figures."""
+    from cloud.embedded_postgres import embedded_postgres
     from cloud.ingestion import conflicts
-    from maintainx.services import embedded_postgres
 
     folder = Path(tempfile.mkdtemp(prefix="maintainx-bench-probe-"))
     db = Database(embedded_postgres(folder / "pg", "postgres"), "bench_probe")

@@ -59,7 +59,7 @@ def run_ingest(settings: Settings, argv: Sequence[str] = ()) -> None:
     from cloud import metrics
     from cloud.db import make_engine, session_factory
     from cloud.ingestion import run_ingest as ingest
-    from model_registry.registry.reports import ReportConsumer
+    from cloud.registry.reports import ReportConsumer
 
     # Agents' deployment reports are retained and recording them is idempotent, so every worker may take them.
     metrics.serve(settings)

@@ -14,7 +14,6 @@ from cloud.api.deps import get_current_user
 from cloud.api.docs import mount_docs
 from cloud.api.errors import install_error_handlers
 from cloud.api.limits import BodySizeLimit
-from cloud.api.text import refuse_nul_in_url
 from cloud.auth.ratelimit import LoginLimiter
 from cloud.auth.router import router as auth_router
 from cloud.config import Settings
@@ -22,19 +21,21 @@ from cloud.db import make_engine, session_factory
 from cloud.engine.router import router as policy_router
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
+from cloud.kpis.router import router as kpis_router
 from cloud.machines.router import areas_router, lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.metrics import RequestMetrics, metrics_response
 from cloud.notify import MqttCommandPublisher
 from cloud.predictions.router import router as predictions_router
+from cloud.registry.router import blobs_router as registry_blobs_router
+from cloud.registry.router import router as registry_router
 from cloud.stream.broadcaster import Broadcaster
 from cloud.stream.feed import ChangeFeed
 from cloud.stream.router import router as stream_router
 from cloud.telemetry.router import router as telemetry_router
+from cloud.text import refuse_nul_in_url
 from cloud.tickets.router import router as tickets_router
 from cloud.users.router import router as users_router
-from model_registry.registry.router import blobs_router as registry_blobs_router
-from model_registry.registry.router import router as registry_router
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def _api_router() -> APIRouter:
         gateways_router,
         registry_router,
         policy_router,
+        kpis_router,
     ):
         protected.include_router(router)
     api.include_router(protected)

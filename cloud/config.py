@@ -10,17 +10,18 @@ import os
 import re
 import secrets
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from contract.mqtt_url import SCHEMES as MQTT_SCHEMES
+from contract.mqtt_url import MqttEndpoint, MqttUrlError, parse_mqtt_url
+
 # Repository root, for defaults that point into the source tree (the built dashboard).
 _REPO_ROOT = Path(__file__).resolve().parents[1]
-_MQTT_SCHEMES = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
 # Values people leave in example files; a broker password like this is refused.
 _PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "password"}
 # An HS256 key shorter than its 256-bit hash is weak (RFC 7518 §3.2); 32 characters of token_urlsafe suffice.
@@ -36,17 +37,6 @@ _DEMO_SIGNING_KEY = secrets.token_urlsafe(32)
 
 class ConfigError(ValueError):
     """A setting that cannot work, with the variable to fix."""
-
-
-@dataclass(frozen=True, slots=True)
-class MqttEndpoint:
-    """Where and how to connect to the MQTT broker, parsed from ``MQTT_URL`` and the credentials."""
-
-    host: str
-    port: int
-    tls: bool
-    username: str | None
-    password: str | None
 
 
 def _default_worker_id() -> str:
@@ -154,19 +144,14 @@ class Settings(BaseSettings):
     @field_validator("mqtt_url")
     @classmethod
     def _check_mqtt_url(cls, value: str) -> str:
-        parts = urlsplit(value)
         try:
-            parts.port  # noqa: B018 - parsing the port is the check: "host:abc" or ":99999" raise
-        except ValueError:
-            ok = False
-        else:
-            ok = parts.scheme in _MQTT_SCHEMES and bool(parts.hostname)
-        if not ok:
-            # The URL is not repeated: it may carry the broker password.
+            parse_mqtt_url(value)
+        except MqttUrlError as exc:
+            # The URL is not repeated (the parser's message never holds it): it may carry the broker password.
             raise ValueError(
                 "MQTT_URL must look like mqtt://host:1883 or mqtts://host:8883 "
-                f"(scheme one of {', '.join(sorted(_MQTT_SCHEMES))}, a host, a port 1-65535)"
-            )
+                f"(scheme one of {', '.join(sorted(MQTT_SCHEMES))}, a host, a port 1-65535): {exc}"
+            ) from None
         return value
 
     @field_validator("database_url")
@@ -222,26 +207,18 @@ class Settings(BaseSettings):
         )
 
     def mqtt_endpoint(self) -> MqttEndpoint:
-        """The broker address and credentials; explicit MAINTAINX_MQTT_* credentials win over the URL's."""
-        parts = urlsplit(self.mqtt_url)
-        username = self.mqtt_username or (unquote(parts.username) if parts.username else None)
-        if self.mqtt_password is not None:
-            password: str | None = self.mqtt_password.get_secret_value()
-        else:
-            password = unquote(parts.password) if parts.password else None
-        return MqttEndpoint(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or _MQTT_SCHEMES[parts.scheme],
-            tls=parts.scheme in ("mqtts", "ssl"),
-            username=username,
-            password=password,
-        )
+        """The broker address and credentials; explicit MAINTAINX_MQTT_* credentials win over the URL's.
+
+        That rule is contract.mqtt_url's, the same for the agent and every cloud process.
+        """
+        password = self.mqtt_password.get_secret_value() if self.mqtt_password is not None else None
+        return parse_mqtt_url(self.mqtt_url, username=self.mqtt_username, password=password)
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL of the database, starting the embedded PostgreSQL when none is configured."""
         if self.database_url:
             return normalise_database_url(self.database_url)
-        from maintainx.services import embedded_postgres  # only the zero-setup default needs it
+        from cloud.embedded_postgres import embedded_postgres  # only the zero-setup default needs it
 
         return embedded_postgres(self.data_dir / "pg")
 

@@ -28,7 +28,7 @@ MODEL_MODULES = (
     "cloud.ingestion.models",
     "cloud.users.models",
     "cloud.auth.models",
-    "model_registry.registry.models",
+    "cloud.registry.models",
 )
 
 # Deterministic constraint and index names, so the hand-written migration and the models agree.

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
-import ssl
 import threading
 from typing import Protocol
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 from cloud.config import Settings
 from contract import MaintenanceCommand, encode
+from contract.mqtt_client import make_client
 from contract.topics import Command, command_topic
 
 logger = logging.getLogger(__name__)
@@ -49,17 +48,12 @@ class MqttCommandPublisher:
     def __init__(self, settings: Settings, client_id: str | None = None) -> None:
         self._endpoint = settings.mqtt_endpoint()
         self._connected = threading.Event()
-        self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
+        self._client = make_client(
+            self._endpoint,
             client_id=client_id or f"maintainx-api-{os.getpid()}",
-            protocol=mqtt.MQTTv311,
             clean_session=True,
+            reconnect_delay_s=(RECONNECT_MIN_S, RECONNECT_MAX_S),
         )
-        if self._endpoint.username:
-            self._client.username_pw_set(self._endpoint.username, self._endpoint.password)
-        if self._endpoint.tls:
-            self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
-        self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
 

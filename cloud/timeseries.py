@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cloud.api.timerange import TimeRange
+from cloud.timerange import TimeRange
 
 # A chart is at most a couple of thousand pixels wide; more points cost bandwidth and show nothing more.
 MAX_POINTS = 2000

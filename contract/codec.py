@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import msgspec
 
@@ -12,12 +12,15 @@ from contract.payloads import STORABLE_TEXT_PATTERN, Message
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 
 T = TypeVar("T", bound=msgspec.Struct)
+R = TypeVar("R")
 
 # How msgspec words a failed match of the storable-text pattern, up to the path it appends (" - at `$.x`").
 _UNSTORABLE_MESSAGE = f"Expected `str` matching regex {STORABLE_TEXT_PATTERN!r}"
 
 _encoder = msgspec.json.Encoder()
-_decoders: dict[type, msgspec.json.Decoder] = {}
+_decoders: dict[type[msgspec.Struct], msgspec.json.Decoder[msgspec.Struct]] = {}
+# Message is a tagged union of Structs, not a Struct class, so it has its own decoder beside the cache.
+_message_decoder: msgspec.json.Decoder[Message] = msgspec.json.Decoder(Message)
 
 
 class ContractError(ValueError):
@@ -36,11 +39,17 @@ def encode(message: msgspec.Struct) -> bytes:
 
 def decode(data: bytes, kind: type[T]) -> T:
     """Parse and validate ``data`` as ``kind``; raise ContractError saying what is wrong and where."""
-    if len(data) > MAX_PAYLOAD_BYTES:
-        raise ContractError("oversized", f"{len(data)} bytes, limit {MAX_PAYLOAD_BYTES}")
     decoder = _decoders.get(kind)
     if decoder is None:
         decoder = _decoders[kind] = msgspec.json.Decoder(kind)
+    # The cache holds, under each kind, a decoder built for exactly that kind.
+    return _decode_with(cast("msgspec.json.Decoder[T]", decoder), data)
+
+
+def _decode_with(decoder: msgspec.json.Decoder[R], data: bytes) -> R:
+    """Run ``decoder`` on ``data`` within the size limit, turning msgspec's errors into ContractError."""
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise ContractError("oversized", f"{len(data)} bytes, limit {MAX_PAYLOAD_BYTES}")
     try:
         return decoder.decode(data)
     except msgspec.ValidationError as exc:
@@ -61,4 +70,4 @@ def _plain(message: str) -> str:
 
 def decode_any(data: bytes) -> Message:
     """Parse any tagged contract message (telemetry, predictions, status, maintenance)."""
-    return decode(data, Message)  # type: ignore[arg-type]
+    return _decode_with(_message_decoder, data)

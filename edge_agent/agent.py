@@ -19,10 +19,10 @@ import numpy as np
 
 from contract import GatewayStatus, MachineInfo, MaintenanceCommand, Prediction, Reading, new_id
 from contract.codec import ContractError, decode, encode
+from contract.features import FEATURE_NAMES, FleetWindows
 from edge_agent import __version__
 from edge_agent.config import AgentConfig
 from edge_agent.errors import AgentError, ModelError, OutboxWriteError
-from edge_agent.features import FEATURE_NAMES, FleetWindows
 from edge_agent.inference import Model
 from edge_agent.memory import release_free_memory
 from edge_agent.outbox import Outbox, Stream

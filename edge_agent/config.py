@@ -15,15 +15,14 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import unquote, urlsplit
 
 import msgspec
 
+from contract.mqtt_url import MqttEndpoint, MqttUrlError, parse_mqtt_url
 from contract.topics import TopicError, check_gateway_id
 from edge_agent.errors import ConfigError
 
 ENV_PREFIX = "MAINTAINX_AGENT_"
-MQTT_SCHEMES = {"mqtt": 1883, "mqtts": 8883}
 
 PositiveFloat = Annotated[float, msgspec.Meta(gt=0)]
 PositiveInt = Annotated[int, msgspec.Meta(gt=0)]
@@ -142,28 +141,16 @@ class AgentConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return [m.id for m in self.machines]
 
 
-class MqttEndpoint(msgspec.Struct, frozen=True):
-    """Where and as whom to connect, resolved from ``mqtt_url`` and the credential fields."""
-
-    host: str
-    port: int
-    tls: bool
-    username: str | None
-    password: str | None
-
-
 def mqtt_endpoint(config: AgentConfig) -> MqttEndpoint:
-    """Resolve the broker address (credentials in the URL win over the fields); ValueError if malformed."""
-    parts = urlsplit(config.mqtt_url)
-    if parts.scheme not in MQTT_SCHEMES or not parts.hostname:
-        raise ValueError(f"mqtt_url: expected mqtt://host:port or mqtts://host:port, got {config.mqtt_url!r}")
+    """Resolve the broker address; ValueError naming the problem (never the URL, it may hold a password).
+
+    The ``mqtt_username`` / ``mqtt_password`` fields win over credentials in the URL: the rule of
+    contract.mqtt_url, the same as the cloud's.
+    """
     try:
-        port = parts.port or MQTT_SCHEMES[parts.scheme]
-    except ValueError:
-        raise ValueError(f"mqtt_url: bad port in {config.mqtt_url!r}") from None
-    username = unquote(parts.username) if parts.username else config.mqtt_username
-    password = unquote(parts.password) if parts.password else config.mqtt_password
-    return MqttEndpoint(parts.hostname, port, parts.scheme == "mqtts", username, password)
+        return parse_mqtt_url(config.mqtt_url, username=config.mqtt_username, password=config.mqtt_password)
+    except MqttUrlError as exc:
+        raise ValueError(f"mqtt_url: expected mqtt://host:port or mqtts://host:port: {exc}") from None
 
 
 def load_config(

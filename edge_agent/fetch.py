@@ -63,9 +63,10 @@ def prepare(
         )
     if command.mode == "deploy":
         trust.admit(payload, current_serial=current_serial, pinned=command.pinned)
-    if int(payload.manifest.get("window", -1)) != window:
+    manifest = payload.model_manifest()  # ManifestError (a ContractError) when it is not a loadable manifest
+    if manifest.window != window:
         raise trust.TrustError(
-            f"{payload.version} expects windows of {payload.manifest.get('window')} samples, "
+            f"{payload.version} expects windows of {manifest.window} samples, "
             f"this agent keeps {window}; reinstall the agent to change the window"
         )
     import fcntl  # POSIX file locks; gateways run Linux

@@ -15,41 +15,25 @@ import logging
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal, NamedTuple
+from typing import NamedTuple
 
 import msgspec
 import numpy as np
 import onnxruntime as ort
 
-from contract.payloads import FaultName
+from contract import manifest as contract_manifest
+from contract.features import FEATURE_NAMES, N_FEATURES, batch_features
+from contract.manifest import MANIFEST_FILE, ModelManifest
 from edge_agent import ort_format
 from edge_agent.errors import ModelError
-from edge_agent.features import FEATURE_NAMES, N_FEATURES, batch_features
 from edge_agent.files import identity, size_and_sha256
 from edge_agent.memory import drop_clean_file_pages, release_free_memory
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_FILE = "manifest.json"
 ONNX_FLOAT = "tensor(float)"
 # onnxruntime's package folder, as the kernel names its native library in /proc/self/smaps.
 _ORT_DIR = Path(ort.__file__).resolve().parent
-
-
-class ModelInput(msgspec.Struct, frozen=True):
-    """The ONNX input the manifest promises."""
-
-    name: str
-    dtype: Literal["float32"]
-    shape: list[int | None]
-
-
-class ModelOutputs(msgspec.Struct, frozen=True):
-    """Names of the ONNX outputs, by meaning; ``fault_probs`` only when the model classifies faults."""
-
-    failure_prob: str
-    anomaly_score: str
-    fault_probs: str | None = None
 
 
 class Scores(NamedTuple):
@@ -61,33 +45,16 @@ class Scores(NamedTuple):
     fault: list[str | None]
 
 
-class Manifest(msgspec.Struct, frozen=True):
-    """The parts of a model manifest the agent relies on (other fields are kept by the registry)."""
-
-    name: str
-    version: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    model_file: str
-    sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
-    size: Annotated[int, msgspec.Meta(gt=0)]
-    features: list[str]
-    window: Annotated[int, msgspec.Meta(ge=2)]
-    sample_period_s: Annotated[float, msgspec.Meta(gt=0)]
-    input: ModelInput
-    outputs: ModelOutputs
-    failure_threshold: Annotated[float, msgspec.Meta(ge=0, le=1)]
-    anomaly_threshold: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.5
-    fault_classes: list[FaultName] = []
+# The one manifest type (contract.manifest), under the name the agent's modules have always used.
+Manifest = ModelManifest
 
 
 def read_manifest(model_dir: Path) -> Manifest:
     """Parse ``model_dir/manifest.json``; raise ModelError saying which field is wrong."""
-    path = model_dir / MANIFEST_FILE
     try:
-        return msgspec.json.decode(path.read_bytes(), type=Manifest)
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise ModelError(f"{path}: {exc}") from exc
+        return contract_manifest.read_manifest(model_dir)
+    except contract_manifest.ManifestError as exc:
+        raise ModelError(exc.detail) from exc
 
 
 def _session_options() -> ort.SessionOptions:

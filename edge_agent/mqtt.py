@@ -32,10 +32,11 @@ from typing import Any
 
 import msgspec
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
+from paho.mqtt.enums import MQTTErrorCode
 
 from contract import GatewayStatus, MaintenanceCommand, Prediction, PredictionBatch, Reading, TelemetryBatch
 from contract.codec import ContractError, decode, encode
+from contract.mqtt_client import make_client
 from contract.payloads import CommitAck, DeploymentReport, ModelUpdateCommand
 from contract.topics import Command, Kind, TopicError, gateway_commands_filter, gateway_topic, parse
 from edge_agent.config import AgentConfig, mqtt_endpoint
@@ -122,17 +123,11 @@ class MqttLink:
         return self._connected.is_set()
 
     def _make_client(self) -> mqtt.Client:
-        client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=f"maintainx-agent-{self._cfg.gateway_id}",
-            clean_session=False,
-            protocol=mqtt.MQTTv311,
+        # No paho reconnect delays: _run reconnects itself, with jitter, and sets the will first.
+        client = make_client(
+            self._endpoint, client_id=f"maintainx-agent-{self._cfg.gateway_id}", clean_session=False
         )
         client.max_inflight_messages_set(MAX_IN_FLIGHT)
-        if self._endpoint.username:
-            client.username_pw_set(self._endpoint.username, self._endpoint.password)
-        if self._endpoint.tls:
-            client.tls_set_context(ssl.create_default_context())
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_publish = self._on_publish

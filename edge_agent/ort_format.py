@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from contract.features import N_FEATURES
 from edge_agent.errors import ModelError
-from edge_agent.features import N_FEATURES
 from edge_agent.files import identity, size_and_sha256
 
 logger = logging.getLogger(__name__)

@@ -99,7 +99,7 @@ class Outbox:
         self._sent: dict[int, float] = {}
         self._flying = dict.fromkeys(Stream, 0)  # in-flight rows per stream
         self._depth = {
-            s: self._db.execute("SELECT count(*) FROM records WHERE stream = ?", (s,)).fetchone()[0]
+            s: int(self._db.execute("SELECT count(*) FROM records WHERE stream = ?", (s,)).fetchone()[0])
             for s in Stream
         }
         self._last_id = int(self._db.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0])

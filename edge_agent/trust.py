@@ -22,13 +22,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
+from contract.manifest import MANIFEST_KIND, ModelManifest, manifest_from_dict
 from edge_agent.errors import ModelError
 from edge_agent.files import size_and_sha256
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-PAYLOAD_KIND = "maintainx.model-manifest/1"
+# The signed payload names the manifest format it carries (contract.manifest owns the name).
+PAYLOAD_KIND = MANIFEST_KIND
 # Public key files the agent trusts: PEM (SubjectPublicKeyInfo) with one of these suffixes.
 KEY_SUFFIXES = (".pub", ".pem")
 # Hex digits of sha256(raw public key) that name a key in a signature; 16 (64 bits) cannot collide by chance.
@@ -93,6 +95,14 @@ class SignedPayload(msgspec.Struct, frozen=True):
     expires: Annotated[datetime, msgspec.Meta(tz=True)]
     signed_at: Annotated[datetime, msgspec.Meta(tz=True)]
     manifest: dict[str, Any]
+
+    def model_manifest(self) -> ModelManifest:
+        """The signed manifest as the one manifest type; ManifestError naming the field that is wrong.
+
+        ``manifest`` stays the dict that was signed, so what is installed beside the model keeps every
+        field the signer vouched for, including ones this agent does not know.
+        """
+        return manifest_from_dict(self.manifest, source=f"signed manifest of {self.version}")
 
     @property
     def version(self) -> str:

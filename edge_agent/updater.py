@@ -21,13 +21,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from contract.manifest import MANIFEST_FILE
 from edge_agent import trust
 from edge_agent.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.onnx"
-MANIFEST_FILE = "manifest.json"
 ENVELOPE_FILE = "signed.json"
 # Bytes read from the network per write: small enough to lose little to a kill, large enough to be cheap.
 DOWNLOAD_CHUNK = 64 * 1024

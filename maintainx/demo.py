@@ -19,10 +19,11 @@ from types import FrameType
 
 from cloud.broker.acl import Role
 from cloud.broker.provision import Provisioned, provision
+from cloud.embedded_postgres import embedded_postgres
 from maintainx import demo_rollout
 from maintainx.demo_setup import close_previous_day, ensure_demo_users, had_previous_run
 from maintainx.demo_terminal import StatusWatch, banner, broker_kind, log_to_file, step
-from maintainx.services import Broker, BrokerSecurity, embedded_postgres, private_broker_kind, wait_for_port
+from maintainx.services import Broker, BrokerSecurity, private_broker_kind, wait_for_port
 from maintainx.supervisor import Supervisor
 from simulator.fleet import demo_fleet
 

@@ -8,7 +8,6 @@ same way ``maintainx model rollout`` / ``advance`` do, and logs each step. Nothi
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -17,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cloud.registry.publisher import MqttUpdatePublisher
+from contract.manifest import read_manifest
 from maintainx.demo_terminal import step
-from model_registry.registry.publisher import MqttUpdatePublisher
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def keys_dir(data_dir: Path) -> Path:
 
 def ensure_signing_key(data_dir: Path) -> Path:
     """The demo's private signing key, created with its trusted public half on first use."""
-    from model_registry.registry.signing import generate_key
+    from cloud.registry.signing import generate_key
 
     private = data_dir / "keys" / SIGNING_KEY
     if not private.exists():
@@ -67,7 +67,8 @@ def ensure_second_model(models_dir: Path, first: Path) -> Path:
         folder = models_dir / marker.read_text().strip()
         if (folder / "manifest.json").exists():
             return folder
-    quick = bool(json.loads((first / "manifest.json").read_text()).get("training_data", {}).get("quick"))
+    data = read_manifest(first).training_data
+    quick = isinstance(data, dict) and bool(data.get("quick"))
     step("Training a second model version for the rollout demo (once)...")
     from model_registry.training.train import train_default_model
 
@@ -92,8 +93,8 @@ class RegistryState:
 def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways: list[str]) -> RegistryState:
     """Register and sign both versions (the first as champion unless one is), group the gateways."""
     from cloud.db import make_engine, session_factory
-    from model_registry.registry import rollout, service, signing
-    from model_registry.registry.router import store_for
+    from cloud.registry import rollout, service, signing
+    from cloud.registry.store import store_for
 
     key = signing.load_private_key(ensure_signing_key(data_dir))
     second = ensure_second_model(data_dir / "models", first)
@@ -116,15 +117,11 @@ def prepare_registry(*, database_url: str, data_dir: Path, first: Path, gateways
 
 
 def _publisher(plan: RolloutPlan) -> MqttUpdatePublisher:
-    from model_registry.registry.mqtt import parse_mqtt_url
+    from contract.mqtt_url import parse_mqtt_url
 
-    host, port, tls, username, password = parse_mqtt_url(plan.mqtt_url)
+    # The plan's credentials win over the URL's, the rule of every client (contract.mqtt_url).
     return MqttUpdatePublisher(
-        host,
-        port,
-        tls=tls,
-        username=plan.mqtt_username or username,
-        password=plan.mqtt_password or password,
+        parse_mqtt_url(plan.mqtt_url, username=plan.mqtt_username, password=plan.mqtt_password)
     )
 
 
@@ -161,7 +158,7 @@ class DemoRollout:
             engine.dispose()
 
     def _roll(self, factory: Any) -> None:
-        from model_registry.registry import rollout
+        from cloud.registry import rollout
 
         plan = self.plan
         with factory() as db:
@@ -201,14 +198,14 @@ class DemoRollout:
         step(f"model {plan.version}: {n}/{n} active; rollout completed, now champion")
 
     def _advance(self, factory: Any, rid: uuid.UUID) -> None:
-        from model_registry.registry import rollout
+        from cloud.registry import rollout
 
         with _publisher(self.plan) as publisher, factory() as db, db.begin():
             rollout.advance(db_session=db, publisher=publisher, rollout_id=rid, base_url=self.plan.api_url)
 
     def _wait_active(self, factory: Any, rid: uuid.UUID, wanted: int) -> None:
         """Block until ``wanted`` gateways report active; raise on a bad report, a timeout or a stop."""
-        from model_registry.registry import rollout
+        from cloud.registry import rollout
 
         deadline = time.monotonic() + STAGE_TIMEOUT_S
         while not self._stop.wait(POLL_S):

@@ -20,7 +20,7 @@ from cloud.broker.provision import Provisioned
 from maintainx.services import Broker
 
 # Loggers whose INFO records are steps of the demo a newcomer should see (each model update sent).
-STEP_LOGGERS = ("model_registry.registry.publisher",)
+STEP_LOGGERS = ("cloud.registry.publisher",)
 STATUS_EVERY_S = 15.0
 # The terminal warns when the newest stored reading is older than this (the demo samples at 1 Hz).
 SILENCE_WARN_S = 60.0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import tomli_w
 
+from contract.manifest import read_manifest
 from edge_agent.config import AgentConfig, MachineConfig, SimulatedSourceConfig
 from simulator.fleet import demo_fleet
 
@@ -28,7 +28,7 @@ def write_agent_configs(
 
     ``keys_dir`` is the folder of trusted signing keys; without it the agents accept no model update.
     """
-    manifest = json.loads((model_dir / "manifest.json").read_text())
+    manifest = read_manifest(model_dir)
     paths: dict[str, Path] = {}
     for gateway in demo_fleet(gateways=gateways, machines_per_gateway=machines_per_gateway, seed=seed):
         folder = agents_dir / gateway.id
@@ -41,7 +41,7 @@ def write_agent_configs(
             keys_dir=str(keys_dir) if keys_dir else None,
             sample_hz=sample_hz,
             # Each sample covers as much machine time as the model was trained on, so its windows match.
-            source=SimulatedSourceConfig(sample_period_s=float(manifest["sample_period_s"])),
+            source=SimulatedSourceConfig(sample_period_s=manifest.sample_period_s),
             machines=[
                 MachineConfig(
                     id=m.id,

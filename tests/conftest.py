@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from maintainx.services import Broker, embedded_postgres
+from cloud.embedded_postgres import embedded_postgres
+from maintainx.services import Broker
 
 TEMPLATE_DB = "maintainx_test_template"
 # Set to 1 (CI does, in .ci/run) and a missing public dataset fails its tests instead of skipping them.

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
+from cloud.timerange import UtcDatetime
 from cloud.users.schemas import MAX_PASSWORD_CHARS, UserRead
 
 

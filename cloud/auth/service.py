@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from cloud.auth import tokens
 from cloud.auth.errors import NotAuthenticatedError
 from cloud.auth.models import ServiceToken
-from cloud.auth.passwords import verify_password
 from cloud.auth.ratelimit import LoginLimiter
 from cloud.auth.schemas import LoginResponse, ServiceTokenCreate, ServiceTokenCreated, ServiceTokenRead
 from cloud.errors import InvalidRequestError, NotFoundError
 from cloud.users import service as users
 from cloud.users.models import User
+from cloud.users.passwords import verify_password
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The ticket policy: when a machine's predictions justify a ticket, and how urgent it is.
 
 Pure logic, no I/O, so every rule is unit-tested on plain values and the offline fleet evaluation
-(``model_registry.evaluation.fleet``) runs exactly this code on a simulated clock. The runner hands it the
+(``cloud.engine.fleet_eval``) runs exactly this code on a simulated clock. The runner hands it the
 last M predictions of one machine (by event time) and what the database knows about that machine's tickets.
 
 Rules (invariant 6, "tickets come from a policy, not a threshold"):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cloud.telemetry.models import SensorData
 from cloud.tickets.models import MaintenanceTicket, TicketOutcome, TicketStatus
-from edge_agent.features import DEFAULT_WINDOW
+from contract.features import DEFAULT_WINDOW
 from model_registry.training.outcomes import DEFAULT_OUTCOME_WEIGHT, OutcomeExample, outcome_rows
 from model_registry.training.train import train_default_model
 
@@ -60,7 +60,7 @@ def outcome_examples(session: Session, window: int = DEFAULT_WINDOW) -> list[Out
             OutcomeExample(
                 ticket_id=str(ticket.id),
                 machine_id=str(ticket.machine_id),
-                label=int(ticket.outcome is TicketOutcome.CONFIRMED_FAULT),
+                label=int(ticket.outcome in (TicketOutcome.CONFIRMED_FAULT, TicketOutcome.MISSED)),
                 root_cause=ticket.root_cause,
                 fault=ticket.fault,
                 found_fault=ticket.found_fault,

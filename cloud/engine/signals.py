@@ -32,7 +32,7 @@ class Signal:
     unit: str
 
 
-# The signals every machine streams (edge_agent.features.SIGNALS), with the units the edge sends them in.
+# The signals every machine streams (contract.features.SIGNALS), with the units the edge sends them in.
 SIGNALS: dict[str, Signal] = {
     "temperature": Signal("Temperature", "°C"),
     "vibration": Signal("Vibration", "mm/s"),

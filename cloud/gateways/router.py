@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from cloud.api.deps import CurrentUser, SessionDep
-from cloud.api.text import Text
 from cloud.gateways import service
 from cloud.gateways.gaps import seq_gaps
 from cloud.gateways.schemas import GatewayGaps, GatewayRead
+from cloud.text import Text
 
 router = APIRouter(prefix="/gateways", tags=["gateways"])
 

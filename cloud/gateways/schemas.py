@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from cloud.api.timerange import UtcDatetime
+from cloud.timerange import UtcDatetime
 
 
 class GatewayRead(BaseModel):

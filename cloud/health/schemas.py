@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from cloud.api.timerange import UtcDatetime
+from cloud.timerange import UtcDatetime
 
 
 class DatabaseHealth(BaseModel):

@@ -13,15 +13,15 @@ import queue
 import threading
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
-from cloud.config import MqttEndpoint
 from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.routing import Routed, route
 from cloud.ingestion.timecheck import TimeWindow
 from cloud.ingestion.writer import prepare
 from contract.codec import encode
+from contract.mqtt_client import make_client
+from contract.mqtt_url import MqttEndpoint
 from contract.payloads import CommitAck
 from contract.topics import Command, Kind, command_topic, fleet_filter
 
@@ -72,18 +72,13 @@ class MqttConsumer:
         self._paused = threading.Event()
         # Set once the broker confirmed the subscriptions (SUBACK): from then on nothing published is missed.
         self.subscribed = threading.Event()
-        self.client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
+        self.client = make_client(
+            endpoint,
             client_id=client_id,
             clean_session=False,
-            protocol=mqtt.MQTTv311,
             manual_ack=True,
+            reconnect_delay_s=(RECONNECT_MIN_S, RECONNECT_MAX_S),
         )
-        if endpoint.username is not None:
-            self.client.username_pw_set(endpoint.username, endpoint.password)
-        if endpoint.tls:
-            self.client.tls_set()
-        self.client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self.client.on_connect = self._on_connect
         self.client.on_connect_fail = self._on_connect_fail
         self.client.on_disconnect = self._on_disconnect

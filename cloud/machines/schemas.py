@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
+from cloud.timerange import UtcDatetime
 
 
 class LatestReading(BaseModel):

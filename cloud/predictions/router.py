@@ -7,9 +7,9 @@ import uuid
 from fastapi import APIRouter
 
 from cloud.api.deps import SessionDep
-from cloud.api.timerange import TimeRangeDep
 from cloud.predictions import service
 from cloud.predictions.schemas import PredictionSeries
+from cloud.timerange import TimeRangeDep
 
 router = APIRouter(tags=["predictions"])
 

@@ -6,7 +6,7 @@ import uuid
 
 from pydantic import BaseModel
 
-from cloud.api.timerange import UtcDatetime
+from cloud.timerange import UtcDatetime
 
 
 class PredictionPoint(BaseModel):

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cloud import timeseries
-from cloud.api.timerange import TimeRange
 from cloud.machines import service as machines
 from cloud.predictions.models import Prediction
 from cloud.predictions.schemas import PredictionPoint, PredictionSeries
+from cloud.timerange import TimeRange
 
 # When bucketing, keep each bucket's worst verdict: averaging would hide a short risk spike from the chart.
 _AGGREGATES = {

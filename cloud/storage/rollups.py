@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cloud.api.timerange import TimeRange
+from cloud.timerange import TimeRange
 
 SIGNALS = ("temperature", "vibration", "rpm")
 # The origin every roll-up bucket is binned from (the trigger uses the same one).

@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session, sessionmaker
 
-from cloud.api.timerange import to_utc
 from cloud.gateways import service as gateways
 from cloud.gateways.models import Gateway
 from cloud.predictions.models import Prediction
 from cloud.tickets import queries as tickets
 from cloud.tickets.models import MaintenanceTicket
+from cloud.timerange import to_utc
 
 K = TypeVar("K")
 

@@ -7,9 +7,9 @@ import uuid
 from fastapi import APIRouter
 
 from cloud.api.deps import SessionDep
-from cloud.api.timerange import TimeRangeDep
 from cloud.telemetry import service
 from cloud.telemetry.schemas import ReadingSeries
+from cloud.timerange import TimeRangeDep
 
 router = APIRouter(tags=["telemetry"])
 

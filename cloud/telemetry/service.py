@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cloud import timeseries
-from cloud.api.timerange import TimeRange
 from cloud.machines import service as machines
 from cloud.storage import rollups
 from cloud.telemetry.models import SensorData
 from cloud.telemetry.schemas import ReadingPoint, ReadingSeries
+from cloud.timerange import TimeRange
 
 SIGNALS = rollups.SIGNALS
 # Most raw rows one chart request may read (20 per point); above it the roll-ups answer instead.

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from cloud.api.deps import CommandsDep, CurrentUser, EngineerUser, SessionDep, SettingsDep
-from cloud.api.text import Text
 from cloud.engine.settings import policy_config
 from cloud.engine.store import effective_config
+from cloud.text import Text
 from cloud.tickets import queries, service
 from cloud.tickets.models import TicketPriority, TicketStatus
 from cloud.tickets.schemas import (

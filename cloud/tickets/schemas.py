@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
 from cloud.tickets.models import TicketKind, TicketOutcome, TicketPriority, TicketStatus
+from cloud.timerange import UtcDatetime
 from contract.payloads import FAULT_NAME_PATTERN
 
 # The page size is capped so one request cannot make the API serialise the whole history.

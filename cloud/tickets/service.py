@@ -19,7 +19,7 @@ from cloud.auth.errors import PermissionDeniedError
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
-from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketOutcome, TicketStatus
+from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketKind, TicketOutcome, TicketStatus
 from cloud.tickets.queries import get, get_event
 from cloud.tickets.schemas import CommentCreate, TicketCreate, TicketEventRead, TicketRead, TicketUpdate
 from cloud.users.models import User, UserRole
@@ -119,6 +119,9 @@ def update(
     ticket = _locked(db_session, ticket_id)
     _check_may_change(actor, ticket, changes)
     _check_outcome(changes)
+    if changes.outcome is TicketOutcome.MISSED and ticket.kind is not TicketKind.CORRECTIVE:
+        # A missed failure is one no prediction warned of: only reported (corrective) work can be one.
+        raise InvalidRequestError("MISSED is an outcome of CORRECTIVE tickets only", ("body", "outcome"))
     now = datetime.now(UTC)
     if changes.status is not None:
         _check_transition(ticket.status, changes.status)

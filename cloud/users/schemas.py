@@ -6,8 +6,8 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloud.api.text import Text
-from cloud.api.timerange import UtcDatetime
+from cloud.text import Text
+from cloud.timerange import UtcDatetime
 from cloud.users.models import UserRole
 
 # Long enough to resist guessing under the login rate limit; upper bound keeps Argon2 input sane.

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloud.auth.passwords import hash_password
 from cloud.errors import ConflictError, NotFoundError
 from cloud.users.models import User, UserRole
+from cloud.users.passwords import hash_password
 from cloud.users.schemas import UserCreate, UserRead, UserUpdate
 
 logger = logging.getLogger(__name__)

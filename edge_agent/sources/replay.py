@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from contract.features import SIGNALS
 from edge_agent.config import MachineConfig, ReplaySourceConfig
 from edge_agent.errors import SourceError
-from edge_agent.features import SIGNALS
 from edge_agent.sources.base import Sample
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 def add_fleet_parser(eval_subparsers: argparse._SubParsersAction) -> None:
     """Add ``fleet`` to the ``maintainx eval`` subcommands."""
-    from model_registry.evaluation.fleet import DEFAULT_MACHINES, EVALUATION_SEED
+    from cloud.engine.fleet_eval import DEFAULT_MACHINES, EVALUATION_SEED
 
     fleet = eval_subparsers.add_parser("fleet", help="recall, lead time and false tickets on a new fleet")
     fleet.add_argument("--model", type=Path, help="a model version folder (default: train one now)")
@@ -32,8 +32,8 @@ def _model_dir(path: Path) -> Path:
 
 def run_fleet_eval(args: argparse.Namespace) -> int:
     """Score a fresh simulated fleet with the model and the engine's policy; print the results."""
+    from cloud.engine.fleet_eval import evaluate_fleet
     from model_registry.evaluation.errors import EvaluationError
-    from model_registry.evaluation.fleet import evaluate_fleet
     from model_registry.training.errors import TrainingError
     from model_registry.training.train import train_default_model
 

@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contract.manifest import read_manifest
+
 # "24h", "90m", "2d", "3600s" or plain seconds.
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_S = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86_400.0}
@@ -117,16 +119,16 @@ def run_model_retrain(args: argparse.Namespace) -> int:
         return 2
     finally:
         engine.dispose()
-    manifest = json.loads((folder / "manifest.json").read_text())
-    data = manifest["training_data"]
+    manifest = read_manifest(folder)
+    data = manifest.training_data if isinstance(manifest.training_data, dict) else {}
     print(
         json.dumps(
             {
                 "version_dir": str(folder),
-                "version": manifest["version"],
+                "version": manifest.version,
                 "outcome_labels": data["outcome_labels"],
                 "outcome_label_counts": data["outcome_label_counts"],
-                "failure": manifest["metrics"]["failure"],
+                "failure": manifest.metrics["failure"],
             }
         )
     )

@@ -110,7 +110,7 @@ def _session(settings: Any) -> Iterator[Any]:
 
 
 def _publisher(settings: Any) -> Any:
-    from model_registry.registry.publisher import MqttUpdatePublisher
+    from cloud.registry.publisher import MqttUpdatePublisher
 
     return MqttUpdatePublisher.from_settings(settings)
 
@@ -122,7 +122,7 @@ def _fail(name: str, exc: Exception) -> int:
 
 def run_keygen(args: argparse.Namespace) -> int:
     """Create a key pair; print its key id."""
-    from model_registry.registry.signing import generate_key
+    from cloud.registry.signing import generate_key
 
     try:
         kid = generate_key(args.private, args.public)
@@ -133,7 +133,7 @@ def run_keygen(args: argparse.Namespace) -> int:
 
 
 def _guarded(name: str, body: Callable[[], int]) -> int:
-    from model_registry.registry.errors import RegistryError
+    from cloud.registry.errors import RegistryError
 
     try:
         return body()
@@ -143,8 +143,8 @@ def _guarded(name: str, body: Callable[[], int]) -> int:
 
 def run_register(args: argparse.Namespace) -> int:
     """Register a model folder."""
-    from model_registry.registry import service
-    from model_registry.registry.router import store_for
+    from cloud.registry import service
+    from cloud.registry.store import store_for
 
     def body() -> int:
         settings = _settings(args)
@@ -162,7 +162,7 @@ def run_register(args: argparse.Namespace) -> int:
 
 def run_sign(args: argparse.Namespace) -> int:
     """Sign a version."""
-    from model_registry.registry import service, signing
+    from cloud.registry import service, signing
 
     def body() -> int:
         key = signing.load_private_key(args.key)
@@ -176,7 +176,7 @@ def run_sign(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the registered versions."""
-    from model_registry.registry import service
+    from cloud.registry import service
 
     with _session(_settings(args)) as session:
         aliases = service.aliases(db_session=session)
@@ -189,7 +189,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_promote(args: argparse.Namespace) -> int:
     """Point an alias at a version."""
-    from model_registry.registry import service
+    from cloud.registry import service
 
     def body() -> int:
         with _session(_settings(args)) as session:
@@ -202,7 +202,7 @@ def run_promote(args: argparse.Namespace) -> int:
 
 def run_label(args: argparse.Namespace) -> int:
     """Group or tag a gateway."""
-    from model_registry.registry import rollout
+    from cloud.registry import rollout
 
     def body() -> int:
         key, value = ("group", args.group) if args.group else ("tag", args.tag)
@@ -216,7 +216,7 @@ def run_label(args: argparse.Namespace) -> int:
 
 def run_rollout(args: argparse.Namespace) -> int:
     """Start a rollout; print its id and the first stage's gateways."""
-    from model_registry.registry import rollout
+    from cloud.registry import rollout
 
     def body() -> int:
         try:
@@ -250,7 +250,7 @@ def run_rollout(args: argparse.Namespace) -> int:
 
 def run_advance(args: argparse.Namespace) -> int:
     """Advance a rollout through its gate."""
-    from model_registry.registry import rollout
+    from cloud.registry import rollout
 
     def body() -> int:
         gate = (
@@ -275,8 +275,8 @@ def run_advance(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Print a rollout's state (as JSON), once or until it ends."""
-    from model_registry.registry import rollout
-    from model_registry.registry.router import rollout_out
+    from cloud.registry import rollout
+    from cloud.registry.views import rollout_out
 
     def body() -> int:
         settings = _settings(args)
@@ -296,7 +296,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_rollback(args: argparse.Namespace) -> int:
     """Roll a rollout's gateways back to another version (an operator's explicit pin)."""
-    from model_registry.registry import rollout
+    from cloud.registry import rollout
 
     def body() -> int:
         settings = _settings(args)
@@ -316,7 +316,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print which version ran where and when."""
-    from model_registry.registry import service
+    from cloud.registry import service
 
     with _session(_settings(args)) as session:
         for run in service.runs(db_session=session, gateway_id=args.gateway):

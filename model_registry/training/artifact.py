@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from edge_agent.features import FEATURE_NAMES, N_FEATURES
+from contract.features import FEATURE_NAMES, N_FEATURES
+from contract.manifest import MANIFEST_FILE, ModelInput, ModelManifest, ModelOutputs, encode_manifest
 from model_registry.training.export import ANOMALY_OUTPUT, FAILURE_OUTPUT, FAULT_OUTPUT, INPUT_NAME
 
 MODEL_NAME = "maintainx-failure"
 MODEL_FILE = "model.onnx"
-MANIFEST_FILE = "manifest.json"
 # An anomaly_score at or above this is anomalous; the export's logistic map puts its centre here.
 ANOMALY_THRESHOLD = 0.5
 
@@ -41,27 +40,31 @@ def write_artifact(
     created = (now or datetime.now(UTC)).astimezone(UTC)
     sha256 = hashlib.sha256(model_bytes).hexdigest()
     version = f"{created:%Y%m%dT%H%M%SZ}-{sha256[:8]}"
-    manifest = {
-        "name": MODEL_NAME,
-        "version": version,
-        "created_at": created.isoformat().replace("+00:00", "Z"),
-        "model_file": MODEL_FILE,
-        "sha256": sha256,
-        "size": len(model_bytes),
-        "features": list(FEATURE_NAMES),
-        "window": window,
-        "sample_period_s": sample_period_s,
-        "horizon_s": horizon_s,
-        "input": {"name": INPUT_NAME, "dtype": "float32", "shape": [None, N_FEATURES]},
-        "outputs": {"failure_prob": FAILURE_OUTPUT, "anomaly_score": ANOMALY_OUTPUT}
-        | ({"fault_probs": FAULT_OUTPUT} if fault_classes else {}),
-        "fault_classes": fault_classes or [],
-        "anomaly_threshold": ANOMALY_THRESHOLD,
-        "failure_threshold": failure_threshold,
-        "metrics": metrics,
-        "parity": parity,
-        "training_data": training_data,
-    }
+    manifest = ModelManifest(
+        name=MODEL_NAME,
+        version=version,
+        created_at=created.isoformat().replace("+00:00", "Z"),
+        model_file=MODEL_FILE,
+        sha256=sha256,
+        size=len(model_bytes),
+        features=list(FEATURE_NAMES),
+        window=window,
+        sample_period_s=sample_period_s,
+        horizon_s=horizon_s,
+        input=ModelInput(name=INPUT_NAME, dtype="float32", shape=[None, N_FEATURES]),
+        outputs=ModelOutputs(
+            failure_prob=FAILURE_OUTPUT,
+            anomaly_score=ANOMALY_OUTPUT,
+            fault_probs=FAULT_OUTPUT if fault_classes else None,
+        ),
+        fault_classes=fault_classes or [],
+        anomaly_threshold=ANOMALY_THRESHOLD,
+        failure_threshold=failure_threshold,
+        metrics=metrics,
+        parity=parity,
+        training_data=training_data,
+    )
+    text = encode_manifest(manifest)  # refuses a manifest no agent would load, before anything is written
     folder = Path(out_dir) / version
     if (folder / MODEL_FILE).is_file() and (folder / MODEL_FILE).read_bytes() == model_bytes:
         return folder  # the same model written in the same second (same seed twice): nothing new
@@ -69,6 +72,6 @@ def write_artifact(
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=out_dir))
     (staging / MODEL_FILE).write_bytes(model_bytes)
-    (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n")
+    (staging / MANIFEST_FILE).write_text(text)
     os.replace(staging, folder)
     return folder

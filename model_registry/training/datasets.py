@@ -1,7 +1,7 @@
 """Labelled feature windows from run-to-failure simulations.
 
 Each window of ``window`` samples ending at sample ``e`` becomes one row of
-``edge_agent.features.batch_features`` (the one feature definition the agent uses too), labelled 1 when
+``contract.features.batch_features`` (the one feature definition the agent uses too), labelled 1 when
 the machine breaks down within ``horizon_s`` simulated seconds of ``e``. Windows that reach the breakdown
 or later are left out: a stopped machine is not a prediction problem.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from edge_agent.features import DEFAULT_WINDOW, SIGNALS, batch_features
+from contract.features import DEFAULT_WINDOW, SIGNALS, batch_features
 from model_registry.training.errors import DatasetError
 from simulator.fleet import MachineRun
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from edge_agent.features import N_FEATURES, SIGNALS, batch_features
+from contract.features import N_FEATURES, SIGNALS, batch_features
 from model_registry.training.train import ExtraExamples
 from simulator.failures import FAILURE_MODES
 

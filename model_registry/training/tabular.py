@@ -2,7 +2,7 @@
 
 Features are computed generically per signal over windows of the last ``window`` readings of a machine
 (mean, standard deviation, least-squares slope, last, min, max -- the statistics of
-``edge_agent.features``, for any number of signals). A window is labelled 1 when the machine's next
+``contract.features``, for any number of signals). A window is labelled 1 when the machine's next
 failure comes within the horizon of the window's last reading; windows that span a failure (the machine
 stopped or was repaired inside them) are left out. Windows ending before ``split_at`` train the model
 (its decision threshold is the best-F1 one on out-of-bag predictions), the others test it.

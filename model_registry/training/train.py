@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, IsolationForest, RandomForestClassifier
 
-from edge_agent.features import DEFAULT_WINDOW, N_FEATURES
+from contract.features import DEFAULT_WINDOW, N_FEATURES
+from contract.manifest import read_manifest
 from model_registry.training.artifact import write_artifact
 from model_registry.training.datasets import DEFAULT_HORIZON_S, WindowDataset, build_dataset
 from model_registry.training.errors import DatasetError, ExportError, TrainingError
@@ -308,15 +309,15 @@ def main(argv: list[str] | None = None) -> int:
     except (TrainingError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = read_manifest(folder)
     print(
         json.dumps(
             {
                 "version_dir": str(folder),
-                "version": manifest["version"],
-                "metrics": manifest["metrics"],
-                "parity": manifest["parity"],
-                "failure_threshold": manifest["failure_threshold"],
+                "version": manifest.version,
+                "metrics": manifest.metrics,
+                "parity": manifest.parity,
+                "failure_threshold": manifest.failure_threshold,
             }
         )
     )

@@ -94,9 +94,9 @@ def registered_models(database_url: str, tmp_path: Path) -> list[str]:
     """Two signed model versions in the API's blob store, m-old the champion, m-new not yet promoted;
     gateways gw-01 and gw-02 in group hall-a. Returns the versions, oldest first."""
     from cloud.db import make_engine, session_factory
-    from edge_agent.tiny_model import write_model_dir
-    from model_registry.registry import rollout, service, signing
-    from model_registry.registry.router import store_for
+    from cloud.registry import rollout, service, signing
+    from cloud.registry.store import store_for
+    from tests.support.tiny_model import write_model_dir
 
     signing.generate_key(tmp_path / "model.key", tmp_path / "model.pub")
     key = signing.load_private_key(tmp_path / "model.key")
@@ -193,7 +193,7 @@ def _risk_curve(final: float, fraction: float) -> float:
 @pytest.fixture
 def seeded_fleet(database_url: str) -> SeededFleet:
     """Two gateways, four machines with an hour of readings and predictions, two tickets and four users."""
-    from cloud.auth.passwords import hash_password
+    from cloud.users.passwords import hash_password
 
     now = datetime.now(UTC)
     machines = [

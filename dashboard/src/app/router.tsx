@@ -11,6 +11,7 @@ import { MachineRoute } from "./routes/machine";
 import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
 import { PlantRoute } from "./routes/plant";
+import { ReliabilityRoute } from "./routes/reliability";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
 import { UsersRoute } from "./routes/users";
@@ -27,6 +28,7 @@ const router = createBrowserRouter([
       { path: paths.models.path, Component: ModelsRoute },
       { path: paths.plant.path, Component: PlantRoute },
       { path: paths.users.path, Component: UsersRoute },
+      { path: paths.reliability.path, Component: ReliabilityRoute },
       { path: "*", Component: NotFoundRoute },
     ],
   },

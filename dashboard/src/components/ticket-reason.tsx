@@ -33,7 +33,7 @@ export function TicketReason({ reason, featureCount }: TicketReasonProps) {
     );
   }
   const total = reason.features ? Object.keys(reason.features).length : 0;
-  const features = keyFeatures(reason.features, featureCount ?? total);
+  const features = keyFeatures(reason.features ?? null, featureCount ?? total);
   return (
     <div className="reason">
       <p className="reason__summary small">

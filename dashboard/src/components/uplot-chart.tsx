@@ -12,12 +12,14 @@ interface UplotChartProps {
   xRange?: [number, number] | undefined;
   testId: string;
   label: string;
+  /** False for charts whose x is a category index (bars per group), not time. */
+  timeX?: boolean;
 }
 
 /** uPlot needs some width to draw; a hidden container reports 0. */
 const MIN_WIDTH = 200;
 
-export function UplotChart({ options, data, xRange, testId, label }: UplotChartProps) {
+export function UplotChart({ options, data, xRange, testId, label, timeX = true }: UplotChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const xRangeRef = useRef(xRange);
@@ -34,15 +36,17 @@ export function UplotChart({ options, data, xRange, testId, label }: UplotChartP
     const withRange: uPlot.Options = {
       ...options,
       width: Math.max(container.clientWidth, MIN_WIDTH),
-      scales: {
-        ...options.scales,
-        x: {
-          ...options.scales?.x,
-          time: true,
-          // Read the current range at draw time: the plot outlives many data updates.
-          range: (_u, min, max) => xRangeRef.current ?? [min, max],
-        },
-      },
+      scales: timeX
+        ? {
+            ...options.scales,
+            x: {
+              ...options.scales?.x,
+              time: true,
+              // Read the current range at draw time: the plot outlives many data updates.
+              range: (_u, min, max) => xRangeRef.current ?? [min, max],
+            },
+          }
+        : (options.scales ?? {}),
     };
     const plot = new uPlot(withRange, dataRef.current, container);
     plotRef.current = plot;
@@ -55,7 +59,7 @@ export function UplotChart({ options, data, xRange, testId, label }: UplotChartP
       plot.destroy();
       plotRef.current = null;
     };
-  }, [options]);
+  }, [options, timeX]);
 
   useEffect(() => {
     plotRef.current?.setData(data);

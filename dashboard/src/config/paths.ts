@@ -9,4 +9,5 @@ export const paths = {
   models: { path: "/models", href: () => "/models" },
   plant: { path: "/plant", href: () => "/plant" },
   users: { path: "/users", href: () => "/users" },
+  reliability: { path: "/reliability", href: () => "/reliability" },
 } as const;

@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
 import { RISK_TICKET_THRESHOLD } from "@/lib/risk";
+import type { Policy } from "@/types/api";
 
 /** The slow-changing policy is re-read this often (it is also refetched when someone saves it). */
 const POLICY_STALE_MS = 60_000;
@@ -14,7 +15,7 @@ const POLICY_STALE_MS = 60_000;
 export function useLikelyFaultLevel(): number {
   const policy = useQuery({
     queryKey: queryKeys.policy(),
-    queryFn: ({ signal }) => api.get<{ enter_threshold: number }>("/policy", undefined, signal),
+    queryFn: ({ signal }) => api.get<Policy>("/policy", undefined, signal),
     staleTime: POLICY_STALE_MS,
   });
   return policy.data?.enter_threshold ?? RISK_TICKET_THRESHOLD;

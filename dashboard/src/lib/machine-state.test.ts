@@ -1,6 +1,7 @@
 // The operating state and risk freshness rules (lib/machine-state.ts).
 import { describe, expect, it } from "vitest";
 
+import { testMachine } from "@/test/fixtures";
 import type { Machine } from "@/types/api";
 
 import { operatingState, riskFreshness, silenceText } from "./machine-state";
@@ -9,14 +10,11 @@ const NOW = new Date("2026-12-07T12:00:00Z");
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
 
 function machine(over: Partial<Machine> = {}): Machine {
-  return {
+  return testMachine({
     id: "m",
     name: "CNC 01",
     type: "cnc_spindle",
-    location: null,
     created_at: ago(3600),
-    gateway_id: "gw-01",
-    online: true,
     latest_reading: { ts: ago(2), temperature: 50, vibration: 1, rpm: 12000 },
     latest_prediction: {
       ts: ago(3),
@@ -25,9 +23,8 @@ function machine(over: Partial<Machine> = {}): Machine {
       is_anomaly: false,
       model_version: "v1",
     },
-    open_tickets: 0,
     ...over,
-  };
+  });
 }
 
 describe("operatingState", () => {

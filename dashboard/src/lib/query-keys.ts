@@ -1,5 +1,5 @@
 // Every query key in one place: the views that fetch and the live stream that patches must agree.
-import type { TicketStatus } from "@/types/api";
+import type { KpiGrouping, TicketStatus } from "@/types/api";
 
 /** Filters of the ticket board; part of the key so each filter combination caches on its own. */
 export interface TicketFilters {
@@ -8,6 +8,15 @@ export interface TicketFilters {
   fault?: string | undefined;
   /** "me" = assigned to the signed-in person, "none" = unassigned. */
   assignee?: "me" | "none" | undefined;
+}
+
+/** What the Reliability page asks GET /api/kpis for; part of the key so each choice caches on its own. */
+export interface KpiParams {
+  start: string;
+  end: string;
+  group_by: KpiGrouping;
+  site_id?: string | undefined;
+  line_id?: string | undefined;
 }
 
 export const queryKeys = {
@@ -31,6 +40,7 @@ export const queryKeys = {
   gateways: () => ["gateways"] as const,
   policy: () => ["policy"] as const,
   pendingMachines: () => ["machines", "pending"] as const,
+  kpis: (params: KpiParams) => ["kpis", params] as const,
   sites: () => ["sites"] as const,
   lines: () => ["lines"] as const,
   users: () => ["users", "all"] as const,

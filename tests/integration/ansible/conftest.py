@@ -27,7 +27,7 @@ def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def model_version_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real ONNX model version folder (model.onnx + manifest.json) for the bundle."""
-    from edge_agent.tiny_model import write_model_dir
+    from tests.support.tiny_model import write_model_dir
 
     return write_model_dir(tmp_path_factory.mktemp("models") / "tiny-ansible-1", version="tiny-ansible-1")
 

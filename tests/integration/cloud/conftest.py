@@ -15,7 +15,6 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.app import create_app
-from cloud.auth.passwords import hash_password
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
 from cloud.gateways.models import Gateway
@@ -24,6 +23,7 @@ from cloud.predictions.models import Prediction
 from cloud.telemetry.models import SensorData
 from cloud.tickets.models import MaintenanceTicket, TicketPriority, TicketStatus
 from cloud.users.models import User, UserRole
+from cloud.users.passwords import hash_password
 from contract import new_id
 from maintainx.services import Broker
 

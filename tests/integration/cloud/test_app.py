@@ -128,4 +128,6 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/registry/gateways/{gateway_id}/runs",
         "/api/registry/gateways/{gateway_id}/deployments",
         "/api/policy",
+        "/api/kpis",
+        "/api/exports/{dataset}.csv",
     }

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from model_registry.registry.models import ModelVersion
+from cloud.registry.models import ModelVersion
 from tests.integration.cloud.conftest import Seeder
 
 pytestmark = pytest.mark.integration

@@ -17,13 +17,13 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-import edge_agent.features
+import contract.features
 from contract import GatewayStatus, Prediction, PredictionBatch, Reading, TelemetryBatch
 from contract.codec import decode_any
 from contract.topics import Kind, gateway_namespace, parse
-from edge_agent.tiny_model import write_model_dir
+from tests.support.tiny_model import write_model_dir
 
-REPO = Path(edge_agent.features.__file__).resolve().parents[1]
+REPO = Path(contract.features.__file__).resolve().parents[1]
 GATEWAY = "gw-it"
 MACHINE_IDS = [uuid.UUID(f"0195f0a0-0000-7000-8000-0000000000{i:02d}") for i in range(1, 11)]
 TYPES = ("pump", "compressor", "cnc_spindle")

@@ -10,7 +10,7 @@ from pathlib import Path
 import onnxruntime as ort
 import pytest
 
-from edge_agent.features import FEATURE_NAMES, N_FEATURES, RollingWindow, window_features
+from contract.features import FEATURE_NAMES, N_FEATURES, RollingWindow, window_features
 from model_registry.training.train import main, train_default_model
 from simulator.failures import FAILURE_MODES
 from simulator.machines import DEFAULT_SAMPLE_PERIOD_S, SimulatedMachine

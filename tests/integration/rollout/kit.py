@@ -18,15 +18,15 @@ import paho.mqtt.client as mqtt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from paho.mqtt.enums import CallbackAPIVersion
 
-import edge_agent.features
+import contract.features
+from cloud.registry.signing import sign_manifest
 from contract.codec import decode
 from contract.payloads import DeploymentReport, PredictionBatch
 from contract.topics import Kind, fleet_filter, parse
-from edge_agent.tiny_model import write_model_dir
-from model_registry.registry.signing import sign_manifest
+from tests.support.tiny_model import write_model_dir
 from tests.unit.edge_agent.signed_kit import WINDOW
 
-REPO = Path(edge_agent.features.__file__).resolve().parents[1]
+REPO = Path(contract.features.__file__).resolve().parents[1]
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> None:

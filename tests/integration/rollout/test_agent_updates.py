@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cloud.registry.publisher import MqttUpdatePublisher
 from maintainx.services import Broker
-from model_registry.registry.publisher import MqttUpdatePublisher
 from tests.integration.rollout.kit import Agent, FleetWatcher, wait_for
 from tests.unit.edge_agent.signed_kit import BlobServer, blob_server, nan_onnx, signed_model, update
 

@@ -16,16 +16,16 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
-import model_registry.registry.models  # noqa: F401  (the registry's tables)
+import cloud.registry.models  # noqa: F401  (the registry's tables)
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
-from edge_agent.tiny_model import write_model_dir
+from cloud.registry import rollout, service
+from cloud.registry.publisher import MqttUpdatePublisher
+from cloud.registry.reports import ReportConsumer
+from cloud.registry.router import blobs_router, store_for
 from maintainx.services import Broker, free_port
-from model_registry.registry import rollout, service
-from model_registry.registry.publisher import MqttUpdatePublisher
-from model_registry.registry.reports import ReportConsumer
-from model_registry.registry.router import blobs_router, store_for
 from tests.integration.rollout.kit import Agent, FleetWatcher, wait_for
+from tests.support.tiny_model import write_model_dir
 from tests.unit.edge_agent.signed_kit import WINDOW
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cloud.db import upgrade_database
-from maintainx.services import embedded_postgres
+from cloud.embedded_postgres import embedded_postgres
 from tests.conftest import reachable_tmpdir
 from tests.reliability.chaos.harness import EVENTS, PostgresControl, run_chaos
 

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from paho.mqtt.enums import CallbackAPIVersion
 
 from cloud.db import upgrade_database
+from cloud.embedded_postgres import embedded_postgres
 from contract.codec import encode
 from contract.payloads import new_id
 from contract.topics import Kind, gateway_topic
-from maintainx.services import Broker, embedded_postgres
+from maintainx.services import Broker
 from tests.conftest import reachable_tmpdir
 from tests.integration.cloud.ingestion.kit import readings, scalar, telemetry, wait_until
 from tests.reliability.cloud.kit import Worker

@@ -10,10 +10,10 @@ import sys
 import uuid
 from pathlib import Path
 
-import edge_agent.features
-from edge_agent.tiny_model import write_model_dir
+import contract.features
+from tests.support.tiny_model import write_model_dir
 
-REPO = Path(edge_agent.features.__file__).resolve().parents[1]
+REPO = Path(contract.features.__file__).resolve().parents[1]
 TYPES = ("pump", "compressor", "cnc_spindle")
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from edge_agent.agent import STORE_ERROR_LOG_S
-from edge_agent.tiny_model import write_model_dir
 from maintainx.services import Broker
 from tests.integration.edge_agent.conftest import Watcher, wait_for
 from tests.reliability.edge_agent.kit import Agent, machine_ids
 from tests.reliability.edge_agent.mounts import fill, tmpfs
+from tests.support.tiny_model import write_model_dir
 
 pytestmark = pytest.mark.reliability
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from edge_agent.tiny_model import write_model_dir
+from tests.support.tiny_model import write_model_dir
 
 MACHINE_IDS = [uuid.UUID(f"0195f0a0-0000-7000-8000-00000000000{i}") for i in range(1, 4)]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cloud.registry.signing import generate_key, load_private_key, sign_manifest
 from contract.payloads import ModelUpdateCommand
-from edge_agent.tiny_model import tiny_onnx_bytes, write_model_dir
-from model_registry.registry.signing import generate_key, load_private_key, sign_manifest
+from tests.support.tiny_model import tiny_onnx_bytes, write_model_dir
 
 WINDOW = 10
 

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from contract import MaintenanceCommand, Prediction, Reading
+from contract.features import FEATURE_NAMES, batch_features
 from edge_agent.agent import Agent
 from edge_agent.config import load_config
-from edge_agent.features import FEATURE_NAMES, batch_features
 from edge_agent.inference import load_model
 from edge_agent.outbox import Outbox, Stream
 from edge_agent.sources.base import Sample

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import edge_agent.features
+import contract.features
 
 pytestmark = pytest.mark.unit
 
-REPO = Path(edge_agent.features.__file__).resolve().parents[1]
+REPO = Path(contract.features.__file__).resolve().parents[1]
 FORBIDDEN = ("sklearn", "fastapi", "sqlalchemy", "pydantic", "onnx", "skl2onnx", "pandas")
 AGENT_MODULES = [
     "edge_agent.__main__",

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from contract.features import FEATURE_NAMES, RollingWindow, batch_features
 from edge_agent.errors import ModelError
-from edge_agent.features import FEATURE_NAMES, RollingWindow, batch_features
 from edge_agent.inference import _unit_interval, load_model
-from edge_agent.tiny_model import tiny_onnx_bytes, write_model_dir
+from tests.support.tiny_model import tiny_onnx_bytes, write_model_dir
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from edge_agent.features import N_FEATURES
+from contract.features import N_FEATURES
 from edge_agent.inference import load_model, release_loading_memory
 from edge_agent.memory import _clean_mappings, drop_clean_file_pages
 

@@ -9,9 +9,9 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
+from contract.features import N_FEATURES
 from edge_agent import ort_format
 from edge_agent.errors import ModelError
-from edge_agent.features import N_FEATURES
 from edge_agent.files import size_and_sha256
 from edge_agent.inference import load_model, read_manifest
 

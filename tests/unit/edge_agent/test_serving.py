@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from contract.features import N_FEATURES
 from contract.payloads import DeploymentReport
-from edge_agent.features import N_FEATURES
 from edge_agent.inference import Model, load_model, read_manifest
 from edge_agent.serving import LATENCY_STRIKES, ServingModel
-from edge_agent.tiny_model import tiny_onnx_bytes, write_model_dir
+from tests.support.tiny_model import tiny_onnx_bytes, write_model_dir
 from tests.unit.edge_agent.signed_kit import (
     WINDOW,
     BlobServer,

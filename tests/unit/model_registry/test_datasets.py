@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from edge_agent.features import N_FEATURES, batch_features
+from contract.features import N_FEATURES, batch_features
 from model_registry.training.datasets import build_dataset, windows_of_run
 from model_registry.training.errors import DatasetError
 from simulator.fleet import run_to_failure

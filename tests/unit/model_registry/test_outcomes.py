@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from edge_agent.features import N_FEATURES, batch_features
+from contract.features import N_FEATURES, batch_features
 from model_registry.training.outcomes import OutcomeExample, outcome_rows
 from simulator.failures import FAILURE_MODES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from edge_agent.features import batch_features
+from contract.features import batch_features
 from model_registry.training.historian import (
     HistorianData,
     HistorianFormatError,

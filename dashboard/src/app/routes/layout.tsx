@@ -19,6 +19,7 @@ const NAV = [
   { to: paths.models.href(), label: "Models", end: false },
   { to: paths.plant.href(), label: "Plant", end: false },
   { to: paths.users.href(), label: "People", end: false },
+  { to: paths.reliability.href(), label: "Reliability", end: false },
 ];
 
 const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;

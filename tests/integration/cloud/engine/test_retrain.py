@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cloud.engine.retrain import EXTRA_WINDOWS, outcome_examples
 from cloud.tickets.models import MaintenanceTicket, TicketOutcome, TicketStatus
-from edge_agent.features import DEFAULT_WINDOW
+from contract.features import DEFAULT_WINDOW
 from maintainx.commands.model import register
 
 pytestmark = pytest.mark.integration

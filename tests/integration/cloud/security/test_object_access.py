@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
+from cloud.registry.models import ModelVersion, Rollout
+from cloud.registry.store import store_for
 from cloud.tickets.models import TicketStatus
 from cloud.users.models import UserRole
-from model_registry.registry.models import ModelVersion, Rollout
-from model_registry.registry.router import store_for
 
 from .conftest import api_routes, fill
 

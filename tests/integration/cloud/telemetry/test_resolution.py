@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from cloud.api.timerange import TimeRange
 from cloud.storage.partitions import ensure_partitions
 from cloud.telemetry import service
+from cloud.timerange import TimeRange
 from contract.payloads import new_id
 
 pytestmark = pytest.mark.integration

@@ -4,18 +4,7 @@
 import { useEffect, useState } from "react";
 
 import { api } from "@/lib/api-client";
-
-export interface DemoLogin {
-  email: string;
-  full_name: string;
-  role: string;
-}
-
-export interface DemoInfo {
-  demo: boolean;
-  password: string | null;
-  logins: DemoLogin[];
-}
+import type { DemoInfo } from "@/types/api";
 
 export function getDemoInfo(signal?: AbortSignal): Promise<DemoInfo> {
   return api.get<DemoInfo>("/auth/demo", undefined, signal);

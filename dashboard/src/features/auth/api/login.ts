@@ -3,12 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
 import { type Session, sessionFromLogin, sessionStore } from "@/lib/session";
-import type { LoginResponse } from "@/types/api";
-
-export interface Credentials {
-  email: string;
-  password: string;
-}
+import type { Credentials, LoginResponse } from "@/types/api";
 
 export async function login(credentials: Credentials): Promise<Session> {
   const answer = await api.post<LoginResponse>("/auth/login", credentials);

@@ -3,8 +3,9 @@
 import { type FormEvent, useState } from "react";
 
 import { ApiError, errorMessage } from "@/lib/api-client";
+import type { DemoInfo } from "@/types/api";
 
-import { type DemoInfo, useDemoInfo } from "../api/demo-logins";
+import { useDemoInfo } from "../api/demo-logins";
 import { useLogin } from "../api/login";
 
 function loginError(error: unknown): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { testMachine } from "@/test/fixtures";
 import type { Machine } from "@/types/api";
 
 import {
@@ -15,24 +16,17 @@ const NOW = new Date("2026-12-07T12:00:00Z");
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
 
 function machine(name: string, over: Partial<Machine> = {}, risk: number | null = null, seenS = 5): Machine {
-  return {
+  return testMachine({
     id: `id-${name}`,
     name,
-    type: "pump",
-    location: null,
     created_at: ago(3600),
-    gateway_id: "gw-01",
-    online: true,
     latest_reading: { ts: ago(seenS), temperature: 60, vibration: 2, rpm: 1500 },
     latest_prediction:
       risk === null
         ? null
         : { ts: ago(2), failure_prob: risk, anomaly_score: 0, is_anomaly: false, model_version: "m" },
-    open_tickets: 0,
-    line_id: null,
-    site_id: null,
     ...over,
-  };
+  });
 }
 
 const DEFAULT: FleetView = { siteId: null, lineId: null, sort: "risk", dir: "desc", layout: "cards" };

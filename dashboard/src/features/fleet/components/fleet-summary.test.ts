@@ -1,6 +1,7 @@
 // The fleet summary numbers: a tripped or silent machine needs attention as much as a risky one.
 import { describe, expect, it } from "vitest";
 
+import { testMachine } from "@/test/fixtures";
 import type { Machine } from "@/types/api";
 
 import { summarizeFleet } from "./fleet-summary";
@@ -14,21 +15,17 @@ function machine(
   openTickets: number,
   reading: { ageS: number; rpm: number } | null = { ageS: 2, rpm: 1450 },
 ): Machine {
-  return {
+  return testMachine({
     id: name,
     name,
-    type: "pump",
-    location: null,
     created_at: ago(3600),
-    gateway_id: "gw-01",
-    online: true,
     latest_reading: reading && { ts: ago(reading.ageS), temperature: 60, vibration: 2, rpm: reading.rpm },
     latest_prediction:
       risk === null
         ? null
         : { ts: ago(3), failure_prob: risk, anomaly_score: 0, is_anomaly: false, model_version: "v1" },
     open_tickets: openTickets,
-  };
+  });
 }
 
 describe("summarizeFleet", () => {

@@ -57,8 +57,8 @@ export function GatewaysTable() {
                 </td>
                 <td
                   data-label="Clock"
-                  className={clockOff(g.clock_offset_s) ? "warn" : undefined}
-                  title={clockTitle(g.clock_offset_at, g.late_rows)}
+                  className={clockOff(g.clock_offset_s ?? null) ? "warn" : undefined}
+                  title={clockTitle(g.clock_offset_at ?? null, g.late_rows)}
                 >
                   {formatClockOffset(g.clock_offset_s)}
                 </td>

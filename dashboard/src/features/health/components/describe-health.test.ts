@@ -9,7 +9,7 @@ const detailed: Health = {
   status: "degraded",
   database: { ok: true, error: null },
   broker: { connected: false },
-  ingestion: { workers: 1, last_commit_at: null, lag_s: null },
+  ingestion: { workers: 1, last_commit_at: null, lag_s: null, lagging: false, lag_limit_s: 30 },
 };
 
 describe("describeHealth", () => {

@@ -1,6 +1,7 @@
 // Live-stream events patch the cached fleet, charts and gateways without a refetch.
 import { describe, expect, it } from "vitest";
 
+import { testMachine } from "@/test/fixtures";
 import type { Gateway, Machine, PredictionEvent, PredictionSeries } from "@/types/api";
 
 import { appendPrediction, patchMachines, upsertGateway } from "./apply-event";
@@ -16,20 +17,13 @@ const event: PredictionEvent = {
 };
 
 function machine(id: string, ts: string | null): Machine {
-  return {
+  return testMachine({
     id,
     name: id,
-    type: "pump",
-    location: null,
-    created_at: "",
-    gateway_id: "gw-01",
-    online: true,
-    latest_reading: null,
     latest_prediction: ts
       ? { ts, failure_prob: 0.1, anomaly_score: 0, is_anomaly: false, model_version: "m-1" }
       : null,
-    open_tickets: 0,
-  };
+  });
 }
 
 describe("patchMachines", () => {

@@ -3,6 +3,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
 
 import { queryKeys } from "@/lib/query-keys";
+import { testMachine } from "@/test/fixtures";
 import type { Machine, PredictionEvent, Ticket } from "@/types/api";
 
 import { cacheUpdater } from "./live-stream";
@@ -16,18 +17,7 @@ const event: PredictionEvent = {
   model_version: "m-1",
 };
 
-const m1 = {
-  id: "m1",
-  name: "Pump",
-  type: "pump",
-  location: null,
-  created_at: "",
-  gateway_id: "gw-01",
-  online: true,
-  latest_reading: null,
-  latest_prediction: null,
-  open_tickets: 0,
-} satisfies Machine;
+const m1 = testMachine({ id: "m1", name: "Pump" });
 
 describe("cacheUpdater", () => {
   it("patches the fleet and the machine with a prediction", () => {

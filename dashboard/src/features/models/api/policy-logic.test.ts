@@ -2,13 +2,13 @@
 import { describe, expect, it } from "vitest";
 
 import { ApiError } from "@/lib/api-client";
+import type { PolicyValues } from "@/types/api";
 
 import {
   fromDisplay,
   parsePolicy,
   POLICY_FIELDS,
   type PolicyField,
-  type PolicyValues,
   serverFieldErrors,
   toDisplay,
   validatePolicy,

@@ -1,26 +1,7 @@
 // The ticket policy's knobs as the Policy card shows and edits them, and the same consistency rules the
 // API applies (PUT /api/policy), so an engineer sees what is wrong before saving.
 import { ApiError } from "@/lib/api-client";
-
-export interface PolicyValues {
-  enter_threshold: number;
-  exit_threshold: number;
-  required: number;
-  window: number;
-  max_age_s: number;
-  cooldown_s: number;
-  high_threshold: number;
-  critical_threshold: number;
-  horizon_h: number;
-  high_ttf_h: number;
-  critical_ttf_h: number;
-}
-
-export interface Policy extends PolicyValues {
-  source: "settings" | "database";
-  updated_at: string | null;
-  updated_by: string | null;
-}
+import type { PolicyValues } from "@/types/api";
 
 export type PolicyField = keyof PolicyValues;
 export type FieldKind = "probability" | "count" | "duration";

@@ -3,8 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
-
-import type { Policy, PolicyValues } from "./policy-logic";
+import type { Policy, PolicyValues } from "@/types/api";
 
 // Shared with the likely-fault level (lib/likely-fault.ts): one fetch, and a saved policy updates both.
 export const policyKeys = { all: queryKeys.policy };

@@ -4,12 +4,12 @@ import { type FormEvent, useState } from "react";
 
 import { ErrorBanner, Loading } from "@/components/feedback";
 import { formatDateTime, formatPercent } from "@/lib/format";
+import type { Policy } from "@/types/api";
 
 import { usePolicy, useSavePolicy } from "../api/policy";
 import {
   type FieldErrors,
   parsePolicy,
-  type Policy,
   POLICY_FIELDS,
   type PolicyField,
   serverFieldErrors,

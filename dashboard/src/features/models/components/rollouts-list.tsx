@@ -4,7 +4,7 @@ import { useState } from "react";
 
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
 import { formatDateTime, formatNumber, formatPercent } from "@/lib/format";
-import type { RolloutSummary } from "@/types/api";
+import type { RolloutGateway, RolloutSummary } from "@/types/api";
 
 import { useAdvanceRollout, useRollbackRollout, useRollout, useRollouts } from "../api/registry";
 
@@ -14,6 +14,12 @@ const LIST_STYLE = { listStyle: "none", padding: 0, margin: "0.75rem 0", display
 function stageText(r: RolloutSummary): string {
   const share = r.stages[r.stage];
   return `${r.stage + 1} of ${r.stages.length} (${formatPercent(share ?? null)})`;
+}
+
+/** One of the shadow figures a gateway reported, or null: the API passes the agent's report on as it came. */
+function shadowFigure(g: RolloutGateway, key: string): number | null {
+  const value = g.shadow?.[key];
+  return typeof value === "number" ? value : null;
 }
 
 function countsText(counts: Record<string, number>): string {
@@ -51,10 +57,10 @@ function RolloutGateways({ id }: { id: string }) {
               <td data-label="State">{g.state}</td>
               <td data-label="Serving">{g.serving ?? "—"}</td>
               <td data-label="Agreement" className="num">
-                {formatPercent(g.shadow?.agreement ?? null, 1)}
+                {formatPercent(shadowFigure(g, "agreement"), 1)}
               </td>
               <td data-label="p95 latency" className="num">
-                {formatNumber(g.shadow?.challenger_latency_ms_p95 ?? null, 1, "ms")}
+                {formatNumber(shadowFigure(g, "challenger_latency_ms_p95"), 1, "ms")}
               </td>
               <td data-label="Detail">{g.detail ?? "—"}</td>
             </tr>

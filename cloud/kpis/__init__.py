@@ -1,0 +1,1 @@
+"""Reliability figures (ticket precision, lead time, missed failures, MTTR, MTBF) and CSV exports."""
