@@ -55,23 +55,19 @@ def run_api(settings: Settings, argv: Sequence[str] = ()) -> None:
 
 
 def run_ingest(settings: Settings, argv: Sequence[str] = ()) -> None:
-    """Run one ingestion worker (and the registry's deployment-report consumer) until stopped."""
-    from cloud import metrics
-    from cloud.db import make_engine, session_factory
-    from cloud.ingestion import run_ingest as ingest
-    from cloud.registry.reports import ReportConsumer
+    """Run one ingestion worker (telemetry, predictions, status and deployment reports) until stopped.
 
-    # Agents' deployment reports are retained and recording them is idempotent, so every worker may take them.
+    ``python -m cloud.ingestion`` is this same command.
+    """
+    from cloud import metrics
+    from cloud.ingestion import run_ingest as ingest
+
+    if _parse("ingest", argv).upgrade_db:
+        from cloud.db import upgrade_database
+
+        upgrade_database(settings.resolved_database_url())
     metrics.serve(settings)
-    engine = make_engine(settings.resolved_database_url())
-    reports = ReportConsumer.from_settings(settings, session_factory(engine))
-    # Not waited for: the worker waits for the broker and the database itself, however long they take.
-    reports.start(timeout=None)
-    try:
-        ingest(settings, _stop_on_signals())
-    finally:
-        reports.stop()
-        engine.dispose()
+    ingest(settings, _stop_on_signals())
 
 
 def run_engine(settings: Settings, argv: Sequence[str] = ()) -> None:
@@ -144,7 +140,9 @@ COMMANDS = {
 def _parser(command: str) -> argparse.ArgumentParser:
     """The options of one command; one without options still answers ``--help`` and refuses unknown ones."""
     parser = argparse.ArgumentParser(prog=f"python -m cloud {command}", description=COMMANDS[command].__doc__)
-    if command == "storage":
+    if command == "ingest":
+        parser.add_argument("--upgrade-db", action="store_true", help="apply database migrations first")
+    elif command == "storage":
         parser.add_argument("--once", action="store_true", help="one pass, then exit (for a systemd timer)")
     elif command == "migrate":
         action = parser.add_mutually_exclusive_group()

@@ -11,12 +11,13 @@ import re
 import secrets
 import socket
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from cloud.engine import knobs
 from contract.mqtt_url import SCHEMES as MQTT_SCHEMES
 from contract.mqtt_url import MqttEndpoint, MqttUrlError, parse_mqtt_url
 
@@ -37,6 +38,10 @@ _DEMO_SIGNING_KEY = secrets.token_urlsafe(32)
 
 class ConfigError(ValueError):
     """A setting that cannot work, with the variable to fix."""
+
+
+def _knob(name: str) -> Any:
+    return knobs.BY_NAME[name].field(with_default=True)
 
 
 def _default_worker_id() -> str:
@@ -119,18 +124,45 @@ class Settings(BaseSettings):
     # How often the live stream looks for new predictions, tickets and gateway status.
     stream_poll_s: float = Field(default=1.0, gt=0)
 
-    # Ticket engine policy (cloud.engine.policy.PolicyConfig documents each knob; docs/ai-engine.md).
-    engine_enter_threshold: float = Field(default=0.7, ge=0, le=1)
-    engine_exit_threshold: float = Field(default=0.4, ge=0, le=1)
-    engine_required: int = Field(default=3, ge=1)
-    engine_window: int = Field(default=5, ge=1)
-    engine_max_age_s: float = Field(default=600.0, gt=0)
-    engine_cooldown_s: float = Field(default=300.0, ge=0)
-    engine_high_threshold: float = Field(default=0.8, ge=0, le=1)
-    engine_critical_threshold: float = Field(default=0.9, ge=0, le=1)
-    engine_horizon_h: float = Field(default=24.0, gt=0)
-    engine_high_ttf_h: float = Field(default=12.0, ge=0)
-    engine_critical_ttf_h: float = Field(default=4.0, ge=0)
+    # Ticket engine policy: bounds, defaults and descriptions are declared once in cloud.engine.knobs.
+    engine_enter_threshold: float = _knob("enter_threshold")
+    engine_exit_threshold: float = _knob("exit_threshold")
+    engine_required: int = _knob("required")
+    engine_window: int = _knob("window")
+    engine_max_age_s: float = _knob("max_age_s")
+    engine_cooldown_s: float = _knob("cooldown_s")
+    engine_high_threshold: float = _knob("high_threshold")
+    engine_critical_threshold: float = _knob("critical_threshold")
+    engine_horizon_h: float = _knob("horizon_h")
+    engine_high_ttf_h: float = _knob("high_ttf_h")
+    engine_critical_ttf_h: float = _knob("critical_ttf_h")
+
+    @model_validator(mode="after")
+    def _check_policy(self) -> Settings:
+        values = {knob.name: getattr(self, knob.setting) for knob in knobs.KNOBS}
+        found = knobs.problem(values)
+        if found is not None:
+            raise ValueError(found.for_settings(values))
+        return self
+
+    # Preventive maintenance (docs/preventive-maintenance.md): how often the engine's loop runs the PM
+    # scheduler; the failure_prob that pulls a schedule's next work order forward (a schedule may set its
+    # own), judged on the machine's latest prediction no older than pm_risk_max_age_s; an interval between
+    # two readings longer than pm_meter_max_gap_s is not counted as running time.
+    pm_tick_s: float = Field(default=60.0, gt=0)
+    pm_risk_threshold: float = Field(default=0.7, gt=0, le=1)
+    pm_risk_max_age_s: float = Field(default=3600.0, gt=0)
+    pm_meter_max_gap_s: float = Field(default=300.0, gt=0)
+
+    # Ticket attachments (photos, files): the largest accepted, and where the bytes go: "disk" (under
+    # attachments_dir, default <data_dir>/attachments) or "s3" (any S3-compatible store through boto3; the
+    # credentials come from boto3's usual environment and files).
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    attachment_store: Literal["disk", "s3"] = "disk"
+    attachments_dir: Path | None = None
+    attachment_s3_bucket: str | None = None
+    attachment_s3_endpoint_url: str | None = None
+    attachment_s3_prefix: str = "attachments/"
 
     @model_validator(mode="after")
     def _check_time_window(self) -> Settings:

@@ -52,27 +52,11 @@ def had_previous_run(database_url: str) -> bool:
 def close_previous_day(database_url: str) -> int:
     """Resolve, without an outcome, every ticket an earlier run left open; return how many."""
     from cloud.db import make_engine, session_factory
-    from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketStatus
+    from cloud.tickets.system import close_left_open
 
     engine = make_engine(database_url)
     try:
         with session_factory(engine)() as db, db.begin():
-            left_open = db.scalars(
-                sa.select(MaintenanceTicket)
-                .where(MaintenanceTicket.status != TicketStatus.RESOLVED)
-                .with_for_update()
-            ).all()
-            for ticket in left_open:
-                before = ticket.status
-                ticket.status = TicketStatus.RESOLVED
-                ticket.resolved_at = sa.func.now()
-                # Actor null: the system, as for the engine's own events.
-                db.add(TicketEvent(ticket_id=ticket.id, kind="comment", data={"text": NEW_DAY_NOTE}))
-                db.add(
-                    TicketEvent(
-                        ticket_id=ticket.id, kind="status", data={"from": before.value, "to": "RESOLVED"}
-                    )
-                )
-            return len(left_open)
+            return close_left_open(db_session=db, note=NEW_DAY_NOTE)
     finally:
         engine.dispose()

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cloud.engine import knobs
+
 # The fault of a ticket when the model does not say which failure mode it sees.
 DEFAULT_FAULT = "failure_risk"
 
@@ -46,37 +48,52 @@ class Priority(enum.IntEnum):
     CRITICAL = 3
 
 
+def _number(name: str) -> float:
+    return knobs.BY_NAME[name].default
+
+
+def _span(name: str) -> timedelta:
+    span = knobs.BY_NAME[name].to_config(knobs.BY_NAME[name].default)
+    assert isinstance(span, timedelta)
+    return span
+
+
+# The durations' defaults (module constants: a dataclass default is evaluated once anyway).
+_MAX_AGE = _span("max_age_s")
+_COOLDOWN = _span("cooldown_s")
+_HORIZON = _span("horizon_h")
+_HIGH_TTF = _span("high_ttf_h")
+_CRITICAL_TTF = _span("critical_ttf_h")
+
+
 @dataclass(frozen=True, slots=True)
 class PolicyConfig:
-    """The knobs of the ticket policy (settings ``MAINTAINX_ENGINE_*``)."""
+    """The knobs of the ticket policy; their bounds, defaults and rules are declared in ``knobs``."""
 
-    enter_threshold: float = 0.7
+    enter_threshold: float = _number("enter_threshold")
     # A resolved machine is re-armed (may get a new ticket) only after a verdict below this level.
-    exit_threshold: float = 0.4
+    exit_threshold: float = _number("exit_threshold")
     # N of the last M verdicts: one spike never opens a ticket.
-    required: int = 3
-    window: int = 5
+    required: int = int(_number("required"))
+    window: int = int(_number("window"))
     # Older than this, a risky prediction is history (a replay after an outage), not a reason to act now.
-    max_age: timedelta = timedelta(minutes=10)
+    max_age: timedelta = _MAX_AGE
     # Time after a resolution for a repaired machine's risk to come down before it can be ticketed again.
-    cooldown: timedelta = timedelta(minutes=5)
-    high_threshold: float = 0.8
-    critical_threshold: float = 0.9
+    cooldown: timedelta = _COOLDOWN
+    high_threshold: float = _number("high_threshold")
+    critical_threshold: float = _number("critical_threshold")
     # The model's horizon: a confirmed risk means "failure within this long" (the manifest's horizon_s).
-    horizon: timedelta = timedelta(hours=24)
+    horizon: timedelta = _HORIZON
     # Escalate when the estimated time to failure falls to these levels.
-    high_ttf: timedelta = timedelta(hours=12)
-    critical_ttf: timedelta = timedelta(hours=4)
+    high_ttf: timedelta = _HIGH_TTF
+    critical_ttf: timedelta = _CRITICAL_TTF
 
     def __post_init__(self) -> None:
-        if not 1 <= self.required <= self.window:
-            raise ValueError(f"required ({self.required}) must be between 1 and window ({self.window})")
-        if not 0.0 <= self.exit_threshold <= self.enter_threshold:
-            raise ValueError("thresholds must satisfy 0 <= exit <= enter")
-        if not self.enter_threshold <= self.high_threshold <= self.critical_threshold <= 1.0:
-            raise ValueError("thresholds must satisfy enter <= high <= critical <= 1")
-        if not timedelta(0) <= self.critical_ttf <= self.high_ttf <= self.horizon:
-            raise ValueError("time-to-failure levels must satisfy 0 <= critical_ttf <= high_ttf <= horizon")
+        # The same bounds and rules as the settings and the API, so no config the engine runs on can be
+        # one that the API then fails to show.
+        found = knobs.problem(knobs.wire_values(self))
+        if found is not None:
+            raise ValueError(found.for_api())
 
 
 @dataclass(frozen=True, slots=True)

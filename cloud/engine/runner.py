@@ -5,8 +5,9 @@ predictions ingested since the watermark, reads each one's last M predictions by
 (machine_id, timestamp) index, and applies the policy's decisions in one transaction. A restart, a second
 engine or out-of-order arrivals therefore cannot make it forget or double anything; the partial unique index
 on open tickets settles a race between two engines. A new ticket is assigned to a technician, carries its
-"why" (model version, drivers against the machine type's baseline, feature snapshot), and every engine change
-(created, assigned, priority) is written to ``ticket_events`` with no actor.
+"why" (model version, drivers against the machine type's baseline, feature snapshot). Tickets and their
+events (created, assigned, priority; no actor) are written by ``cloud.tickets.system`` (with
+``cloud.tickets.service``, the one writer of tickets).
 """
 
 from __future__ import annotations
@@ -41,15 +42,16 @@ from cloud.engine.policy import (
 )
 from cloud.engine.settings import policy_config
 from cloud.engine.signals import reading_trends, signal_drivers
-from cloud.engine.state import TicketKey, read_ticket_state, record_event
+from cloud.engine.state import TicketKey, read_ticket_state
 from cloud.engine.store import effective_config
 from cloud.gateways.models import Gateway
 from cloud.ingestion.timecheck import TimeWindow
 from cloud.machines.models import Machine
 from cloud.metrics import observe_tick
+from cloud.pm.runner import PmRunner, pm_settings
 from cloud.predictions.models import Prediction
-from cloud.tickets.models import EngineState, MaintenanceTicket, TicketPriority, TicketStatus
-from contract import new_id
+from cloud.tickets import system
+from cloud.tickets.models import EngineState, TicketPriority
 
 logger = logging.getLogger(__name__)
 
@@ -182,22 +184,14 @@ class TicketEngine:
         if isinstance(decision, OpenTicket):
             return self._open(session, machines[machine_id], decision, now), 0
         if isinstance(decision, Escalate) and open_id is not None and tickets.open_priority is not None:
-            session.execute(
-                sa.update(MaintenanceTicket)
-                .where(MaintenanceTicket.id == open_id)
-                .values(priority=TicketPriority[decision.priority.name], updated_at=now)
-            )
-            record_event(
-                session,
-                open_id,
-                "priority",
-                {
-                    "from": tickets.open_priority.name,
-                    "to": decision.priority.name,
-                    "risk": round(decision.risk, 4),
-                    "prediction_ts": decision.trigger.ts.astimezone(UTC).isoformat(),
-                },
-                now,
+            system.escalate(
+                db_session=session,
+                ticket_id=open_id,
+                from_priority=TicketPriority[tickets.open_priority.name],
+                to=TicketPriority[decision.priority.name],
+                risk=decision.risk,
+                prediction_ts=decision.trigger.ts,
+                at=now,
             )
             logger.info("ticket %s escalated to %s", open_id, decision.priority.name)
             return 0, 1
@@ -273,56 +267,22 @@ class TicketEngine:
             "horizon_s": self.policy.config.horizon.total_seconds(),
         }
         technician = choose_technician(session, machine.location, machine.line_id)
-        values: dict[str, Any] = {
-            "id": new_id(),
-            "machine_id": machine.id,
-            "title": decision.title(machine.name),
-            "status": TicketStatus.OPEN,
-            "priority": TicketPriority[decision.priority.name],
-            "created_at": now,
-            "updated_at": now,
-            "reason": reason,
-            "fault": decision.fault,
-            "technician_id": technician.id if technician is not None else None,
-        }
-        # Another engine may have opened one a moment ago: the partial unique index decides, quietly.
-        statement = (
-            insert(MaintenanceTicket)
-            .values(values)
-            .on_conflict_do_nothing(
-                index_elements=[MaintenanceTicket.machine_id, MaintenanceTicket.fault],
-                index_where=MaintenanceTicket.status != TicketStatus.RESOLVED,
-            )
+        title = decision.title(machine.name)
+        ticket_id = system.open_predictive(
+            db_session=session,
+            machine_id=machine.id,
+            title=title,
+            priority=TicketPriority[decision.priority.name],
+            fault=decision.fault,
+            reason=reason,
+            model_version=decision.trigger.model_version,
+            risk=decision.risk,
+            technician=technician,
+            at=now,
         )
-        ticket_id = session.execute(statement.returning(MaintenanceTicket.id)).scalar()
         if ticket_id is None:
             return 0
-        record_event(
-            session,
-            ticket_id,
-            "created",
-            {
-                "priority": decision.priority.name,
-                "fault": decision.fault,
-                "model_version": decision.trigger.model_version,
-                "risk": round(decision.risk, 4),
-            },
-            now,
-        )
-        if technician is not None:
-            record_event(
-                session,
-                ticket_id,
-                "assigned",
-                {
-                    "to": str(technician.id),
-                    "name": technician.name,
-                    "load": technician.load,
-                    "rule": "least_loaded",
-                },
-                now,
-            )
-        logger.info("ticket opened: %s (%s)", values["title"], decision.priority.name)
+        logger.info("ticket opened: %s (%s)", title, decision.priority.name)
         return 1
 
     def _save_watermark(self, session: Session, watermark: datetime) -> None:
@@ -344,12 +304,15 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.resolved_database_url())
+    sessions = session_factory(engine)
     ticket_engine = TicketEngine(
-        session_factory(engine),
+        sessions,
         TicketPolicy(policy_config(settings)),
         policy_reload_s=POLICY_RELOAD_S,
         window=TimeWindow.from_settings(settings),
     )
+    # Preventive maintenance runs in the same loop, on its own (slower) beat and transaction.
+    pm = PmRunner(sessions, pm_settings(settings), settings.pm_tick_s)
     logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
     try:
         while not stop.is_set():
@@ -365,6 +328,7 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
                 stop.wait(ERROR_BACKOFF_S)
                 continue
             observe_tick(result.evaluated, result.opened, result.escalated)
+            pm.maybe_run()
             if result.opened or result.escalated:
                 logger.info("tick: %s", result)
             stop.wait(TICK_S)

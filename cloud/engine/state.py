@@ -1,4 +1,4 @@
-"""What the engine reads about existing tickets, and the audit events it writes.
+"""What the engine reads about existing tickets (it writes them through ``cloud.tickets.service``).
 
 Everything is read fresh each tick (no memory between ticks), so a restart or a second engine sees the
 same state: open tickets per (machine, fault), the last resolution, and whether the machine's risk has
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cloud.engine.policy import MachineTickets, Priority
 from cloud.predictions.models import Prediction
-from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketStatus
+from cloud.tickets.models import MaintenanceTicket, TicketStatus
 
 TicketKey = tuple[uuid.UUID, str]
 
@@ -90,10 +89,3 @@ def _cleared_since(
         .group_by(Prediction.machine_id)
     )
     return {row[0] for row in rows}
-
-
-def record_event(
-    session: Session, ticket_id: uuid.UUID, kind: str, data: dict[str, Any], at: datetime
-) -> None:
-    """Append an audit event written by the engine (``actor_id`` NULL)."""
-    session.add(TicketEvent(ticket_id=ticket_id, kind=kind, data=data, at=at, actor_id=None))

@@ -3,7 +3,8 @@
 MQTT 3.1.1 with ``clean_session=False`` and a stable client id, so messages published while the worker is
 down wait in the broker; ``manual_ack=True``, so the broker keeps a message until the writer has committed
 it and calls :meth:`MqttConsumer.ack`. Telemetry and predictions are shared subscriptions (workers split
-them); status is not shared, since every worker may upsert gateways (idempotent).
+them); status and deployment reports are not shared, since every worker may store them (idempotent upserts
+ordered by the message's own time) and a retained one must reach a restarted worker.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def subscriptions(share_group: str) -> list[tuple[str, int]]:
         (fleet_filter(Kind.TELEMETRY, share_group), 1),
         (fleet_filter(Kind.PREDICTIONS, share_group), 1),
         (fleet_filter(Kind.STATUS), 1),
+        (fleet_filter(Kind.DEPLOYMENT), 1),
     ]
 
 

@@ -49,6 +49,7 @@ def observe_batch(items: Sequence[Routed], stats: WriteStats, started: float) ->
     MESSAGES.inc(len(items))
     ROWS.labels("readings").inc(stats.readings)
     ROWS.labels("predictions").inc(stats.predictions)
+    ROWS.labels("reports").inc(stats.reports)
     DUPLICATES.labels("readings").inc(stats.readings_duplicate)
     DUPLICATES.labels("predictions").inc(stats.predictions_duplicate)
     for reason, count in stats.dead_letter_reasons.items():

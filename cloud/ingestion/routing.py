@@ -10,15 +10,17 @@ from cloud.ingestion.dead_letter import Reason, Rejected
 from cloud.ingestion.messages import Inbound
 from cloud.ingestion.timecheck import TimeWindow, clock_offset_s, screen
 from contract.codec import ContractError, decode
-from contract.payloads import GatewayStatus, PredictionBatch, TelemetryBatch
+from contract.payloads import DeploymentReport, GatewayStatus, PredictionBatch, TelemetryBatch
 from contract.topics import Kind, TopicError, parse
 
-Body = TelemetryBatch | PredictionBatch | GatewayStatus
+Body = TelemetryBatch | PredictionBatch | GatewayStatus | DeploymentReport
 
 _PAYLOAD_TYPES: dict[Kind, type[Body]] = {
     Kind.TELEMETRY: TelemetryBatch,
     Kind.PREDICTIONS: PredictionBatch,
     Kind.STATUS: GatewayStatus,
+    # A model update's outcome, stored against its rollout (cloud.registry.reports).
+    Kind.DEPLOYMENT: DeploymentReport,
 }
 
 
@@ -33,14 +35,14 @@ class Accepted:
     copy_text: str | None = None
     # Rows stored although older than the window's late_after (a backlog): counted on the gateway.
     late_rows: int = 0
-    # The sender's clock against ours, from the batch's sent_at (None for a status).
+    # The sender's clock against ours, from the batch's sent_at (None for a status or a report).
     clock_offset_s: float | None = None
     # The records of this message refused for their time, dead-lettered beside the rows that are kept.
     out_of_window: Rejected | None = None
 
     @property
     def rows(self) -> int:
-        """Rows this message adds to a batch (a status is one gateway row)."""
+        """Rows this message adds to a batch (a status or a report is one row)."""
         if isinstance(self.body, TelemetryBatch):
             return len(self.body.readings)
         if isinstance(self.body, PredictionBatch):
@@ -96,5 +98,5 @@ def route(message: Inbound, window: TimeWindow | None = None, now: datetime | No
     if screened.body is None:
         assert refused is not None
         return refused
-    offset = None if isinstance(body, GatewayStatus) else clock_offset_s(body.sent_at, now)
+    offset = None if isinstance(body, GatewayStatus | DeploymentReport) else clock_offset_s(body.sent_at, now)
     return Accepted(message, topic.gateway_id, screened.body, None, screened.late, offset, refused)

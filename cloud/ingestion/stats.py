@@ -15,6 +15,9 @@ class WriteStats:
     predictions: int = 0
     predictions_duplicate: int = 0
     statuses: int = 0
+    # Deployment reports stored against a known rollout (those naming none are counted apart).
+    reports: int = 0
+    reports_unknown: int = 0
     placeholders: int = 0
     dead_letters: int = 0
     # Rows stored although their event time was older than the window's late_after (a backlog).
@@ -35,6 +38,8 @@ class WriteStats:
             "predictions": self.predictions,
             "predictions_duplicate": self.predictions_duplicate,
             "statuses": self.statuses,
+            "reports": self.reports,
+            "reports_unknown": self.reports_unknown,
             "placeholders": self.placeholders,
             "dead_letters": self.dead_letters,
             "late": self.late,
@@ -47,6 +52,8 @@ class WriteStats:
         self.predictions += other.predictions
         self.predictions_duplicate += other.predictions_duplicate
         self.statuses += other.statuses
+        self.reports += other.reports
+        self.reports_unknown += other.reports_unknown
         self.placeholders += other.placeholders
         self.dead_letters += other.dead_letters
         self.late += other.late

@@ -17,7 +17,14 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from cloud.config import Settings
-from contract.payloads import GatewayStatus, Prediction, PredictionBatch, Reading, TelemetryBatch
+from contract.payloads import (
+    DeploymentReport,
+    GatewayStatus,
+    Prediction,
+    PredictionBatch,
+    Reading,
+    TelemetryBatch,
+)
 
 # A dead letter names at most this many refused records; the count says how many more there were.
 _NAMED_AT_MOST = 5
@@ -95,18 +102,22 @@ def clock_offset_s(sent_at: datetime, received_at: datetime) -> float | None:
     return None if sent is None else (sent - received_at).total_seconds()
 
 
-def status_time_problem(status: GatewayStatus, now: datetime, window: TimeWindow | None) -> str | None:
-    """Why ``status`` cannot be taken at ``now`` because of its time, or None when its time is fine.
+def status_time_problem(
+    status: GatewayStatus | DeploymentReport, now: datetime, window: TimeWindow | None
+) -> str | None:
+    """Why a status or deployment report cannot be taken at ``now`` because of its time, or None.
 
-    Only a time ahead of the window is refused: an old status (a retained copy redelivered to a restarted
-    worker, a last will stamped when its gateway connected weeks ago) is true and harmless, since the
-    stored status wins over an older one; refusing it would dead-letter it again on every restart.
+    Only a time ahead of the window is refused: an old status or report (a retained copy redelivered to a
+    restarted worker, a last will stamped when its gateway connected weeks ago) is true and harmless, since
+    the stored state wins over an older one; refusing it would dead-letter it again on every restart. One
+    from the future would win over every later one, so it is refused.
     """
+    what = "status" if isinstance(status, GatewayStatus) else "report"
     utc = as_utc(status.ts)
     if utc is None:
-        return f"status ts {status.ts.isoformat()} is not representable in UTC (years 1 to 9999)"
+        return f"{what} ts {status.ts.isoformat()} is not representable in UTC (years 1 to 9999)"
     if window is not None and utc > window.bounds(now)[1]:
-        return f"status ts {status.ts.isoformat()} is ahead of the accepted window {window.describe(now)}"
+        return f"{what} ts {status.ts.isoformat()} is ahead of the accepted window {window.describe(now)}"
     return None
 
 
@@ -114,19 +125,21 @@ def status_time_problem(status: GatewayStatus, now: datetime, window: TimeWindow
 class Screened:
     """A message body after the time check: what may be stored, how much of it is late, what is refused."""
 
-    body: TelemetryBatch | PredictionBatch | GatewayStatus | None
+    body: TelemetryBatch | PredictionBatch | GatewayStatus | DeploymentReport | None
     late: int = 0
     problem: str | None = None
 
 
 def screen(
-    body: TelemetryBatch | PredictionBatch | GatewayStatus, now: datetime, window: TimeWindow | None
+    body: TelemetryBatch | PredictionBatch | GatewayStatus | DeploymentReport,
+    now: datetime,
+    window: TimeWindow | None,
 ) -> Screened:
     """Split ``body`` into the records whose time can be stored and a reason naming those that cannot.
 
     With no window only unrepresentable times are refused (tools and tests that replay fixed times).
     """
-    if isinstance(body, GatewayStatus):
+    if isinstance(body, GatewayStatus | DeploymentReport):
         problem = status_time_problem(body, now, window)
         return Screened(None if problem else body, 0, problem)
     rows: Sequence[Reading | Prediction] = (

@@ -1,4 +1,4 @@
-"""Writing one batch in one transaction, each reading and prediction exactly once.
+"""Writing one batch in one transaction, each reading and prediction exactly once, with statuses and reports.
 
 The fast path COPYs a batch straight into its table inside a savepoint. Duplicates are rare (a QoS 1
 redelivery, an edge replay) but normal: when the COPY hits one, the savepoint is rolled back and the batch
@@ -40,7 +40,8 @@ from cloud.ingestion.routing import Accepted, Routed
 from cloud.ingestion.stats import WriteStats, latest
 from cloud.ingestion.status import write_status
 from cloud.ingestion.timecheck import pg_time
-from contract.payloads import GatewayStatus, PredictionBatch, TelemetryBatch
+from cloud.registry.reports import store_report
+from contract.payloads import DeploymentReport, GatewayStatus, PredictionBatch, TelemetryBatch
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +215,15 @@ def _status_order(item: Accepted) -> tuple[bool, datetime]:
     return (item.body.will, item.body.ts)
 
 
+def _write_report(cursor: Any, item: Accepted, stats: WriteStats) -> None:
+    """A deployment report into its rollout's targets; one naming no known rollout is counted, not stored."""
+    assert isinstance(item.body, DeploymentReport)
+    if store_report(cursor, item.body):
+        stats.reports += 1
+    else:
+        stats.reports_unknown += 1
+
+
 def write_batch(connection: Any, items: Sequence[Routed], owners: Ownership | None = None) -> WriteStats:
     """Write every routed message of one batch on ``connection`` (psycopg2) without committing.
 
@@ -227,6 +237,7 @@ def write_batch(connection: Any, items: Sequence[Routed], owners: Ownership | No
     statuses = sorted(
         (i for i in items if isinstance(i, Accepted) and isinstance(i.body, GatewayStatus)), key=_status_order
     )
+    reports = [i for i in items if isinstance(i, Accepted) and isinstance(i.body, DeploymentReport)]
     rejected = [i for i in items if isinstance(i, Rejected)]
     # Records refused for their event time travel beside the rows of their message that are stored.
     rejected += [i.out_of_window for i in items if isinstance(i, Accepted) and i.out_of_window is not None]
@@ -236,6 +247,8 @@ def write_batch(connection: Any, items: Sequence[Routed], owners: Ownership | No
             refused = write_status(cursor, status, stats, owners)
             if refused is not None:
                 rejected.append(refused)
+        for report in reports:
+            _write_report(cursor, report, stats)
         checked = owners.check(cursor, data, stats) if data else []
         rejected += [i for i in checked if isinstance(i, Rejected)]
         readings = [i for i in checked if isinstance(i, Accepted) and isinstance(i.body, TelemetryBatch)]

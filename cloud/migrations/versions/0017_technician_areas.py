@@ -3,7 +3,7 @@
 Automatic assignment reads them (line first, then site) instead of matching a free-text location.
 
 Revision ID: 0017
-Revises: 0018
+Revises: 0016
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0018"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -11,6 +11,8 @@ import { MachineRoute } from "./routes/machine";
 import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
 import { PlantRoute } from "./routes/plant";
+import { PartsRoute } from "./routes/parts";
+import { PmRoute } from "./routes/pm";
 import { ReliabilityRoute } from "./routes/reliability";
 import { TicketRoute } from "./routes/ticket";
 import { TicketsRoute } from "./routes/tickets";
@@ -28,6 +30,8 @@ const router = createBrowserRouter([
       { path: paths.models.path, Component: ModelsRoute },
       { path: paths.plant.path, Component: PlantRoute },
       { path: paths.users.path, Component: UsersRoute },
+      { path: paths.pm.path, Component: PmRoute },
+      { path: paths.parts.path, Component: PartsRoute },
       { path: paths.reliability.path, Component: ReliabilityRoute },
       { path: "*", Component: NotFoundRoute },
     ],

@@ -9,5 +9,7 @@ export const paths = {
   models: { path: "/models", href: () => "/models" },
   plant: { path: "/plant", href: () => "/plant" },
   users: { path: "/users", href: () => "/users" },
+  pm: { path: "/pm", href: () => "/pm" },
+  parts: { path: "/parts", href: () => "/parts" },
   reliability: { path: "/reliability", href: () => "/reliability" },
 } as const;

@@ -474,6 +474,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notices
+         * @description Notices such as a part below its minimum, newest first.
+         */
+        get: operations["list_notices_api_notices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{notice_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Notice
+         * @description Mark a notice as seen.
+         */
+        post: operations["acknowledge_notice_api_notices__notice_id__acknowledge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Parts
+         * @description The parts catalogue with stock (those below their minimum first).
+         */
+        get: operations["list_parts_api_parts_get"];
+        put?: never;
+        /**
+         * Create Part
+         * @description Add a part to the catalogue.
+         */
+        post: operations["create_part_api_parts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parts/{part_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace Part
+         * @description Change a part: a stock count, a new minimum.
+         */
+        put: operations["replace_part_api_parts__part_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pm-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Schedules
+         * @description Every schedule with each machine's next due date (those covering ``machine_id`` when given).
+         */
+        get: operations["list_schedules_api_pm_schedules_get"];
+        put?: never;
+        /**
+         * Create Schedule
+         * @description A new schedule for one machine or every machine of a type.
+         */
+        post: operations["create_schedule_api_pm_schedules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pm-schedules/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Schedule
+         * @description One schedule.
+         */
+        get: operations["get_schedule_api_pm_schedules__schedule_id__get"];
+        /**
+         * Replace Schedule
+         * @description Replace a schedule's definition.
+         */
+        put: operations["replace_schedule_api_pm_schedules__schedule_id__put"];
+        post?: never;
+        /**
+         * Delete Schedule
+         * @description Delete a schedule (its work orders stay).
+         */
+        delete: operations["delete_schedule_api_pm_schedules__schedule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy": {
         parameters: {
             query?: never;
@@ -789,7 +925,7 @@ export interface paths {
         put?: never;
         /**
          * Create Ticket
-         * @description Open a ticket by hand (engineers and admins).
+         * @description Open a ticket by hand (engineers and admins): a reported failure (CORRECTIVE) or a sensor fault.
          */
         post: operations["create_ticket_api_tickets_post"];
         delete?: never;
@@ -820,6 +956,87 @@ export interface paths {
          * @description Move a ticket one step (resolving with its outcome), assign it or change its priority.
          */
         patch: operations["update_ticket_api_tickets__ticket_id__patch"];
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Attachment
+         * @description Attach a photo or file: the raw bytes as the body, its name in ``filename`` (shown only). The type is
+         *     judged from the bytes (JPEG, PNG, GIF, WebP, HEIC, PDF or plain text), never the name or Content-Type.
+         */
+        post: operations["upload_attachment_api_tickets__ticket_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Attachment
+         * @description The attached file's bytes, with the type found at upload.
+         */
+        get: operations["download_attachment_api_tickets__ticket_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Ticket
+         * @description Close an unresolved ticket without the work (engineers and admins), saying why.
+         */
+        post: operations["cancel_ticket_api_tickets__ticket_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/checklist/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Checklist
+         * @description Record the result of one checklist item (done, not done, not applicable) and a note.
+         */
+        put: operations["set_checklist_api_tickets__ticket_id__checklist__position__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/tickets/{ticket_id}/comments": {
@@ -854,6 +1071,86 @@ export interface paths {
          * @description The ticket's audit trail, oldest first.
          */
         get: operations["ticket_events_api_tickets__ticket_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use Part
+         * @description Take parts from stock for the ticket (409 when the stock is short).
+         */
+        post: operations["use_part_api_tickets__ticket_id__parts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen Ticket
+         * @description Open a resolved ticket again, saying why.
+         */
+        post: operations["reopen_ticket_api_tickets__ticket_id__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Time
+         * @description Record minutes you spent on the ticket.
+         */
+        post: operations["add_time_api_tickets__ticket_id__time_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work Done
+         * @description Time, parts, checklist and attachments recorded on the ticket.
+         */
+        get: operations["work_done_api_tickets__ticket_id__work_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1017,6 +1314,42 @@ export interface components {
             site_name?: string | null;
         };
         /**
+         * AttachmentRead
+         * @description A file attached to a ticket; download it from ``/api/tickets/{ticket_id}/attachments/{id}``.
+         */
+        AttachmentRead: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
+        };
+        /**
          * BaselineRef
          * @description What the drivers were compared with: recent low-risk predictions of machines of this type.
          */
@@ -1035,12 +1368,70 @@ export interface components {
             connected: boolean;
         };
         /**
+         * CancelRequest
+         * @description Why an unresolved ticket is closed without the work being done.
+         */
+        CancelRequest: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * ChecklistItemRead
+         * @description One checklist item and its result.
+         */
+        ChecklistItemRead: {
+            /** Note */
+            note: string | null;
+            /** Position */
+            position: number;
+            result: components["schemas"]["ChecklistResult"] | null;
+            /** Text */
+            text: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By */
+            updated_by: string | null;
+        };
+        /**
+         * ChecklistResult
+         * @description What the technician says about one checklist item.
+         * @enum {string}
+         */
+        ChecklistResult: "DONE" | "NOT_DONE" | "NOT_APPLICABLE";
+        /**
+         * ChecklistResultIn
+         * @description The result of one checklist item (null result: not answered yet) and a note.
+         */
+        ChecklistResultIn: {
+            /** Note */
+            note?: string | null;
+            result: components["schemas"]["ChecklistResult"] | null;
+        };
+        /**
          * CommentCreate
          * @description A note on a ticket.
          */
         CommentCreate: {
             /** Text */
             text: string;
+        };
+        /**
+         * CounterRule
+         * @description Due every ``every`` counts of a counter signal (cycles, strokes); a drop is a counter reset.
+         */
+        CounterRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "counter";
+            /**
+             * Signal
+             * @enum {string}
+             */
+            signal: "rpm" | "temperature" | "vibration";
         };
         /**
          * DatabaseHealth
@@ -1120,6 +1511,25 @@ export interface components {
             updated_at: string;
             /** Version */
             version: string;
+        };
+        /**
+         * EveryRule
+         * @description Due ``every`` days or weeks after the baseline (the last completed PM).
+         */
+        EveryRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "every";
+            /**
+             * Unit
+             * @default days
+             * @enum {string}
+             */
+            unit: "days" | "weeks";
         };
         /**
          * FiredPolicy
@@ -1668,13 +2078,253 @@ export interface components {
             version: string;
         };
         /**
+         * MonthDayRule
+         * @description Due on this day of every month after the baseline (the month's last day when it is shorter).
+         */
+        MonthDayRule: {
+            /** Day */
+            day: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "day_of_month";
+        };
+        /**
+         * NoticeRead
+         * @description A notice, e.g. ``part_below_minimum`` with the part's stock in ``data``.
+         */
+        NoticeRead: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Part Id */
+            part_id: string | null;
+            /** Ticket Id */
+            ticket_id: string | null;
+        };
+        /**
+         * PartIn
+         * @description A part of the catalogue as an engineer defines it (stock set by counting the shelf).
+         */
+        PartIn: {
+            /**
+             * Min Stock
+             * @default 0
+             */
+            min_stock: number;
+            /** Name */
+            name: string;
+            /** Sku */
+            sku: string;
+            /** Stock */
+            stock: number;
+            /**
+             * Unit
+             * @default pcs
+             */
+            unit: string;
+        };
+        /**
+         * PartRead
+         * @description A part and whether its stock is below the minimum.
+         */
+        PartRead: {
+            /** Below Minimum */
+            below_minimum: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Min Stock */
+            min_stock: number;
+            /** Name */
+            name: string;
+            /** Sku */
+            sku: string;
+            /** Stock */
+            stock: number;
+            /** Unit */
+            unit: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PartUsageRead
+         * @description Parts used on a ticket.
+         */
+        PartUsageRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Part Id
+             * Format: uuid
+             */
+            part_id: string;
+            /** Quantity */
+            quantity: number;
+            /** Sku */
+            sku: string;
+            /** Unit */
+            unit: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
+        };
+        /**
+         * PartUseIn
+         * @description Parts taken from stock for this ticket.
+         */
+        PartUseIn: {
+            /**
+             * Part Id
+             * Format: uuid
+             */
+            part_id: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * PmMachineState
+         * @description Where one machine stands against the schedule.
+         */
+        PmMachineState: {
+            /**
+             * Baseline At
+             * Format: date-time
+             */
+            baseline_at: string;
+            /** Due At */
+            due_at: string | null;
+            /**
+             * Machine Id
+             * Format: uuid
+             */
+            machine_id: string;
+            /** Machine Name */
+            machine_name: string;
+            /** Meter */
+            meter: number | null;
+            /** Open Ticket Id */
+            open_ticket_id: string | null;
+            pulled_forward: components["schemas"]["PullForward"] | null;
+        };
+        /**
+         * PmScheduleIn
+         * @description A schedule to create or replace: for one machine or every machine of a type.
+         */
+        PmScheduleIn: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Checklist */
+            checklist?: string[];
+            /**
+             * Lead Days
+             * @default 0
+             */
+            lead_days: number;
+            /** Machine Id */
+            machine_id?: string | null;
+            /** Machine Type */
+            machine_type?: string | null;
+            /**
+             * Max Pull Forward Days
+             * @default 0
+             */
+            max_pull_forward_days: number;
+            /** Name */
+            name: string;
+            /** @default LOW */
+            priority: components["schemas"]["TicketPriority"];
+            /** Risk Threshold */
+            risk_threshold?: number | null;
+            /** Rule */
+            rule: components["schemas"]["EveryRule"] | components["schemas"]["MonthDayRule"] | components["schemas"]["RunningHoursRule"] | components["schemas"]["StartsRule"] | components["schemas"]["CounterRule"];
+        };
+        /**
+         * PmScheduleRead
+         * @description A schedule with each of its machines' state; ``next_due_at`` is the earliest of them.
+         */
+        PmScheduleRead: {
+            /** Active */
+            active: boolean;
+            /** Checklist */
+            checklist: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Lead Days */
+            lead_days: number;
+            /** Machine Id */
+            machine_id: string | null;
+            /** Machine Type */
+            machine_type: string | null;
+            /** Machines */
+            machines: components["schemas"]["PmMachineState"][];
+            /** Max Pull Forward Days */
+            max_pull_forward_days: number;
+            /** Name */
+            name: string;
+            /** Next Due At */
+            next_due_at: string | null;
+            priority: components["schemas"]["TicketPriority"];
+            /** Pulled Forward */
+            pulled_forward: boolean;
+            /** Risk Threshold */
+            risk_threshold: number | null;
+            /** Rule */
+            rule: components["schemas"]["EveryRule"] | components["schemas"]["MonthDayRule"] | components["schemas"]["RunningHoursRule"] | components["schemas"]["StartsRule"] | components["schemas"]["CounterRule"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * PolicyRead
          * @description The effective policy: its values, where they come from, and who set them when.
          */
         PolicyRead: {
             /**
              * Cooldown S
-             * @description quiet time after a resolution
+             * @description quiet time after a resolution (s)
              */
             cooldown_s: number;
             /**
@@ -1684,7 +2334,7 @@ export interface components {
             critical_threshold: number;
             /**
              * Critical Ttf H
-             * @description estimated time to failure that makes a ticket CRITICAL
+             * @description estimated time to failure that makes a ticket CRITICAL (h)
              */
             critical_ttf_h: number;
             /**
@@ -1704,17 +2354,17 @@ export interface components {
             high_threshold: number;
             /**
              * High Ttf H
-             * @description estimated time to failure that makes a ticket HIGH
+             * @description estimated time to failure that makes a ticket HIGH (h)
              */
             high_ttf_h: number;
             /**
              * Horizon H
-             * @description the model's horizon
+             * @description the model's horizon (h)
              */
             horizon_h: number;
             /**
              * Max Age S
-             * @description older predictions never open or escalate a ticket
+             * @description older predictions never open or escalate a ticket (s)
              */
             max_age_s: number;
             /**
@@ -1739,12 +2389,12 @@ export interface components {
         };
         /**
          * PolicyValues
-         * @description The knobs of the ticket policy; the same names as the ``MAINTAINX_ENGINE_*`` settings.
+         * @description The knobs of the ticket policy; bounds and descriptions from ``cloud.engine.knobs``.
          */
         PolicyValues: {
             /**
              * Cooldown S
-             * @description quiet time after a resolution
+             * @description quiet time after a resolution (s)
              */
             cooldown_s: number;
             /**
@@ -1754,7 +2404,7 @@ export interface components {
             critical_threshold: number;
             /**
              * Critical Ttf H
-             * @description estimated time to failure that makes a ticket CRITICAL
+             * @description estimated time to failure that makes a ticket CRITICAL (h)
              */
             critical_ttf_h: number;
             /**
@@ -1774,17 +2424,17 @@ export interface components {
             high_threshold: number;
             /**
              * High Ttf H
-             * @description estimated time to failure that makes a ticket HIGH
+             * @description estimated time to failure that makes a ticket HIGH (h)
              */
             high_ttf_h: number;
             /**
              * Horizon H
-             * @description the model's horizon
+             * @description the model's horizon (h)
              */
             horizon_h: number;
             /**
              * Max Age S
-             * @description older predictions never open or escalate a ticket
+             * @description older predictions never open or escalate a ticket (s)
              */
             max_age_s: number;
             /**
@@ -1855,6 +2505,43 @@ export interface components {
             start: string;
         };
         /**
+         * PreventiveInfo
+         * @description What a preventive work order is for.
+         */
+        PreventiveInfo: {
+            /** Due At */
+            due_at: string | null;
+            pulled_forward?: components["schemas"]["PullForward"] | null;
+            /** Schedule Id */
+            schedule_id: string | null;
+            /** Schedule Name */
+            schedule_name: string;
+        };
+        /**
+         * PullForward
+         * @description The prediction that moved a preventive work order earlier, and by how much.
+         */
+        PullForward: {
+            /** Days Earlier */
+            days_earlier: number;
+            /** Failure Prob */
+            failure_prob: number;
+            /** Model Version */
+            model_version: string;
+            /**
+             * Planned Due At
+             * Format: date-time
+             */
+            planned_due_at: string;
+            /**
+             * Prediction Ts
+             * Format: date-time
+             */
+            prediction_ts: string;
+            /** Threshold */
+            threshold: number;
+        };
+        /**
          * ReadingPoint
          * @description One reading, or the average of the readings in one time bucket.
          */
@@ -1893,6 +2580,14 @@ export interface components {
              * Format: date-time
              */
             start: string;
+        };
+        /**
+         * ReopenRequest
+         * @description Why a resolved ticket is opened again (required: the trail must say).
+         */
+        ReopenRequest: {
+            /** Reason */
+            reason: string;
         };
         /**
          * RollbackIn
@@ -2027,6 +2722,30 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * RunningHoursRule
+         * @description Due every ``every`` hours of running: time with ``signal`` above ``threshold`` (rpm by default).
+         */
+        RunningHoursRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "running_hours";
+            /**
+             * Signal
+             * @default rpm
+             * @enum {string}
+             */
+            signal: "rpm" | "temperature" | "vibration";
+            /**
+             * Threshold
+             * @default 0
+             */
+            threshold: number;
         };
         /**
          * SeqGaps
@@ -2190,6 +2909,30 @@ export interface components {
             name?: string | null;
         };
         /**
+         * StartsRule
+         * @description Due every ``every`` starts: ``signal`` crossing ``threshold`` upwards.
+         */
+        StartsRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "starts";
+            /**
+             * Signal
+             * @default rpm
+             * @enum {string}
+             */
+            signal: "rpm" | "temperature" | "vibration";
+            /**
+             * Threshold
+             * @default 0
+             */
+            threshold: number;
+        };
+        /**
          * TargetIn
          * @description Which gateways a rollout goes to: a group, a tag, or all of them.
          */
@@ -2212,6 +2955,8 @@ export interface components {
              * @default manual
              */
             fault: string;
+            /** @default CORRECTIVE */
+            kind: components["schemas"]["TicketKind"];
             /**
              * Machine Id
              * Format: uuid
@@ -2280,7 +3025,7 @@ export interface components {
          * @description What the technician found: the label the retraining loop learns from.
          * @enum {string}
          */
-        TicketOutcome: "CONFIRMED_FAULT" | "FALSE_ALARM" | "MISSED";
+        TicketOutcome: "CONFIRMED_FAULT" | "FALSE_ALARM" | "MISSED" | "COMPLETED" | "CANCELLED";
         /**
          * TicketPage
          * @description One page of tickets and how many match in all.
@@ -2307,6 +3052,8 @@ export interface components {
          */
         TicketRead: {
             aftercare?: components["schemas"]["Aftercare"] | null;
+            /** Cancel Reason */
+            cancel_reason?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2330,6 +3077,7 @@ export interface components {
             /** Machine Name */
             machine_name: string;
             outcome: components["schemas"]["TicketOutcome"] | null;
+            pm?: components["schemas"]["PreventiveInfo"] | null;
             priority: components["schemas"]["TicketPriority"];
             reason: components["schemas"]["TicketReason"] | null;
             /** Resolved At */
@@ -2416,6 +3164,40 @@ export interface components {
             status?: components["schemas"]["TicketStatus"] | null;
             /** Technician Id */
             technician_id?: string | null;
+        };
+        /**
+         * TimeEntryIn
+         * @description Minutes spent on the ticket by the caller.
+         */
+        TimeEntryIn: {
+            /** Minutes */
+            minutes: number;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * TimeEntryRead
+         * @description One time entry.
+         */
+        TimeEntryRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Minutes */
+            minutes: number;
+            /** Note */
+            note: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
         };
         /**
          * UserAreas
@@ -2521,6 +3303,27 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /**
+         * WorkDone
+         * @description Everything recorded as work on one ticket (notes are the ticket's comments).
+         */
+        WorkDone: {
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentRead"][];
+            /** Checklist */
+            checklist: components["schemas"]["ChecklistItemRead"][];
+            /** Minutes Total */
+            minutes_total: number;
+            /** Parts */
+            parts: components["schemas"]["PartUsageRead"][];
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Time */
+            time: components["schemas"]["TimeEntryRead"][];
         };
     };
     responses: never;
@@ -3416,6 +4219,315 @@ export interface operations {
             };
         };
     };
+    list_notices_api_notices_get: {
+        parameters: {
+            query?: {
+                include_acknowledged?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    acknowledge_notice_api_notices__notice_id__acknowledge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_parts_api_parts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRead"][];
+                };
+            };
+        };
+    };
+    create_part_api_parts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_part_api_parts__part_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                part_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_schedules_api_pm_schedules_get: {
+        parameters: {
+            query?: {
+                machine_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_schedule_api_pm_schedules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PmScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_schedule_api_pm_schedules__schedule_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_schedule_api_pm_schedules__schedule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PmScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_schedule_api_pm_schedules__schedule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_policy_api_policy_get: {
         parameters: {
             query?: never;
@@ -4001,6 +5113,8 @@ export interface operations {
                 technician_id?: string | null;
                 assigned?: boolean | null;
                 fault?: string | null;
+                kind?: components["schemas"]["TicketKind"] | null;
+                outcome?: components["schemas"]["TicketOutcome"] | null;
                 sort?: components["schemas"]["TicketSort"];
                 limit?: number;
                 offset?: number;
@@ -4130,6 +5244,140 @@ export interface operations {
             };
         };
     };
+    upload_attachment_api_tickets__ticket_id__attachments_post: {
+        parameters: {
+            query?: {
+                filename?: string;
+            };
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_attachment_api_tickets__ticket_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_ticket_api_tickets__ticket_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_checklist_api_tickets__ticket_id__checklist__position__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistResultIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     comment_ticket_api_tickets__ticket_id__comments_post: {
         parameters: {
             query?: never;
@@ -4183,6 +5431,142 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketEventRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    use_part_api_tickets__ticket_id__parts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartUseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reopen_ticket_api_tickets__ticket_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_time_api_tickets__ticket_id__time_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    work_done_api_tickets__ticket_id__work_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
                 };
             };
             /** @description Validation Error */

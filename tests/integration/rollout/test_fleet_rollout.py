@@ -19,11 +19,13 @@ from fastapi import FastAPI
 import cloud.registry.models  # noqa: F401  (the registry's tables)
 from cloud.config import Settings
 from cloud.db import make_engine, session_factory
+from cloud.ingestion import IngestWorker
 from cloud.registry import rollout, service
 from cloud.registry.publisher import MqttUpdatePublisher
-from cloud.registry.reports import ReportConsumer
-from cloud.registry.router import blobs_router, store_for
+from cloud.registry.router import blobs_router
+from cloud.registry.store import store_for
 from maintainx.services import Broker, free_port
+from tests.integration.cloud.ingestion.kit import make_settings
 from tests.integration.rollout.kit import Agent, FleetWatcher, wait_for
 from tests.support.tiny_model import write_model_dir
 from tests.unit.edge_agent.signed_kit import WINDOW
@@ -69,7 +71,9 @@ def test_a_canary_reaches_only_its_target_then_the_group_and_the_registry_record
         service.sign(db_session=s, ref="v2", key=key)
         for gw, group in (("gw-a", "line-a"), ("gw-b", "line-a"), ("gw-c", "line-b")):
             rollout.label(db_session=s, gateway_id=gw, key="group", value=group)
-    consumer = ReportConsumer.from_url(broker.url, factory).start()
+    # Reports reach the registry the one way they do in production: through an ingestion worker.
+    consumer = IngestWorker(make_settings(broker, "rollout"), database_url=database_url).start()
+    assert consumer.consumer.subscribed.wait(10)
     fleet_agents = {gw: agents(gw) for gw in ("gw-a", "gw-b", "gw-c")}
     for gw in fleet_agents:
         wait_for(lambda g=gw: fleet.count(g) > 5, START_S, f"{gw} scoring")

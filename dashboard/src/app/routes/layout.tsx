@@ -15,6 +15,8 @@ import { useSession } from "@/lib/session";
 const NAV = [
   { to: paths.fleet.href(), label: "Fleet", end: true },
   { to: paths.tickets.href(), label: "Tickets", end: false },
+  { to: paths.pm.href(), label: "Preventive", end: false },
+  { to: paths.parts.href(), label: "Parts", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
   { to: paths.plant.href(), label: "Plant", end: false },

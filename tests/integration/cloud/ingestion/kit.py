@@ -14,7 +14,16 @@ import sqlalchemy as sa
 from paho.mqtt.enums import CallbackAPIVersion
 
 from cloud.config import Settings
-from contract.payloads import MachineInfo, Prediction, PredictionBatch, Reading, TelemetryBatch, new_id
+from contract.payloads import (
+    DeploymentReport,
+    DeploymentState,
+    MachineInfo,
+    Prediction,
+    PredictionBatch,
+    Reading,
+    TelemetryBatch,
+    new_id,
+)
 from maintainx.services import Broker
 
 # Yesterday at 20:00 UTC: inside the event-time window ingestion accepts (30 days back by default) on
@@ -108,3 +117,32 @@ def scalar(engine: sa.Engine, sql: str, **params: object) -> object:
     """One value from the test database."""
     with engine.connect() as conn:
         return conn.execute(sa.text(sql), params).scalar()
+
+
+def make_rollout(engine: sa.Engine, version: str = "v2") -> uuid.UUID:
+    """A registered model version and an active rollout of it, straight into the registry's tables."""
+    rollout_id = uuid.uuid4()
+    with engine.begin() as conn:
+        version_id = conn.execute(
+            sa.text(
+                "INSERT INTO model_versions (version, name, sha256, size, manifest) "
+                "VALUES (:v, 'test', repeat('0', 64), 1, '{}'::jsonb) RETURNING id"
+            ),
+            {"v": version},
+        ).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO rollouts (id, version_id, target_key, stages, latency_budget_ms) "
+                "VALUES (:id, :vid, 'all', '[1.0]', 50)"
+            ),
+            {"id": rollout_id, "vid": version_id},
+        )
+    return rollout_id
+
+
+def deployment(
+    gateway_id: str, rollout_id: uuid.UUID | None, state: DeploymentState = "active", **fields: object
+) -> DeploymentReport:
+    """A deployment report of ``gateway_id`` for ``rollout_id``, stamped now unless ``ts`` is given."""
+    values: dict[str, object] = {"version": "v2", "serving": "v2", "ts": datetime.now(UTC)} | fields
+    return DeploymentReport(gateway_id=gateway_id, rollout_id=rollout_id, state=state, **values)  # type: ignore[arg-type]
