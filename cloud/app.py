@@ -22,11 +22,12 @@ from cloud.engine.router import router as policy_router
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
 from cloud.kpis.router import router as kpis_router
-from cloud.machines.router import lines_router, sites_router
+from cloud.machines.router import areas_router, lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.metrics import RequestMetrics, metrics_response
 from cloud.notifications.router import router as notifications_router
 from cloud.notify import MqttCommandPublisher
+from cloud.pm.router import router as pm_router
 from cloud.predictions.router import router as predictions_router
 from cloud.registry.router import blobs_router as registry_blobs_router
 from cloud.registry.router import router as registry_router
@@ -37,6 +38,9 @@ from cloud.telemetry.router import router as telemetry_router
 from cloud.text import refuse_nul_in_url
 from cloud.tickets.router import router as tickets_router
 from cloud.users.router import router as users_router
+from cloud.workdone.router import ATTACHMENT_UPLOAD_PATH, notices_router, parts_router
+from cloud.workdone.router import router as workdone_router
+from cloud.workdone.storage import make_store
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +61,15 @@ def _api_router() -> APIRouter:
         users_router,
         sites_router,
         lines_router,
+        areas_router,
         machines_router,
         telemetry_router,
         predictions_router,
         tickets_router,
+        workdone_router,
+        parts_router,
+        notices_router,
+        pm_router,
         gateways_router,
         registry_router,
         policy_router,
@@ -92,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
             window_s=settings.login_window_s,
         )
         app.state.broadcaster = broadcaster
+        app.state.blobs = make_store(settings)
         broadcaster.start()
         logger.info("API ready; dashboard from %s", settings.dashboard_dir)
         try:
@@ -125,5 +135,9 @@ def create_app(settings: Settings) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     # Added last, so it runs first: an oversized body is refused before anything reads it.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        path_limits=[(ATTACHMENT_UPLOAD_PATH, settings.attachment_max_bytes)],
+    )
     return app

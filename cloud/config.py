@@ -145,6 +145,25 @@ class Settings(BaseSettings):
             raise ValueError(found.for_settings(values))
         return self
 
+    # Preventive maintenance (docs/preventive-maintenance.md): how often the engine's loop runs the PM
+    # scheduler; the failure_prob that pulls a schedule's next work order forward (a schedule may set its
+    # own), judged on the machine's latest prediction no older than pm_risk_max_age_s; an interval between
+    # two readings longer than pm_meter_max_gap_s is not counted as running time.
+    pm_tick_s: float = Field(default=60.0, gt=0)
+    pm_risk_threshold: float = Field(default=0.7, gt=0, le=1)
+    pm_risk_max_age_s: float = Field(default=3600.0, gt=0)
+    pm_meter_max_gap_s: float = Field(default=300.0, gt=0)
+
+    # Ticket attachments (photos, files): the largest accepted, and where the bytes go: "disk" (under
+    # attachments_dir, default <data_dir>/attachments) or "s3" (any S3-compatible store through boto3; the
+    # credentials come from boto3's usual environment and files).
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    attachment_store: Literal["disk", "s3"] = "disk"
+    attachments_dir: Path | None = None
+    attachment_s3_bucket: str | None = None
+    attachment_s3_endpoint_url: str | None = None
+    attachment_s3_prefix: str = "attachments/"
+
     @model_validator(mode="after")
     def _check_time_window(self) -> Settings:
         if self.ingest_late_after_s > self.ingest_max_age_s:

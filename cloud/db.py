@@ -24,6 +24,8 @@ MODEL_MODULES = (
     "cloud.telemetry.models",
     "cloud.predictions.models",
     "cloud.tickets.models",
+    "cloud.pm.models",
+    "cloud.workdone.models",
     "cloud.engine.models",
     "cloud.ingestion.models",
     "cloud.users.models",

@@ -52,7 +52,7 @@ def had_previous_run(database_url: str) -> bool:
 def close_previous_day(database_url: str) -> int:
     """Resolve, without an outcome, every ticket an earlier run left open; return how many."""
     from cloud.db import make_engine, session_factory
-    from cloud.tickets.service import close_left_open
+    from cloud.tickets.system import close_left_open
 
     engine = make_engine(database_url)
     try:

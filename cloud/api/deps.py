@@ -15,6 +15,7 @@ from cloud.auth.ratelimit import LoginLimiter
 from cloud.config import Settings
 from cloud.notify import CommandSink
 from cloud.users.models import User, UserRole
+from cloud.workdone.storage import BlobStore
 
 # auto_error=False: a missing header becomes our own 401 problem, not FastAPI's 403.
 _bearer = HTTPBearer(
@@ -41,6 +42,12 @@ def get_commands(request: Request) -> CommandSink:
     return commands
 
 
+def get_blobs(request: Request) -> BlobStore:
+    """Where ticket attachments are kept."""
+    blobs: BlobStore = request.app.state.blobs
+    return blobs
+
+
 def get_login_limiter(request: Request) -> LoginLimiter:
     """The app's failed-login counter."""
     limiter: LoginLimiter = request.app.state.login_limiter
@@ -50,6 +57,7 @@ def get_login_limiter(request: Request) -> LoginLimiter:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CommandsDep = Annotated[CommandSink, Depends(get_commands)]
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 

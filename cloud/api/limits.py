@@ -7,6 +7,8 @@ arrives and refused as soon as it passes the limit, so nobody can make the API b
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
@@ -38,14 +40,21 @@ def _problem_body(limit: int) -> bytes:
 
 
 class BodySizeLimit:
-    """Refuse request bodies larger than ``max_bytes`` with 413."""
+    """Refuse request bodies larger than ``max_bytes`` with 413 (``path_limits``: another limit for paths
+    that fully match a pattern, e.g. file uploads)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: Sequence[tuple[re.Pattern[str], int]] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_limits = tuple(path_limits)
 
-    async def _reply_413(self, send: Send) -> None:
-        body = _problem_body(self.max_bytes)
+    def _limit(self, path: str) -> int:
+        return next((limit for pattern, limit in self.path_limits if pattern.fullmatch(path)), self.max_bytes)
+
+    async def _reply_413(self, send: Send, limit: int) -> None:
+        body = _problem_body(limit)
         await send(
             {
                 "type": "http.response.start",
@@ -64,14 +73,15 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope["path"])
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0  # the server rejects a malformed length itself
-                if declared > self.max_bytes:
-                    await self._reply_413(send)
+                if declared > limit:
+                    await self._reply_413(send, limit)
                     return
         received = 0
         started = False
@@ -81,8 +91,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLargeError(self.max_bytes)
+                if received > limit:
+                    raise BodyTooLargeError(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -96,4 +106,4 @@ class BodySizeLimit:
         except BodyTooLargeError:
             # Only reached when the body was read outside the app's error handling (e.g. a middleware).
             if not started:
-                await self._reply_413(send)
+                await self._reply_413(send, limit)

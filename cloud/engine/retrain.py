@@ -26,6 +26,15 @@ from model_registry.training.train import train_default_model
 
 logger = logging.getLogger(__name__)
 
+# What each outcome teaches the model about the readings before the ticket: a confirmed fault and a failure
+# no ticket warned of (MISSED) are failures; a false alarm and a preventive visit that found nothing
+# (COMPLETED) are a healthy machine. A cancelled ticket says nothing about the machine and is left out.
+LABELS = {
+    TicketOutcome.CONFIRMED_FAULT: 1,
+    TicketOutcome.MISSED: 1,
+    TicketOutcome.FALSE_ALARM: 0,
+    TicketOutcome.COMPLETED: 0,
+}
 # Windows taken per ticket: the one the model judged and this many before it (sliding by one reading).
 EXTRA_WINDOWS = 11
 
@@ -40,11 +49,12 @@ def outcome_examples(session: Session, window: int = DEFAULT_WINDOW) -> list[Out
     """Every resolved ticket with an outcome as labelled readings (tickets with too few readings skipped)."""
     tickets = session.scalars(
         sa.select(MaintenanceTicket)
-        .where(MaintenanceTicket.status == TicketStatus.RESOLVED, MaintenanceTicket.outcome.is_not(None))
+        .where(MaintenanceTicket.status == TicketStatus.RESOLVED, MaintenanceTicket.outcome.in_(list(LABELS)))
         .order_by(MaintenanceTicket.resolved_at)
     ).all()
     examples = []
     for ticket in tickets:
+        assert ticket.outcome is not None  # the query asked for labelled outcomes only
         end = _trigger_time(ticket)
         rows = session.execute(
             sa.select(SensorData.timestamp, SensorData.temperature, SensorData.vibration, SensorData.rpm)
@@ -60,7 +70,7 @@ def outcome_examples(session: Session, window: int = DEFAULT_WINDOW) -> list[Out
             OutcomeExample(
                 ticket_id=str(ticket.id),
                 machine_id=str(ticket.machine_id),
-                label=int(ticket.outcome in (TicketOutcome.CONFIRMED_FAULT, TicketOutcome.MISSED)),
+                label=LABELS[ticket.outcome],
                 root_cause=ticket.root_cause,
                 fault=ticket.fault,
                 found_fault=ticket.found_fault,

@@ -6,7 +6,8 @@ predictions ingested since the watermark, reads each one's last M predictions by
 engine or out-of-order arrivals therefore cannot make it forget or double anything; the partial unique index
 on open tickets settles a race between two engines. A new ticket is assigned to a technician, carries its
 "why" (model version, drivers against the machine type's baseline, feature snapshot). Tickets and their
-events (created, assigned, priority; no actor) are written by ``cloud.tickets.service``, the one writer.
+events (created, assigned, priority; no actor) are written by ``cloud.tickets.system`` (with
+``cloud.tickets.service``, the one writer of tickets).
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ from cloud.gateways.models import Gateway
 from cloud.ingestion.timecheck import TimeWindow
 from cloud.machines.models import Machine
 from cloud.metrics import observe_tick
+from cloud.pm.runner import PmRunner, pm_settings
 from cloud.predictions.models import Prediction
-from cloud.tickets import service
+from cloud.tickets import system
 from cloud.tickets.models import EngineState, TicketPriority
 
 logger = logging.getLogger(__name__)
@@ -145,7 +147,7 @@ class TicketEngine:
         machines = {
             row.id: row
             for row in session.execute(
-                sa.select(Machine.id, Machine.name, Machine.type, Machine.location).where(
+                sa.select(Machine.id, Machine.name, Machine.type, Machine.location, Machine.line_id).where(
                     Machine.id.in_(machine_ids)
                 )
             )
@@ -182,7 +184,7 @@ class TicketEngine:
         if isinstance(decision, OpenTicket):
             return self._open(session, machines[machine_id], decision, now), 0
         if isinstance(decision, Escalate) and open_id is not None and tickets.open_priority is not None:
-            service.escalate(
+            system.escalate(
                 db_session=session,
                 ticket_id=open_id,
                 from_priority=TicketPriority[tickets.open_priority.name],
@@ -264,9 +266,9 @@ class TicketEngine:
             # The model answers "failure within the horizon?": the failure is expected by now + horizon.
             "horizon_s": self.policy.config.horizon.total_seconds(),
         }
-        technician = choose_technician(session, machine.location)
+        technician = choose_technician(session, machine.location, machine.line_id)
         title = decision.title(machine.name)
-        ticket_id = service.open_predictive(
+        ticket_id = system.open_predictive(
             db_session=session,
             machine_id=machine.id,
             title=title,
@@ -302,12 +304,15 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     engine = make_engine(settings.resolved_database_url())
+    sessions = session_factory(engine)
     ticket_engine = TicketEngine(
-        session_factory(engine),
+        sessions,
         TicketPolicy(policy_config(settings)),
         policy_reload_s=POLICY_RELOAD_S,
         window=TimeWindow.from_settings(settings),
     )
+    # Preventive maintenance runs in the same loop, on its own (slower) beat and transaction.
+    pm = PmRunner(sessions, pm_settings(settings), settings.pm_tick_s)
     logger.info("ticket engine started (policy %s)", ticket_engine.policy.config)
     try:
         while not stop.is_set():
@@ -323,6 +328,7 @@ def run_engine(settings: Settings, stop: threading.Event | None = None) -> None:
                 stop.wait(ERROR_BACKOFF_S)
                 continue
             observe_tick(result.evaluated, result.opened, result.escalated)
+            pm.maybe_run()
             if result.opened or result.escalated:
                 logger.info("tick: %s", result)
             stop.wait(TICK_S)

@@ -45,8 +45,13 @@ class TicketOutcome(enum.StrEnum):
 
     CONFIRMED_FAULT = "CONFIRMED_FAULT"
     FALSE_ALARM = "FALSE_ALARM"
-    # On corrective work: a failure that no predictive ticket warned of (counted as missed by the KPIs).
+    # Corrective work only: a failure happened that no predictive ticket warned of (the KPIs count it).
     MISSED = "MISSED"
+    # Preventive work only: the planned maintenance was done and found nothing wrong.
+    COMPLETED = "COMPLETED"
+    # Closed without the work being done (with ``cancel_reason``); the status stays RESOLVED, so the
+    # one-open-ticket indexes and lists keep the seed's three statuses.
+    CANCELLED = "CANCELLED"
 
 
 class MaintenanceTicket(Base):
@@ -63,6 +68,14 @@ class MaintenanceTicket(Base):
             postgresql_where=sa.text("status <> 'RESOLVED'"),
         ),
         sa.Index("ix_maintenance_tickets_kind_created_at", "kind", "created_at"),
+        # One open preventive work order per schedule and machine, whatever the scheduler processes race.
+        sa.Index(
+            "uq_maintenance_tickets_open_pm",
+            "pm_schedule_id",
+            "machine_id",
+            unique=True,
+            postgresql_where=sa.text("status <> 'RESOLVED' AND pm_schedule_id IS NOT NULL"),
+        ),
         # The reliability figures select a period's tickets of every kind by opening time (migration 0018).
         sa.Index("ix_maintenance_tickets_created_at", "created_at"),
     )
@@ -100,6 +113,13 @@ class MaintenanceTicket(Base):
     # The failure mode the technician found on a confirmed fault (a model's fault class, e.g.
     # "bearing_wear"); it labels the fault classifier's training rows. None = not said.
     found_fault: Mapped[str | None] = mapped_column(sa.String(64))
+    # A preventive work order: the schedule that made it and when the work is due (null otherwise).
+    pm_schedule_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("pm_schedules.id", ondelete="SET NULL")
+    )
+    due_at: Mapped[datetime | None]
+    # Why the ticket was cancelled (outcome CANCELLED); null otherwise.
+    cancel_reason: Mapped[str | None]
 
     machine: Mapped[Machine] = relationship()
 
@@ -123,7 +143,8 @@ class TicketEvent(Base):
     ticket_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(MaintenanceTicket.id, ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     actor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(User.id))
-    # created | status | assigned | priority | comment | outcome | repair_sent
+    # created | status | assigned | priority | comment | outcome | repair_sent | reopened | cancelled |
+    # time | part | checklist | attachment
     kind: Mapped[str]
     # What changed, e.g. {"from": "OPEN", "to": "IN_PROGRESS"} or {"text": "..."} for a comment.
     data: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))

@@ -14,10 +14,19 @@ from cloud.engine.signals import signal_drivers
 from cloud.errors import NotFoundError
 from cloud.machines.models import Machine
 from cloud.tickets.aftercare import aftercare
-from cloud.tickets.models import MaintenanceTicket, TicketEvent, TicketPriority, TicketStatus
+from cloud.tickets.models import (
+    MaintenanceTicket,
+    TicketEvent,
+    TicketKind,
+    TicketOutcome,
+    TicketPriority,
+    TicketStatus,
+)
 from cloud.tickets.schemas import (
     DEFAULT_PAGE,
     Aftercare,
+    PreventiveInfo,
+    PullForward,
     SignalDriver,
     TicketEventRead,
     TicketPage,
@@ -83,7 +92,23 @@ def to_schema(
         outcome=ticket.outcome,
         root_cause=ticket.root_cause,
         found_fault=ticket.found_fault,
+        pm=_preventive(ticket),
+        cancel_reason=ticket.cancel_reason,
         aftercare=aftercare,
+    )
+
+
+def _preventive(ticket: MaintenanceTicket) -> PreventiveInfo | None:
+    """The schedule behind a preventive work order (its name is kept in the reason: schedules may go)."""
+    if ticket.kind is not TicketKind.PREVENTIVE:
+        return None
+    pm = (ticket.reason or {}).get("pm") or {}
+    pulled = pm.get("pulled_forward")
+    return PreventiveInfo(
+        schedule_id=ticket.pm_schedule_id,
+        schedule_name=str(pm.get("schedule_name") or ticket.title),
+        due_at=ticket.due_at,
+        pulled_forward=PullForward.model_validate(pulled) if pulled else None,
     )
 
 
@@ -108,6 +133,8 @@ def get_page(
     sort: TicketSort = TicketSort.CREATED_AT_DESC,
     limit: int = DEFAULT_PAGE,
     offset: int = 0,
+    kind: TicketKind | None = None,
+    outcome: TicketOutcome | None = None,
 ) -> TicketPage:
     """One page of the tickets matching every filter given, in ``sort`` order, and the total."""
     conditions: list[sa.ColumnElement[bool]] = []
@@ -124,6 +151,10 @@ def get_page(
         conditions.append(column.is_not(None) if assigned else column.is_(None))
     if fault is not None:
         conditions.append(MaintenanceTicket.fault == fault)
+    if kind is not None:
+        conditions.append(MaintenanceTicket.kind == kind)
+    if outcome is not None:
+        conditions.append(MaintenanceTicket.outcome == outcome)
     total = db_session.scalar(sa.select(sa.func.count()).select_from(MaintenanceTicket).where(*conditions))
     # The id breaks ties, so pages never overlap or skip rows.
     query = (

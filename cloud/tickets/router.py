@@ -12,11 +12,13 @@ from cloud.engine.settings import policy_config
 from cloud.engine.store import effective_config
 from cloud.text import Text
 from cloud.tickets import queries, service
-from cloud.tickets.models import TicketPriority, TicketStatus
+from cloud.tickets.models import TicketKind, TicketOutcome, TicketPriority, TicketStatus
 from cloud.tickets.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
+    CancelRequest,
     CommentCreate,
+    ReopenRequest,
     TicketCreate,
     TicketEventRead,
     TicketPage,
@@ -43,6 +45,8 @@ def list_tickets(
     technician_id: uuid.UUID | None = None,
     assigned: bool | None = None,
     fault: Annotated[Text | None, Query(max_length=100)] = None,
+    kind: TicketKind | None = None,
+    outcome: TicketOutcome | None = None,
     sort: TicketSort = TicketSort.CREATED_AT_DESC,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
@@ -56,6 +60,8 @@ def list_tickets(
         technician_id=technician_id,
         assigned=assigned,
         fault=fault,
+        kind=kind,
+        outcome=outcome,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -64,7 +70,7 @@ def list_tickets(
 
 @router.post("", response_model=TicketRead, status_code=status.HTTP_201_CREATED)
 def create_ticket(body: TicketCreate, db_session: SessionDep, user: EngineerUser) -> TicketRead:
-    """Open a ticket by hand (engineers and admins)."""
+    """Open a ticket by hand (engineers and admins): a reported failure (CORRECTIVE) or a sensor fault."""
     return service.create(db_session=db_session, ticket_in=body, actor=user)
 
 
@@ -110,3 +116,19 @@ def comment_ticket(
 def ticket_events(ticket_id: uuid.UUID, db_session: SessionDep, user: CurrentUser) -> list[TicketEventRead]:
     """The ticket's audit trail, oldest first."""
     return queries.get_events(db_session=db_session, ticket_id=ticket_id)
+
+
+@router.post("/{ticket_id}/reopen", response_model=TicketRead)
+def reopen_ticket(
+    ticket_id: uuid.UUID, body: ReopenRequest, db_session: SessionDep, user: CurrentUser
+) -> TicketRead:
+    """Open a resolved ticket again, saying why."""
+    return service.reopen(db_session=db_session, ticket_id=ticket_id, request=body, actor=user)
+
+
+@router.post("/{ticket_id}/cancel", response_model=TicketRead)
+def cancel_ticket(
+    ticket_id: uuid.UUID, body: CancelRequest, db_session: SessionDep, user: EngineerUser
+) -> TicketRead:
+    """Close an unresolved ticket without the work (engineers and admins), saying why."""
+    return service.cancel(db_session=db_session, ticket_id=ticket_id, request=body, actor=user)

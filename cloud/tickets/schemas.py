@@ -6,7 +6,7 @@ import enum
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cloud.text import Text
 from cloud.tickets.models import TicketKind, TicketOutcome, TicketPriority, TicketStatus
@@ -98,6 +98,26 @@ class Aftercare(BaseModel):
     back_to_normal_risk: float | None
 
 
+class PullForward(BaseModel):
+    """The prediction that moved a preventive work order earlier, and by how much."""
+
+    prediction_ts: UtcDatetime
+    failure_prob: float
+    model_version: str
+    threshold: float
+    planned_due_at: UtcDatetime
+    days_earlier: float
+
+
+class PreventiveInfo(BaseModel):
+    """What a preventive work order is for."""
+
+    schedule_id: uuid.UUID | None
+    schedule_name: str
+    due_at: UtcDatetime | None
+    pulled_forward: PullForward | None = None
+
+
 class TicketRead(BaseModel):
     """A maintenance ticket; ``reason`` is null for a ticket made by hand."""
 
@@ -118,6 +138,9 @@ class TicketRead(BaseModel):
     outcome: TicketOutcome | None
     root_cause: str | None
     found_fault: str | None
+    # A preventive work order: its schedule, due date and (when a risk pulled it forward) the prediction.
+    pm: PreventiveInfo | None = None
+    cancel_reason: str | None = None
     # Only on one ticket (GET /tickets/{id}, PATCH) once it is resolved; null in lists.
     aftercare: Aftercare | None = None
 
@@ -152,6 +175,15 @@ class TicketCreate(BaseModel):
     priority: TicketPriority
     fault: Text = Field(default="manual", min_length=1, max_length=100)
     technician_id: uuid.UUID | None = None
+    # A failure a person reports is CORRECTIVE; PREDICTIVE and PREVENTIVE come from the engine and schedules.
+    kind: TicketKind = TicketKind.CORRECTIVE
+
+    @field_validator("kind")
+    @classmethod
+    def _by_hand(cls, kind: TicketKind) -> TicketKind:
+        if kind not in (TicketKind.CORRECTIVE, TicketKind.SENSOR):
+            raise ValueError("tickets made by hand are CORRECTIVE or SENSOR work")
+        return kind
 
 
 class TicketUpdate(BaseModel):
@@ -166,6 +198,25 @@ class TicketUpdate(BaseModel):
     root_cause: Text | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     # On a confirmed fault: the failure mode found, named as the model names modes ("bearing_wear").
     found_fault: str | None = Field(default=None, pattern=FAULT_NAME_PATTERN, max_length=64)
+
+
+class ReopenRequest(BaseModel):
+    """Why a resolved ticket is opened again (required: the trail must say)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, reason: str) -> str:
+        if not reason.strip():
+            raise ValueError("the reason must not be blank")
+        return reason.strip()
+
+
+class CancelRequest(ReopenRequest):
+    """Why an unresolved ticket is closed without the work being done."""
 
 
 class CommentCreate(BaseModel):

@@ -1,9 +1,11 @@
-"""The one writer of tickets and their audit trail: what people do (lifecycle, assignment, outcomes,
-comments) and what the system does (the engine opens and escalates, the demo closes a finished day).
+"""The one writer of tickets and their audit trail, with ``cloud/tickets/system.py``: here what people do
+(lifecycle, assignment, outcomes, comments); there what the system does (the engine opens and escalates,
+the preventive scheduler opens and pulls forward, the demo closes a finished day).
 
 Reading (filters, sorting, pages, history) lives in ``cloud.tickets.queries``. Every change here writes a
 ``ticket_events`` row in the same transaction (with its actor, or none for the system), so the trail cannot
-miss a change; no module outside ``cloud/tickets`` writes either table (tests/unit/cloud/tickets).
+miss a change; no module outside ``cloud/tickets`` writes either table
+(tests/unit/cloud/tickets/test_one_writer.py).
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,18 +23,26 @@ from cloud.auth.errors import PermissionDeniedError
 from cloud.errors import ConflictError, InvalidRequestError, NotFoundError
 from cloud.machines.models import Machine
 from cloud.notify import CommandSink
+from cloud.pm.models import PmScheduleMachine
 from cloud.tickets.models import (
     MaintenanceTicket,
     TicketEvent,
     TicketKind,
     TicketOutcome,
-    TicketPriority,
     TicketStatus,
 )
 from cloud.tickets.queries import get, get_event
-from cloud.tickets.schemas import CommentCreate, TicketCreate, TicketEventRead, TicketRead, TicketUpdate
+from cloud.tickets.schemas import (
+    CancelRequest,
+    CommentCreate,
+    ReopenRequest,
+    TicketCreate,
+    TicketEventRead,
+    TicketRead,
+    TicketUpdate,
+)
 from cloud.users.models import User, UserRole
-from contract import MaintenanceCommand, new_id
+from contract import MaintenanceCommand
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +51,31 @@ NEXT_STATUS = {TicketStatus.OPEN: TicketStatus.IN_PROGRESS, TicketStatus.IN_PROG
 
 
 def _event(
-    db_session: Session, ticket: MaintenanceTicket, actor: User, kind: str, **data: Any
+    db_session: Session, ticket: MaintenanceTicket, actor: User | None, kind: str, **data: Any
 ) -> TicketEvent:
-    event = TicketEvent(ticket_id=ticket.id, actor_id=actor.id, kind=kind, data=data)
+    event = TicketEvent(ticket_id=ticket.id, actor_id=actor.id if actor else None, kind=kind, data=data)
     db_session.add(event)
     return event
+
+
+def record(
+    db_session: Session, ticket: MaintenanceTicket, actor: User | None, kind: str, **data: Any
+) -> TicketEvent:
+    """Append an audit event for a change made elsewhere in the ticket's domain (work done, PM); the caller
+    commits, so the change and its event land together. ``actor`` None = the engine or scheduler."""
+    ticket.updated_at = datetime.now(UTC)
+    return _event(db_session, ticket, actor, kind, **data)
+
+
+def locked(db_session: Session, ticket_id: uuid.UUID) -> MaintenanceTicket:
+    """The ticket, locked for update until the transaction ends; NotFoundError when there is none."""
+    return _locked(db_session, ticket_id)
+
+
+def check_may_work(user: User, ticket: MaintenanceTicket) -> None:
+    """Engineers and admins work any ticket; a technician only one assigned to them."""
+    if not _is_manager(user) and ticket.technician_id != user.id:
+        raise PermissionDeniedError(f"ticket {ticket.id} is not assigned to you")
 
 
 def _locked(db_session: Session, ticket_id: uuid.UUID) -> MaintenanceTicket:
@@ -84,9 +113,18 @@ def _check_transition(current: TicketStatus, wanted: TicketStatus) -> None:
         raise ConflictError(f"ticket can go from {current.value} to {allowed.value} only")
 
 
-def _check_outcome(changes: TicketUpdate) -> None:
-    """Resolving needs an outcome, and a confirmed fault its root cause (and, optionally, the failure mode
-    found); none of them is sent otherwise."""
+# Outcomes that fit only some kinds of work; CANCELLED is set by ``cancel`` alone.
+_OUTCOME_KINDS = {
+    TicketOutcome.MISSED: (TicketKind.CORRECTIVE,),
+    TicketOutcome.COMPLETED: (TicketKind.PREVENTIVE,),
+    TicketOutcome.FALSE_ALARM: (TicketKind.PREDICTIVE, TicketKind.SENSOR, TicketKind.CORRECTIVE),
+    TicketOutcome.CANCELLED: (),
+}
+
+
+def _check_outcome(changes: TicketUpdate, kind: TicketKind) -> None:
+    """Resolving needs an outcome that fits the ticket's kind, and a confirmed fault its root cause (and,
+    optionally, the failure mode found); none of them is sent otherwise."""
     resolving = changes.status is TicketStatus.RESOLVED
     if not resolving:
         for name in ("outcome", "root_cause", "found_fault"):
@@ -95,7 +133,19 @@ def _check_outcome(changes: TicketUpdate) -> None:
         return
     if changes.outcome is None:
         raise InvalidRequestError(
-            "resolving needs an outcome: CONFIRMED_FAULT (with root_cause) or FALSE_ALARM",
+            "resolving needs an outcome: CONFIRMED_FAULT (with root_cause), FALSE_ALARM,"
+            " COMPLETED (preventive) or MISSED (corrective)",
+            ("body", "outcome"),
+        )
+    fits = _OUTCOME_KINDS.get(changes.outcome)
+    if fits is not None and kind not in fits:
+        where = (
+            "use POST /tickets/{id}/cancel"
+            if changes.outcome is TicketOutcome.CANCELLED
+            else (f"it fits {' or '.join(k.value for k in fits)} tickets only")
+        )
+        raise InvalidRequestError(
+            f"outcome {changes.outcome.value} does not fit a {kind.value} ticket: {where}",
             ("body", "outcome"),
         )
     if changes.outcome is TicketOutcome.CONFIRMED_FAULT and not (changes.root_cause or "").strip():
@@ -128,10 +178,7 @@ def update(
     """
     ticket = _locked(db_session, ticket_id)
     _check_may_change(actor, ticket, changes)
-    _check_outcome(changes)
-    if changes.outcome is TicketOutcome.MISSED and ticket.kind is not TicketKind.CORRECTIVE:
-        # A missed failure is one no prediction warned of: only reported (corrective) work can be one.
-        raise InvalidRequestError("MISSED is an outcome of CORRECTIVE tickets only", ("body", "outcome"))
+    _check_outcome(changes, ticket.kind)
     now = datetime.now(UTC)
     if changes.status is not None:
         _check_transition(ticket.status, changes.status)
@@ -169,6 +216,7 @@ def update(
             root_cause=ticket.root_cause,
             found_fault=ticket.found_fault,
         )
+        _restart_schedule(db_session, ticket, now)
     ticket.updated_at = now
     gateway_id = db_session.execute(
         sa.select(Machine.gateway_id).where(Machine.id == ticket.machine_id)
@@ -213,6 +261,7 @@ def create(*, db_session: Session, ticket_in: TicketCreate, actor: User) -> Tick
         priority=ticket_in.priority,
         fault=ticket_in.fault,
         technician_id=ticket_in.technician_id,
+        kind=ticket_in.kind,
         reason={},
         created_at=now,
         updated_at=now,
@@ -225,7 +274,15 @@ def create(*, db_session: Session, ticket_in: TicketCreate, actor: User) -> Tick
         raise ConflictError(
             f"machine {ticket_in.machine_id} already has an open ticket for fault {ticket_in.fault}"
         ) from exc
-    _event(db_session, ticket, actor, "created", fault=ticket.fault, priority=ticket.priority.value)
+    _event(
+        db_session,
+        ticket,
+        actor,
+        "created",
+        fault=ticket.fault,
+        priority=ticket.priority.value,
+        ticket_kind=ticket.kind.value,
+    )
     if ticket.technician_id is not None:
         _event(db_session, ticket, actor, "assigned", **{"from": None}, to=str(ticket.technician_id))
     db_session.commit()
@@ -246,122 +303,82 @@ def comment(
     return get_event(db_session=db_session, event_id=event.id)
 
 
-# --- Changes made by the system (ticket engine, demo), not by a person: events carry no actor. ---
-
-
-class Assignee(Protocol):
-    """The technician a new ticket is given to, as the engine chose them."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def load(self) -> int: ...
-
-
-def _system_event(
-    db_session: Session, ticket_id: uuid.UUID, kind: str, data: dict[str, Any], at: Any
-) -> None:
-    db_session.add(TicketEvent(ticket_id=ticket_id, kind=kind, data=data, at=at, actor_id=None))
-
-
-def open_predictive(
-    *,
-    db_session: Session,
-    machine_id: uuid.UUID,
-    title: str,
-    priority: TicketPriority,
-    fault: str,
-    reason: dict[str, Any],
-    model_version: str,
-    risk: float,
-    technician: Assignee | None,
-    at: datetime,
-) -> uuid.UUID | None:
-    """Open the engine's ticket with its "created" (and "assigned") events; None when one is already open.
-
-    Another engine may have opened one a moment ago: the partial unique index on open tickets per machine
-    and fault decides, quietly. No commit: the engine's tick owns the transaction (a savepoint per machine).
-    """
-    statement = (
-        insert(MaintenanceTicket)
-        .values(
-            id=new_id(),
-            machine_id=machine_id,
-            title=title,
-            status=TicketStatus.OPEN,
-            priority=priority,
-            created_at=at,
-            updated_at=at,
-            reason=reason,
-            fault=fault,
-            technician_id=technician.id if technician is not None else None,
-        )
-        .on_conflict_do_nothing(
-            index_elements=[MaintenanceTicket.machine_id, MaintenanceTicket.fault],
-            index_where=MaintenanceTicket.status != TicketStatus.RESOLVED,
-        )
-    )
-    ticket_id: uuid.UUID | None = db_session.execute(statement.returning(MaintenanceTicket.id)).scalar()
-    if ticket_id is None:
-        return None
-    created = {
-        "priority": priority.name,
-        "fault": fault,
-        "model_version": model_version,
-        "risk": round(risk, 4),
-    }
-    _system_event(db_session, ticket_id, "created", created, at)
-    if technician is not None:
-        assigned = {
-            "to": str(technician.id),
-            "name": technician.name,
-            "load": technician.load,
-            "rule": "least_loaded",
-        }
-        _system_event(db_session, ticket_id, "assigned", assigned, at)
-    return ticket_id
-
-
-def escalate(
-    *,
-    db_session: Session,
-    ticket_id: uuid.UUID,
-    from_priority: TicketPriority,
-    to: TicketPriority,
-    risk: float,
-    prediction_ts: datetime,
-    at: datetime,
-) -> None:
-    """Raise an open ticket's priority (the engine never lowers one) and record why; no commit."""
+def _restart_schedule(db_session: Session, ticket: MaintenanceTicket, now: datetime) -> None:
+    """A preventive work order closed (done or cancelled): its schedule counts again from now for this
+    machine, from the meter's current reading; the scheduler computes the next due date."""
+    if ticket.pm_schedule_id is None:
+        return
     db_session.execute(
-        sa.update(MaintenanceTicket)
-        .where(MaintenanceTicket.id == ticket_id)
-        .values(priority=to, updated_at=at)
-    )
-    data = {
-        "from": from_priority.name,
-        "to": to.name,
-        "risk": round(risk, 4),
-        "prediction_ts": prediction_ts.astimezone(UTC).isoformat(),
-    }
-    _system_event(db_session, ticket_id, "priority", data, at)
-
-
-def close_left_open(*, db_session: Session, note: str) -> int:
-    """Resolve, without an outcome, every ticket still open (the demo's new day); return how many."""
-    left_open = db_session.scalars(
-        sa.select(MaintenanceTicket)
-        .where(MaintenanceTicket.status != TicketStatus.RESOLVED)
-        .with_for_update()
-    ).all()
-    for ticket in left_open:
-        before = ticket.status
-        ticket.status = TicketStatus.RESOLVED
-        ticket.resolved_at = sa.func.now()
-        db_session.add(TicketEvent(ticket_id=ticket.id, kind="comment", data={"text": note}))
-        db_session.add(
-            TicketEvent(ticket_id=ticket.id, kind="status", data={"from": before.value, "to": "RESOLVED"})
+        sa.update(PmScheduleMachine)
+        .where(
+            PmScheduleMachine.schedule_id == ticket.pm_schedule_id,
+            PmScheduleMachine.machine_id == ticket.machine_id,
         )
-    return len(left_open)
+        .values(
+            baseline_at=now,
+            baseline_meter=PmScheduleMachine.meter,
+            due_at=None,
+            pulled_forward=None,
+            updated_at=now,
+        )
+    )
+
+
+def reopen(*, db_session: Session, ticket_id: uuid.UUID, request: ReopenRequest, actor: User) -> TicketRead:
+    """RESOLVED -> OPEN with a reason; the outcome is cleared (the trail keeps it). ConflictError when the
+    machine has meanwhile another open ticket for the same fault or schedule."""
+    ticket = _locked(db_session, ticket_id)
+    check_may_work(actor, ticket)
+    if ticket.status is not TicketStatus.RESOLVED:
+        raise ConflictError(f"ticket is {ticket.status.value}: only a RESOLVED ticket can be reopened")
+    now = datetime.now(UTC)
+    _event(
+        db_session,
+        ticket,
+        actor,
+        "reopened",
+        **{"from": ticket.status.value},
+        to=TicketStatus.OPEN.value,
+        reason=request.reason,
+        outcome=ticket.outcome.value if ticket.outcome else None,
+    )
+    ticket.status = TicketStatus.OPEN
+    ticket.resolved_at = ticket.outcome = ticket.root_cause = ticket.found_fault = None
+    ticket.cancel_reason = None
+    ticket.updated_at = now
+    try:
+        db_session.commit()
+    except IntegrityError as exc:
+        db_session.rollback()
+        raise ConflictError(
+            f"machine {ticket.machine_id} already has an open ticket for this fault or schedule: "
+            "resolve or cancel it first"
+        ) from exc
+    return get(db_session=db_session, ticket_id=ticket.id)
+
+
+def cancel(*, db_session: Session, ticket_id: uuid.UUID, request: CancelRequest, actor: User) -> TicketRead:
+    """Close an unresolved ticket without the work: RESOLVED with outcome CANCELLED and the reason. No repair
+    command goes to the gateway (nothing was repaired); a preventive work order's schedule restarts."""
+    ticket = _locked(db_session, ticket_id)
+    if not _is_manager(actor):
+        raise PermissionDeniedError("only engineers and admins cancel tickets")
+    if ticket.status is TicketStatus.RESOLVED:
+        raise ConflictError("ticket is RESOLVED already: reopen it first")
+    now = datetime.now(UTC)
+    _event(
+        db_session,
+        ticket,
+        actor,
+        "cancelled",
+        **{"from": ticket.status.value},
+        to=TicketStatus.RESOLVED.value,
+        reason=request.reason,
+    )
+    ticket.status = TicketStatus.RESOLVED
+    ticket.outcome = TicketOutcome.CANCELLED
+    ticket.cancel_reason = request.reason
+    ticket.resolved_at = ticket.updated_at = now
+    _restart_schedule(db_session, ticket, now)
+    db_session.commit()
+    return get(db_session=db_session, ticket_id=ticket.id)

@@ -5,7 +5,7 @@ A statement trigger on ``ticket_events`` and ``notification_deliveries`` sends N
 at once instead of polling (the ticket → message latency target is p99 < 5 s).
 
 Revision ID: 0015
-Revises: 0018
+Revises: 0017
 Create Date: 2026-12-07
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0015"
-down_revision: str | None = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

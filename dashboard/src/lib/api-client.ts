@@ -92,18 +92,25 @@ interface RequestOptions {
   method?: "GET" | "PATCH" | "POST" | "PUT" | "DELETE";
   params?: QueryParams;
   body?: unknown;
+  /** Bytes sent as they are (a file upload) instead of a JSON body. */
+  rawBody?: Blob;
   signal?: AbortSignal;
+  /** Return the answer's bytes as a Blob instead of parsing JSON (a file download). */
+  asBlob?: boolean;
 }
 
 /** Call the API and return its JSON answer typed as T; throws ApiError on any failure. */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = "GET", params, body, signal } = options;
+  const { method = "GET", params, body, rawBody, signal, asBlob = false } = options;
   const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
   const session = sessionStore.get();
   if (session) headers.Authorization = `Bearer ${session.token}`;
   const init: RequestInit = { method, headers };
   if (signal) init.signal = signal;
-  if (body !== undefined) {
+  if (rawBody !== undefined) {
+    init.body = rawBody;
+    init.headers = { ...init.headers, "Content-Type": "application/octet-stream" };
+  } else if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { ...init.headers, "Content-Type": "application/json" };
   }
@@ -119,6 +126,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       detail: errorMessage(cause),
     });
   }
+  if (asBlob && response.ok) return (await response.blob()) as T;
   const text = await response.text();
   if (!response.ok) {
     const { problem, body: errorBody } = parseProblem(response.status, response.statusText, text);
@@ -147,4 +155,9 @@ export const api = {
   post: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "POST", body }),
   put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PUT", body }),
   delete: <T = void>(path: string) => apiRequest<T>(path, { method: "DELETE" }),
+  /** POST a file's bytes, with query parameters (e.g. its name). */
+  upload: <T>(path: string, params: QueryParams, file: Blob) =>
+    apiRequest<T>(path, { method: "POST", params, rawBody: file }),
+  /** GET a file's bytes with the session's token (an <a href> could not send it). */
+  download: (path: string) => apiRequest<Blob>(path, { asBlob: true }),
 };

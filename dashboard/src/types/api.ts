@@ -21,6 +21,12 @@ export type ReadingSeries = Schemas["ReadingSeries"];
 export type PredictionSeries = Schemas["PredictionSeries"];
 
 export type Machine = Schemas["MachineRead"];
+/** A site or line a person works at; ``site_id``/``site_name`` name a line's site (null for a site). */
+export type AreaRef = Schemas["AreaRef"];
+/** The sites and lines a person works at (GET /api/users/{id}/areas, GET /api/user-areas). */
+export type UserAreas = Schemas["UserAreas"];
+/** PUT /api/users/{id}/areas: the full set, replacing what was there. */
+export type UserAreasUpdate = Schemas["UserAreasUpdate"];
 
 export type TicketStatus = Schemas["TicketStatus"];
 /** The statuses in the order the board shows them. */
@@ -39,6 +45,43 @@ export type Ticket = Schemas["TicketRead"];
 /** One page of GET /api/tickets. */
 export type TicketPage = Schemas["TicketPage"];
 export type TicketUpdate = Schemas["TicketUpdate"];
+
+/** Preventive maintenance (cloud/pm, cloud/workdone): aliases of the generated schema. */
+export type PullForward = Schemas["PullForward"];
+export type PreventiveInfo = Schemas["PreventiveInfo"];
+/** When preventive work is due (cloud/pm/schemas.py Rule). */
+export type PmRule = Schemas["PmScheduleIn"]["rule"];
+export type PmSignal = NonNullable<Schemas["RunningHoursRule"]["signal"]>;
+/** POST / PUT /api/pm-schedules: exactly one of machine_id and machine_type. */
+export type PmScheduleIn = Schemas["PmScheduleIn"];
+export type PmMachineState = Schemas["PmMachineState"];
+export type PmSchedule = Schemas["PmScheduleRead"];
+export type ChecklistItem = Schemas["ChecklistItemRead"];
+export type ChecklistResult = NonNullable<Schemas["ChecklistResultIn"]["result"]>;
+export type TimeEntry = Schemas["TimeEntryRead"];
+export type PartUsage = Schemas["PartUsageRead"];
+export type Attachment = Schemas["AttachmentRead"];
+export type WorkDone = Schemas["WorkDone"];
+export type PartIn = Schemas["PartIn"];
+export type Part = Schemas["PartRead"];
+export type Notice = Schemas["NoticeRead"];
+
+/** The kinds of ticket_events rows; the API declares the field as a plain string. */
+export type TicketEventKind =
+  | "created"
+  | "status"
+  | "assigned"
+  | "priority"
+  | "comment"
+  | "outcome"
+  | "repair_sent"
+  | "reopened"
+  | "cancelled"
+  | "pulled_forward"
+  | "time"
+  | "part"
+  | "checklist"
+  | "attachment";
 /** One line of a ticket's audit trail; actor null means the ticket engine. */
 export type TicketEvent = Schemas["TicketEventRead"];
 

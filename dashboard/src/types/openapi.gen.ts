@@ -474,6 +474,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notices
+         * @description Notices such as a part below its minimum, newest first.
+         */
+        get: operations["list_notices_api_notices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{notice_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Notice
+         * @description Mark a notice as seen.
+         */
+        post: operations["acknowledge_notice_api_notices__notice_id__acknowledge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/channels": {
         parameters: {
             query?: never;
@@ -645,6 +685,102 @@ export interface paths {
          * @description Remove a rule.
          */
         delete: operations["delete_rule_api_notifications_rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Parts
+         * @description The parts catalogue with stock (those below their minimum first).
+         */
+        get: operations["list_parts_api_parts_get"];
+        put?: never;
+        /**
+         * Create Part
+         * @description Add a part to the catalogue.
+         */
+        post: operations["create_part_api_parts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/parts/{part_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace Part
+         * @description Change a part: a stock count, a new minimum.
+         */
+        put: operations["replace_part_api_parts__part_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pm-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Schedules
+         * @description Every schedule with each machine's next due date (those covering ``machine_id`` when given).
+         */
+        get: operations["list_schedules_api_pm_schedules_get"];
+        put?: never;
+        /**
+         * Create Schedule
+         * @description A new schedule for one machine or every machine of a type.
+         */
+        post: operations["create_schedule_api_pm_schedules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pm-schedules/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Schedule
+         * @description One schedule.
+         */
+        get: operations["get_schedule_api_pm_schedules__schedule_id__get"];
+        /**
+         * Replace Schedule
+         * @description Replace a schedule's definition.
+         */
+        put: operations["replace_schedule_api_pm_schedules__schedule_id__put"];
+        post?: never;
+        /**
+         * Delete Schedule
+         * @description Delete a schedule (its work orders stay).
+         */
+        delete: operations["delete_schedule_api_pm_schedules__schedule_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -965,7 +1101,7 @@ export interface paths {
         put?: never;
         /**
          * Create Ticket
-         * @description Open a ticket by hand (engineers and admins).
+         * @description Open a ticket by hand (engineers and admins): a reported failure (CORRECTIVE) or a sensor fault.
          */
         post: operations["create_ticket_api_tickets_post"];
         delete?: never;
@@ -996,6 +1132,87 @@ export interface paths {
          * @description Move a ticket one step (resolving with its outcome), assign it or change its priority.
          */
         patch: operations["update_ticket_api_tickets__ticket_id__patch"];
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Attachment
+         * @description Attach a photo or file: the raw bytes as the body, its name in ``filename`` (shown only). The type is
+         *     judged from the bytes (JPEG, PNG, GIF, WebP, HEIC, PDF or plain text), never the name or Content-Type.
+         */
+        post: operations["upload_attachment_api_tickets__ticket_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Attachment
+         * @description The attached file's bytes, with the type found at upload.
+         */
+        get: operations["download_attachment_api_tickets__ticket_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Ticket
+         * @description Close an unresolved ticket without the work (engineers and admins), saying why.
+         */
+        post: operations["cancel_ticket_api_tickets__ticket_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/checklist/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Checklist
+         * @description Record the result of one checklist item (done, not done, not applicable) and a note.
+         */
+        put: operations["set_checklist_api_tickets__ticket_id__checklist__position__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/tickets/{ticket_id}/comments": {
@@ -1030,6 +1247,106 @@ export interface paths {
          * @description The ticket's audit trail, oldest first.
          */
         get: operations["ticket_events_api_tickets__ticket_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use Part
+         * @description Take parts from stock for the ticket (409 when the stock is short).
+         */
+        post: operations["use_part_api_tickets__ticket_id__parts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen Ticket
+         * @description Open a resolved ticket again, saying why.
+         */
+        post: operations["reopen_ticket_api_tickets__ticket_id__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Time
+         * @description Record minutes you spent on the ticket.
+         */
+        post: operations["add_time_api_tickets__ticket_id__time_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work Done
+         * @description Time, parts, checklist and attachments recorded on the ticket.
+         */
+        get: operations["work_done_api_tickets__ticket_id__work_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/user-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List User Areas
+         * @description Every person who belongs to a site or line, with those sites and lines (one call for a page).
+         */
+        get: operations["list_user_areas_api_user_areas_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1086,6 +1403,30 @@ export interface paths {
         patch: operations["update_user_api_users__user_id__patch"];
         trace?: never;
     };
+    "/api/users/{user_id}/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User Areas
+         * @description The sites and lines one person works at.
+         */
+        get: operations["get_user_areas_api_users__user_id__areas_get"];
+        /**
+         * Replace User Areas
+         * @description Set the sites and lines a person works at; new tickets there go to them first.
+         */
+        put: operations["replace_user_areas_api_users__user_id__areas_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1132,6 +1473,59 @@ export interface components {
             version: string;
         };
         /**
+         * AreaRef
+         * @description A site or line a person belongs to, named so a page can show it without another request.
+         */
+        AreaRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Site Id */
+            site_id?: string | null;
+            /** Site Name */
+            site_name?: string | null;
+        };
+        /**
+         * AttachmentRead
+         * @description A file attached to a ticket; download it from ``/api/tickets/{ticket_id}/attachments/{id}``.
+         */
+        AttachmentRead: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
+        };
+        /**
          * AttemptRead
          * @description One try of a delivery.
          */
@@ -1167,6 +1561,14 @@ export interface components {
         BrokerHealth: {
             /** Connected */
             connected: boolean;
+        };
+        /**
+         * CancelRequest
+         * @description Why an unresolved ticket is closed without the work being done.
+         */
+        CancelRequest: {
+            /** Reason */
+            reason: string;
         };
         /**
          * ChannelCreate
@@ -1236,12 +1638,62 @@ export interface components {
             url?: string | null;
         };
         /**
+         * ChecklistItemRead
+         * @description One checklist item and its result.
+         */
+        ChecklistItemRead: {
+            /** Note */
+            note: string | null;
+            /** Position */
+            position: number;
+            result: components["schemas"]["ChecklistResult"] | null;
+            /** Text */
+            text: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By */
+            updated_by: string | null;
+        };
+        /**
+         * ChecklistResult
+         * @description What the technician says about one checklist item.
+         * @enum {string}
+         */
+        ChecklistResult: "DONE" | "NOT_DONE" | "NOT_APPLICABLE";
+        /**
+         * ChecklistResultIn
+         * @description The result of one checklist item (null result: not answered yet) and a note.
+         */
+        ChecklistResultIn: {
+            /** Note */
+            note?: string | null;
+            result: components["schemas"]["ChecklistResult"] | null;
+        };
+        /**
          * CommentCreate
          * @description A note on a ticket.
          */
         CommentCreate: {
             /** Text */
             text: string;
+        };
+        /**
+         * CounterRule
+         * @description Due every ``every`` counts of a counter signal (cycles, strokes); a drop is a counter reset.
+         */
+        CounterRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "counter";
+            /**
+             * Signal
+             * @enum {string}
+             */
+            signal: "rpm" | "temperature" | "vibration";
         };
         /**
          * DatabaseHealth
@@ -1388,6 +1840,25 @@ export interface components {
             updated_at: string;
             /** Version */
             version: string;
+        };
+        /**
+         * EveryRule
+         * @description Due ``every`` days or weeks after the baseline (the last completed PM).
+         */
+        EveryRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "every";
+            /**
+             * Unit
+             * @default days
+             * @enum {string}
+             */
+            unit: "days" | "weeks";
         };
         /**
          * FiredPolicy
@@ -1936,11 +2407,251 @@ export interface components {
             version: string;
         };
         /**
+         * MonthDayRule
+         * @description Due on this day of every month after the baseline (the month's last day when it is shorter).
+         */
+        MonthDayRule: {
+            /** Day */
+            day: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "day_of_month";
+        };
+        /**
+         * NoticeRead
+         * @description A notice, e.g. ``part_below_minimum`` with the part's stock in ``data``.
+         */
+        NoticeRead: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Part Id */
+            part_id: string | null;
+            /** Ticket Id */
+            ticket_id: string | null;
+        };
+        /**
          * NotificationEvent
          * @description What a rule can subscribe to.
          * @enum {string}
          */
         NotificationEvent: "opened" | "escalated" | "assigned" | "unacknowledged" | "resolved" | "test";
+        /**
+         * PartIn
+         * @description A part of the catalogue as an engineer defines it (stock set by counting the shelf).
+         */
+        PartIn: {
+            /**
+             * Min Stock
+             * @default 0
+             */
+            min_stock: number;
+            /** Name */
+            name: string;
+            /** Sku */
+            sku: string;
+            /** Stock */
+            stock: number;
+            /**
+             * Unit
+             * @default pcs
+             */
+            unit: string;
+        };
+        /**
+         * PartRead
+         * @description A part and whether its stock is below the minimum.
+         */
+        PartRead: {
+            /** Below Minimum */
+            below_minimum: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Min Stock */
+            min_stock: number;
+            /** Name */
+            name: string;
+            /** Sku */
+            sku: string;
+            /** Stock */
+            stock: number;
+            /** Unit */
+            unit: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PartUsageRead
+         * @description Parts used on a ticket.
+         */
+        PartUsageRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Part Id
+             * Format: uuid
+             */
+            part_id: string;
+            /** Quantity */
+            quantity: number;
+            /** Sku */
+            sku: string;
+            /** Unit */
+            unit: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
+        };
+        /**
+         * PartUseIn
+         * @description Parts taken from stock for this ticket.
+         */
+        PartUseIn: {
+            /**
+             * Part Id
+             * Format: uuid
+             */
+            part_id: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * PmMachineState
+         * @description Where one machine stands against the schedule.
+         */
+        PmMachineState: {
+            /**
+             * Baseline At
+             * Format: date-time
+             */
+            baseline_at: string;
+            /** Due At */
+            due_at: string | null;
+            /**
+             * Machine Id
+             * Format: uuid
+             */
+            machine_id: string;
+            /** Machine Name */
+            machine_name: string;
+            /** Meter */
+            meter: number | null;
+            /** Open Ticket Id */
+            open_ticket_id: string | null;
+            pulled_forward: components["schemas"]["PullForward"] | null;
+        };
+        /**
+         * PmScheduleIn
+         * @description A schedule to create or replace: for one machine or every machine of a type.
+         */
+        PmScheduleIn: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Checklist */
+            checklist?: string[];
+            /**
+             * Lead Days
+             * @default 0
+             */
+            lead_days: number;
+            /** Machine Id */
+            machine_id?: string | null;
+            /** Machine Type */
+            machine_type?: string | null;
+            /**
+             * Max Pull Forward Days
+             * @default 0
+             */
+            max_pull_forward_days: number;
+            /** Name */
+            name: string;
+            /** @default LOW */
+            priority: components["schemas"]["TicketPriority"];
+            /** Risk Threshold */
+            risk_threshold?: number | null;
+            /** Rule */
+            rule: components["schemas"]["EveryRule"] | components["schemas"]["MonthDayRule"] | components["schemas"]["RunningHoursRule"] | components["schemas"]["StartsRule"] | components["schemas"]["CounterRule"];
+        };
+        /**
+         * PmScheduleRead
+         * @description A schedule with each of its machines' state; ``next_due_at`` is the earliest of them.
+         */
+        PmScheduleRead: {
+            /** Active */
+            active: boolean;
+            /** Checklist */
+            checklist: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Lead Days */
+            lead_days: number;
+            /** Machine Id */
+            machine_id: string | null;
+            /** Machine Type */
+            machine_type: string | null;
+            /** Machines */
+            machines: components["schemas"]["PmMachineState"][];
+            /** Max Pull Forward Days */
+            max_pull_forward_days: number;
+            /** Name */
+            name: string;
+            /** Next Due At */
+            next_due_at: string | null;
+            priority: components["schemas"]["TicketPriority"];
+            /** Pulled Forward */
+            pulled_forward: boolean;
+            /** Risk Threshold */
+            risk_threshold: number | null;
+            /** Rule */
+            rule: components["schemas"]["EveryRule"] | components["schemas"]["MonthDayRule"] | components["schemas"]["RunningHoursRule"] | components["schemas"]["StartsRule"] | components["schemas"]["CounterRule"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * PolicyRead
          * @description The effective policy: its values, where they come from, and who set them when.
@@ -2153,6 +2864,43 @@ export interface components {
             enabled: boolean;
         };
         /**
+         * PreventiveInfo
+         * @description What a preventive work order is for.
+         */
+        PreventiveInfo: {
+            /** Due At */
+            due_at: string | null;
+            pulled_forward?: components["schemas"]["PullForward"] | null;
+            /** Schedule Id */
+            schedule_id: string | null;
+            /** Schedule Name */
+            schedule_name: string;
+        };
+        /**
+         * PullForward
+         * @description The prediction that moved a preventive work order earlier, and by how much.
+         */
+        PullForward: {
+            /** Days Earlier */
+            days_earlier: number;
+            /** Failure Prob */
+            failure_prob: number;
+            /** Model Version */
+            model_version: string;
+            /**
+             * Planned Due At
+             * Format: date-time
+             */
+            planned_due_at: string;
+            /**
+             * Prediction Ts
+             * Format: date-time
+             */
+            prediction_ts: string;
+            /** Threshold */
+            threshold: number;
+        };
+        /**
          * ReadingPoint
          * @description One reading, or the average of the readings in one time bucket.
          */
@@ -2191,6 +2939,14 @@ export interface components {
              * Format: date-time
              */
             start: string;
+        };
+        /**
+         * ReopenRequest
+         * @description Why a resolved ticket is opened again (required: the trail must say).
+         */
+        ReopenRequest: {
+            /** Reason */
+            reason: string;
         };
         /**
          * RollbackIn
@@ -2441,6 +3197,30 @@ export interface components {
             user_ids: string[];
         };
         /**
+         * RunningHoursRule
+         * @description Due every ``every`` hours of running: time with ``signal`` above ``threshold`` (rpm by default).
+         */
+        RunningHoursRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "running_hours";
+            /**
+             * Signal
+             * @default rpm
+             * @enum {string}
+             */
+            signal: "rpm" | "temperature" | "vibration";
+            /**
+             * Threshold
+             * @default 0
+             */
+            threshold: number;
+        };
+        /**
          * SeqGaps
          * @description Missing seqs of one stream of a gateway, between the lowest and highest stored.
          */
@@ -2602,6 +3382,30 @@ export interface components {
             name?: string | null;
         };
         /**
+         * StartsRule
+         * @description Due every ``every`` starts: ``signal`` crossing ``threshold`` upwards.
+         */
+        StartsRule: {
+            /** Every */
+            every: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "starts";
+            /**
+             * Signal
+             * @default rpm
+             * @enum {string}
+             */
+            signal: "rpm" | "temperature" | "vibration";
+            /**
+             * Threshold
+             * @default 0
+             */
+            threshold: number;
+        };
+        /**
          * TargetIn
          * @description Which gateways a rollout goes to: a group, a tag, or all of them.
          */
@@ -2632,6 +3436,8 @@ export interface components {
              * @default manual
              */
             fault: string;
+            /** @default CORRECTIVE */
+            kind: components["schemas"]["TicketKind"];
             /**
              * Machine Id
              * Format: uuid
@@ -2700,7 +3506,7 @@ export interface components {
          * @description What the technician found: the label the retraining loop learns from.
          * @enum {string}
          */
-        TicketOutcome: "CONFIRMED_FAULT" | "FALSE_ALARM" | "MISSED";
+        TicketOutcome: "CONFIRMED_FAULT" | "FALSE_ALARM" | "MISSED" | "COMPLETED" | "CANCELLED";
         /**
          * TicketPage
          * @description One page of tickets and how many match in all.
@@ -2727,6 +3533,8 @@ export interface components {
          */
         TicketRead: {
             aftercare?: components["schemas"]["Aftercare"] | null;
+            /** Cancel Reason */
+            cancel_reason?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2750,6 +3558,7 @@ export interface components {
             /** Machine Name */
             machine_name: string;
             outcome: components["schemas"]["TicketOutcome"] | null;
+            pm?: components["schemas"]["PreventiveInfo"] | null;
             priority: components["schemas"]["TicketPriority"];
             reason: components["schemas"]["TicketReason"] | null;
             /** Resolved At */
@@ -2838,6 +3647,71 @@ export interface components {
             technician_id?: string | null;
         };
         /**
+         * TimeEntryIn
+         * @description Minutes spent on the ticket by the caller.
+         */
+        TimeEntryIn: {
+            /** Minutes */
+            minutes: number;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * TimeEntryRead
+         * @description One time entry.
+         */
+        TimeEntryRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Minutes */
+            minutes: number;
+            /** Note */
+            note: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
+        };
+        /**
+         * UserAreas
+         * @description The sites and lines a person works at: automatic assignment prefers them (docs/ai-engine.md).
+         */
+        UserAreas: {
+            /** Lines */
+            lines: components["schemas"]["AreaRef"][];
+            /** Sites */
+            sites: components["schemas"]["AreaRef"][];
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * UserAreasUpdate
+         * @description The full set of sites and lines a person works at (replaces what was there; empty lists clear it).
+         */
+        UserAreasUpdate: {
+            /**
+             * Line Ids
+             * @default []
+             */
+            line_ids: string[];
+            /**
+             * Site Ids
+             * @default []
+             */
+            site_ids: string[];
+        };
+        /**
          * UserCreate
          * @description A new person (admins only).
          */
@@ -2917,6 +3791,27 @@ export interface components {
          * @enum {string}
          */
         WebhookFormat: "generic" | "slack" | "teams";
+        /**
+         * WorkDone
+         * @description Everything recorded as work on one ticket (notes are the ticket's comments).
+         */
+        WorkDone: {
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentRead"][];
+            /** Checklist */
+            checklist: components["schemas"]["ChecklistItemRead"][];
+            /** Minutes Total */
+            minutes_total: number;
+            /** Parts */
+            parts: components["schemas"]["PartUsageRead"][];
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Time */
+            time: components["schemas"]["TimeEntryRead"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -3811,6 +4706,68 @@ export interface operations {
             };
         };
     };
+    list_notices_api_notices_get: {
+        parameters: {
+            query?: {
+                include_acknowledged?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    acknowledge_notice_api_notices__notice_id__acknowledge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_channels_api_notifications_channels_get: {
         parameters: {
             query?: never;
@@ -4142,6 +5099,253 @@ export interface operations {
             header?: never;
             path: {
                 rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_parts_api_parts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRead"][];
+                };
+            };
+        };
+    };
+    create_part_api_parts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_part_api_parts__part_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                part_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_schedules_api_pm_schedules_get: {
+        parameters: {
+            query?: {
+                machine_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_schedule_api_pm_schedules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PmScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_schedule_api_pm_schedules__schedule_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_schedule_api_pm_schedules__schedule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PmScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_schedule_api_pm_schedules__schedule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
             };
             cookie?: never;
         };
@@ -4750,6 +5954,8 @@ export interface operations {
                 technician_id?: string | null;
                 assigned?: boolean | null;
                 fault?: string | null;
+                kind?: components["schemas"]["TicketKind"] | null;
+                outcome?: components["schemas"]["TicketOutcome"] | null;
                 sort?: components["schemas"]["TicketSort"];
                 limit?: number;
                 offset?: number;
@@ -4879,6 +6085,140 @@ export interface operations {
             };
         };
     };
+    upload_attachment_api_tickets__ticket_id__attachments_post: {
+        parameters: {
+            query?: {
+                filename?: string;
+            };
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_attachment_api_tickets__ticket_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_ticket_api_tickets__ticket_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_checklist_api_tickets__ticket_id__checklist__position__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistResultIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     comment_ticket_api_tickets__ticket_id__comments_post: {
         parameters: {
             query?: never;
@@ -4941,6 +6281,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    use_part_api_tickets__ticket_id__parts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartUseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reopen_ticket_api_tickets__ticket_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_time_api_tickets__ticket_id__time_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    work_done_api_tickets__ticket_id__work_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkDone"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_user_areas_api_user_areas_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAreas"][];
                 };
             };
         };
@@ -5063,6 +6559,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_user_areas_api_users__user_id__areas_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAreas"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_user_areas_api_users__user_id__areas_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserAreasUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAreas"];
                 };
             };
             /** @description Validation Error */

@@ -189,6 +189,7 @@ def settings(database_url: str, broker: Broker, tmp_path: Path) -> Settings:
         database_url=database_url,
         mqtt_url=broker.url,
         dashboard_dir=tmp_path / "no-dashboard",
+        attachments_dir=tmp_path / "attachments",
         auth_secret=SecretStr(TEST_AUTH_SECRET),
         stream_poll_s=0.2,
     )

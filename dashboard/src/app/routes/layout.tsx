@@ -15,8 +15,12 @@ import { useSession } from "@/lib/session";
 const NAV = [
   { to: paths.fleet.href(), label: "Fleet", end: true },
   { to: paths.tickets.href(), label: "Tickets", end: false },
+  { to: paths.pm.href(), label: "Preventive", end: false },
+  { to: paths.parts.href(), label: "Parts", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
+  { to: paths.plant.href(), label: "Plant", end: false },
+  { to: paths.users.href(), label: "People", end: false },
   { to: paths.reliability.href(), label: "Reliability", end: false },
   { to: paths.notifications.href(), label: "Notifications", end: false },
 ];

@@ -93,3 +93,21 @@ def test_model_retrain_writes_a_new_version_whose_manifest_counts_the_outcome_la
     assert {o["ticket_id"] for o in data["outcomes"]} == {str(outcomes["confirmed"]), str(outcomes["false"])}
     assert (tmp_path / "models" / manifest["version"] / "model.onnx").is_file()
     assert printed["outcome_labels"] == 2
+
+
+def test_a_completed_pm_teaches_healthy_a_missed_failure_teaches_failing_and_a_cancelled_ticket_nothing(
+    sessions: sessionmaker[Session], seed: Any
+) -> None:
+    machines = {name: seed.machine(name) for name in ("done", "missed", "cancelled")}
+    times = [T0 + timedelta(minutes=5 * i) for i in range(40)]
+    for machine in machines.values():
+        seed.readings(machine, times)
+    ids = {
+        name: resolved_ticket(sessions, seed, machine, times[-1], TicketOutcome[outcome])
+        for (name, machine), outcome in zip(
+            machines.items(), ("COMPLETED", "MISSED", "CANCELLED"), strict=True
+        )
+    }
+    with sessions() as s:
+        labels = {e.ticket_id: e.label for e in outcome_examples(s)}
+    assert labels == {str(ids["done"]): 0, str(ids["missed"]): 1}

@@ -89,8 +89,25 @@ def world(
         "of_b": seed.ticket(machine, fault="f-b", technician_id=b.id, status=TicketStatus.IN_PROGRESS),
         "unassigned": seed.ticket(machine, fault="f-none"),
     }
+    headers = admin.headers
+    schedule = anonymous.post(
+        "/api/pm-schedules",
+        json={"name": "Monthly", "machine_id": str(machine), "rule": {"kind": "every", "every": 30}},
+        headers=headers,
+    ).json()["id"]
+    part = anonymous.post(
+        "/api/parts", json={"sku": "P-1", "name": "Belt", "stock": 3}, headers=headers
+    ).json()
+    attachment = anonymous.post(
+        f"/api/tickets/{tickets['of_b']}/attachments", content=b"belt worn\n", headers=headers
+    ).json()["id"]
     ids = {
         "ticket_id": tickets["of_b"],
+        "schedule_id": schedule,
+        "part_id": part["id"],
+        "attachment_id": attachment,
+        "position": 0,
+        "notice_id": 1,
         "machine_id": machine,
         "site_id": site,
         "line_id": line,
@@ -108,7 +125,22 @@ def world(
 TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("PATCH", "/api/tickets/{ticket_id}"): ({"status": "RESOLVED", "outcome": "FALSE_ALARM"}, 403),
     ("POST", "/api/tickets/{ticket_id}/comments"): ({"text": "not mine"}, 403),
+    ("POST", "/api/tickets/{ticket_id}/reopen"): ({"reason": "not mine"}, 403),
+    ("POST", "/api/tickets/{ticket_id}/cancel"): ({"reason": "not mine"}, 403),
+    ("POST", "/api/tickets/{ticket_id}/time"): ({"minutes": 5}, 403),
+    ("POST", "/api/tickets/{ticket_id}/parts"): ({"part_id": str(uuid.uuid4()), "quantity": 1}, 403),
+    ("PUT", "/api/tickets/{ticket_id}/checklist/{position}"): ({"result": "DONE"}, 403),
+    # The JSON body is the file's bytes here: refused before they are looked at.
+    ("POST", "/api/tickets/{ticket_id}/attachments"): ({"text": "not mine"}, 403),
+    ("PUT", "/api/parts/{part_id}"): ({"sku": "X-1", "name": "Stolen", "stock": 0}, 403),
+    ("POST", "/api/notices/{notice_id}/acknowledge"): ({}, 403),
+    ("PUT", "/api/pm-schedules/{schedule_id}"): (
+        {"name": "x", "machine_type": "pump", "rule": {"kind": "every", "every": 1}},
+        403,
+    ),
+    ("DELETE", "/api/pm-schedules/{schedule_id}"): (None, 403),
     ("PATCH", "/api/users/{user_id}"): ({"full_name": "Hijacked"}, 403),
+    ("PUT", "/api/users/{user_id}/areas"): ({"site_ids": [], "line_ids": []}, 403),
     ("DELETE", "/api/auth/service-tokens/{token_id}"): (None, 403),
     ("PATCH", "/api/machines/{machine_id}"): ({"name": "Renamed"}, 403),
     ("DELETE", "/api/machines/{machine_id}"): (None, 403),
@@ -145,7 +177,7 @@ def test_a_technician_cannot_change_anyone_elses_objects(
     ticket = anonymous.get(f"/api/tickets/{world.tickets['of_b']}", headers=world.admin.headers).json()
     assert ticket["status"] == "IN_PROGRESS"
     events = anonymous.get(f"/api/tickets/{world.tickets['of_b']}/events", headers=world.admin.headers).json()
-    assert events == []
+    assert [e["kind"] for e in events] == ["attachment"]  # the world's own upload, by the admin
     assert (
         anonymous.get(f"/api/users/{world.b.id}", headers=world.admin.headers).json()["full_name"] == "Tech B"
     )

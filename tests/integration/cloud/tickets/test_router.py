@@ -45,7 +45,7 @@ def test_tickets_are_listed_newest_first_with_their_machine_and_reason(client: T
     assert set(body[0]) == {
         "id", "machine_id", "machine_name", "title", "status", "priority", "technician_id",
         "technician_name", "created_at", "updated_at", "resolved_at", "reason", "fault", "outcome",
-        "root_cause", "found_fault", "aftercare", "kind",
+        "root_cause", "found_fault", "aftercare", "kind", "pm", "cancel_reason",
     }  # fmt: skip
     assert body[1]["aftercare"] is None  # a list does not read every ticket's aftercare
 

@@ -39,6 +39,7 @@ def test_an_engineer_opens_a_ticket_by_hand_and_a_second_for_the_same_fault_is_a
     assert events[0]["actor_name"] == "Ada Admin" and events[0]["data"] == {
         "fault": "manual",
         "priority": "HIGH",
+        "ticket_kind": "CORRECTIVE",
     }
     expect_problem(client.post("/api/tickets", json=body), 409, "already has an open ticket for fault manual")
     other_fault = client.post("/api/tickets", json=body | {"fault": "belt"})

@@ -1,7 +1,7 @@
 // The ticket lifecycle as the board offers it, and what resolving needs.
 import { describe, expect, it } from "vitest";
 
-import { nextStatus, outcomeProblem, resolution } from "./update-ticket";
+import { nextStatus, outcomeProblem, outcomesFor, reasonProblem, resolution } from "./update-ticket";
 import { ticketParams } from "./get-tickets";
 
 describe("nextStatus", () => {
@@ -57,5 +57,20 @@ describe("ticketParams", () => {
       sort: "-updated_at",
       technician_id: undefined,
     });
+  });
+});
+
+describe("outcomes by kind, reopen and cancel", () => {
+  it("offers done for preventive work and missed for corrective work only", () => {
+    expect(outcomesFor("PREVENTIVE")).toEqual(["COMPLETED", "CONFIRMED_FAULT"]);
+    expect(outcomesFor("CORRECTIVE")).toContain("MISSED");
+    expect(outcomesFor("PREDICTIVE")).not.toContain("MISSED");
+    expect(outcomesFor("PREDICTIVE")).not.toContain("CANCELLED");
+  });
+
+  it("needs a reason to reopen or cancel", () => {
+    expect(reasonProblem("  ")).toMatch(/why/);
+    expect(reasonProblem("x".repeat(501))).toMatch(/500/);
+    expect(reasonProblem("duplicate")).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
-import type { Outcome, Ticket, TicketEvent, TicketStatus, TicketUpdate } from "@/types/api";
+import type { Outcome, Ticket, TicketEvent, TicketKind, TicketStatus, TicketUpdate } from "@/types/api";
 
 /** The longest comment the API takes. */
 export const MAX_COMMENT_CHARS = 4000;
@@ -21,6 +21,31 @@ export function nextStatus(status: TicketStatus): "IN_PROGRESS" | "RESOLVED" | n
   if (status === "OPEN") return "IN_PROGRESS";
   if (status === "IN_PROGRESS") return "RESOLVED";
   return null;
+}
+
+/** The outcomes a ticket of this kind may be resolved with (the API's rule; CANCELLED goes through cancel). */
+export function outcomesFor(kind: TicketKind): Outcome[] {
+  if (kind === "PREVENTIVE") return ["COMPLETED", "CONFIRMED_FAULT"];
+  if (kind === "CORRECTIVE") return ["CONFIRMED_FAULT", "MISSED", "FALSE_ALARM"];
+  return ["CONFIRMED_FAULT", "FALSE_ALARM"];
+}
+
+/** The longest reopen or cancel reason the API takes. */
+export const MAX_REASON_CHARS = 500;
+
+/** What is wrong with a reopen or cancel reason, or null. */
+export function reasonProblem(reason: string): string | null {
+  if (!reason.trim()) return "Say why.";
+  if (reason.length > MAX_REASON_CHARS) return `At most ${MAX_REASON_CHARS} characters.`;
+  return null;
+}
+
+export function reopenTicket(ticketId: string, reason: string): Promise<Ticket> {
+  return api.post<Ticket>(`/tickets/${encodeURIComponent(ticketId)}/reopen`, { reason: reason.trim() });
+}
+
+export function cancelTicket(ticketId: string, reason: string): Promise<Ticket> {
+  return api.post<Ticket>(`/tickets/${encodeURIComponent(ticketId)}/cancel`, { reason: reason.trim() });
 }
 
 /** What is missing before a ticket can be resolved with this outcome, or null when it is complete. */
@@ -54,6 +79,14 @@ function useTicketMutation<V>(ticketId: string, mutationFn: (variables: V) => Pr
 
 export function useUpdateTicket(ticketId: string) {
   return useTicketMutation(ticketId, (update: TicketUpdate) => updateTicket(ticketId, update));
+}
+
+export function useReopenTicket(ticketId: string) {
+  return useTicketMutation(ticketId, (reason: string) => reopenTicket(ticketId, reason));
+}
+
+export function useCancelTicket(ticketId: string) {
+  return useTicketMutation(ticketId, (reason: string) => cancelTicket(ticketId, reason));
 }
 
 export function useAddComment(ticketId: string) {

@@ -41,4 +41,23 @@ describe("describeEvent", () => {
       "recorded a false alarm",
     );
   });
+
+  it("describes the lifecycle's reopen and cancel and the work done", () => {
+    expect(describeEvent(ev("reopened", { from: "RESOLVED", to: "OPEN", reason: "noise is back" }))).toBe(
+      "reopened it: noise is back",
+    );
+    expect(describeEvent(ev("cancelled", { reason: "duplicate" }))).toBe("cancelled it: duplicate");
+    expect(describeEvent(ev("time", { minutes: 30, note: "swap" }))).toBe("logged 30 min: swap");
+    expect(describeEvent(ev("part", { quantity: 2, sku: "6204", stock_left: 1 }))).toBe(
+      "used 2 × 6204 (1 left)",
+    );
+    expect(describeEvent(ev("checklist", { item: "Grease", result: "NOT_APPLICABLE", note: null }))).toBe(
+      'marked "Grease" not applicable',
+    );
+    expect(
+      describeEvent(
+        ev("pulled_forward", { to: "2027-01-20T00:00:00+00:00", prediction: { failure_prob: 0.93 } }, null),
+      ),
+    ).toBe("pulled the due date forward to 2027-01-20 (failure risk 93%)");
+  });
 });

@@ -10,6 +10,13 @@ const STATUS: Record<TicketStatus, string> = {
 const OUTCOME: Record<string, string> = {
   CONFIRMED_FAULT: "a confirmed fault",
   FALSE_ALARM: "a false alarm",
+  MISSED: "a failure no prediction warned of",
+  COMPLETED: "the preventive work as done",
+};
+const CHECK: Record<string, string> = {
+  DONE: "done",
+  NOT_DONE: "not done",
+  NOT_APPLICABLE: "not applicable",
 };
 
 function text(value: unknown): string {
@@ -51,6 +58,24 @@ export function describeEvent(event: TicketEvent, names: ReadonlyMap<string, str
       const found = text(d.found_fault) ? ` (${formatFault(text(d.found_fault)).toLowerCase()})` : "";
       return `recorded ${OUTCOME[text(d.outcome)] ?? text(d.outcome)}${found}${cause ? ` — root cause: ${cause}` : ""}`;
     }
+    case "reopened":
+      return `reopened it: ${text(d.reason)}`;
+    case "cancelled":
+      return `cancelled it: ${text(d.reason)}`;
+    case "pulled_forward": {
+      const p = (d.prediction ?? {}) as Record<string, unknown>;
+      const risk =
+        typeof p.failure_prob === "number" ? ` (failure risk ${Math.round(p.failure_prob * 100)}%)` : "";
+      return `pulled the due date forward to ${text(d.to).slice(0, 10)}${risk}`;
+    }
+    case "time":
+      return `logged ${text(d.minutes)} min${text(d.note) ? `: ${text(d.note)}` : ""}`;
+    case "part":
+      return `used ${text(d.quantity)} × ${text(d.sku)} (${text(d.stock_left)} left)`;
+    case "checklist":
+      return `marked "${text(d.item)}" ${CHECK[text(d.result)] ?? "unanswered"}${text(d.note) ? ` (${text(d.note)})` : ""}`;
+    case "attachment":
+      return `attached ${text(d.filename)}`;
     case "repair_sent":
       return `sent the repair to gateway ${text(d.gateway_id)}${d.queued ? " (queued: broker link down)" : ""}`;
     default:

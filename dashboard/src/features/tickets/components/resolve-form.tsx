@@ -3,19 +3,28 @@
 import { type FormEvent, useState } from "react";
 
 import { formatFault, KNOWN_FAULTS, proposedFault } from "@/lib/format";
-import type { Outcome, TicketUpdate } from "@/types/api";
+import type { Outcome, TicketKind, TicketUpdate } from "@/types/api";
 
-import { outcomeProblem, resolution } from "../api/update-ticket";
+import { outcomesFor, outcomeProblem, resolution } from "../api/update-ticket";
+
+const OUTCOME_LABELS: Partial<Record<Outcome, string>> = {
+  CONFIRMED_FAULT: "Real fault",
+  FALSE_ALARM: "False alarm",
+  MISSED: "Failure no prediction warned of",
+  COMPLETED: "Done, nothing wrong found",
+};
 
 interface ResolveFormProps {
   /** The ticket's fault (the model's guess), proposed as the mode found. */
   fault: string;
+  /** The ticket's kind decides which outcomes fit (preventive: done; corrective: missed). */
+  kind?: TicketKind;
   pending: boolean;
   onResolve: (update: TicketUpdate) => void;
   onCancel: () => void;
 }
 
-export function ResolveForm({ fault, pending, onResolve, onCancel }: ResolveFormProps) {
+export function ResolveForm({ fault, kind = "PREDICTIVE", pending, onResolve, onCancel }: ResolveFormProps) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [rootCause, setRootCause] = useState("");
   const [foundFault, setFoundFault] = useState(() => proposedFault(fault));
@@ -32,26 +41,18 @@ export function ResolveForm({ fault, pending, onResolve, onCancel }: ResolveForm
     <form className="resolve-form" onSubmit={submit} aria-label="Resolve ticket" data-testid="resolve-form">
       <fieldset className="resolve-form__outcome">
         <legend>Outcome</legend>
-        <label>
-          <input
-            type="radio"
-            name="outcome"
-            value="CONFIRMED_FAULT"
-            checked={outcome === "CONFIRMED_FAULT"}
-            onChange={() => setOutcome("CONFIRMED_FAULT")}
-          />{" "}
-          Real fault
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="outcome"
-            value="FALSE_ALARM"
-            checked={outcome === "FALSE_ALARM"}
-            onChange={() => setOutcome("FALSE_ALARM")}
-          />{" "}
-          False alarm
-        </label>
+        {outcomesFor(kind).map((value) => (
+          <label key={value}>
+            <input
+              type="radio"
+              name="outcome"
+              value={value}
+              checked={outcome === value}
+              onChange={() => setOutcome(value)}
+            />{" "}
+            {OUTCOME_LABELS[value]}
+          </label>
+        ))}
       </fieldset>
       {outcome === "CONFIRMED_FAULT" && (
         <label className="field">
@@ -72,7 +73,7 @@ export function ResolveForm({ fault, pending, onResolve, onCancel }: ResolveForm
         </label>
       )}
       <label className="field">
-        <span>Root cause{outcome === "FALSE_ALARM" ? " (optional)" : ""}</span>
+        <span>Root cause{outcome === "CONFIRMED_FAULT" ? "" : " (optional)"}</span>
         <textarea
           name="root_cause"
           rows={2}

@@ -87,6 +87,7 @@ export function TicketActions({ ticket, resolveRequested = false, onResolveClose
       {resolving && next === "RESOLVED" ? (
         <ResolveForm
           fault={ticket.fault}
+          kind={ticket.kind}
           pending={update.isPending}
           onCancel={closeResolve}
           onResolve={(body) => update.mutate(body, { onSuccess: closeResolve })}

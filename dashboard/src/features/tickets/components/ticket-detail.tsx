@@ -1,6 +1,6 @@
 // One ticket in full: what can be done now (first, on every screen), why it was opened in plant units,
 // what followed the resolution, the comment box and its history.
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { Link } from "react-router";
 
 import { PriorityBadge, StatusBadge } from "@/components/badges";
@@ -18,8 +18,10 @@ import { useTicket, useTicketEvents } from "../api/get-ticket";
 import { useTechnicians } from "../api/get-technicians";
 import { MAX_COMMENT_CHARS, useAddComment } from "../api/update-ticket";
 import { describeEvent, eventActor } from "./history";
+import { LifecycleActions } from "./lifecycle-actions";
 import { TicketActions } from "./ticket-actions";
 import { TicketAftercare } from "./ticket-aftercare";
+import { TicketPreventive } from "./ticket-preventive";
 import { TicketWhy } from "./ticket-why";
 
 function CommentBox({ ticketId }: { ticketId: string }) {
@@ -74,7 +76,13 @@ function History({ ticket }: { ticket: Ticket }) {
   );
 }
 
-export function TicketDetail({ ticketId }: { ticketId: string }) {
+export function TicketDetail({
+  ticketId,
+  children,
+}: {
+  ticketId: string;
+  children?: (ticket: Ticket) => ReactNode;
+}) {
   const ticket = useTicket(ticketId);
   const session = useSession();
   const now = useNow();
@@ -123,15 +131,17 @@ export function TicketDetail({ ticketId }: { ticketId: string }) {
         >
           <h2 className="card-title">Work</h2>
           <TicketActions ticket={t} />
+          <LifecycleActions ticket={t} />
           <TicketAftercare ticket={t} />
           <TicketOutcome ticket={t} />
           {session && canWorkOn(session.user, t) && <CommentBox ticketId={t.id} />}
         </section>
         <section className="card" aria-label="Why" data-testid="ticket-why">
           <h2 className="card-title">Why this ticket</h2>
-          <TicketWhy ticket={t} now={now} />
+          {t.pm ? <TicketPreventive pm={t.pm} /> : <TicketWhy ticket={t} now={now} />}
         </section>
       </div>
+      {children?.(t)}
       <section className="card" aria-label="History">
         <h2 className="card-title">History</h2>
         <History ticket={t} />

@@ -1,0 +1,1 @@
+"""Preventive maintenance: schedules, meters and the scheduler that turns them into work orders."""

@@ -1,0 +1,1 @@
+"""Work done on a ticket: time, parts (with stock), checklist results and attachments."""
