@@ -107,7 +107,7 @@ def _enqueue_event(
     priority = priority or TicketPriority(context["ticket"]["priority"])
     context["ticket"]["priority"] = priority.value
     technician = data.get("to") if kind is NotificationEvent.ASSIGNED else None
-    technician_id = _uuid(technician) or _assigned_technician(db_session, event.ticket_id)
+    technician_id = _uuid(technician) or _assignee_at(db_session, event)
     found = targets(
         db_session,
         rules,
@@ -131,10 +131,20 @@ def _uuid(value: object) -> uuid.UUID | None:
         return None
 
 
-def _assigned_technician(db_session: Session, ticket_id: uuid.UUID) -> uuid.UUID | None:
-    return db_session.scalar(
-        sa.select(MaintenanceTicket.technician_id).where(MaintenanceTicket.id == ticket_id)
+def _assignee_at(db_session: Session, event: TicketEvent) -> uuid.UUID | None:
+    """Who the ticket was assigned to when ``event`` happened, from its trail: the worker may read the event
+    after later changes (an "opened" event must not reach a technician assigned a moment afterwards)."""
+    to = db_session.scalar(
+        sa.select(TicketEvent.data["to"].astext)
+        .where(
+            TicketEvent.ticket_id == event.ticket_id,
+            TicketEvent.kind == "assigned",
+            TicketEvent.id <= event.id,
+        )
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
     )
+    return _uuid(to)
 
 
 def add_deliveries(
