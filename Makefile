@@ -34,12 +34,14 @@ lint: setup dashboard/node_modules/.installed ## ruff, mypy, the import layers, 
 api-client: setup dashboard/node_modules/.installed ## regenerate the dashboard's API types from the OpenAPI schema
 	$(PY) scripts/openapi_dump.py --client dashboard/src/types/openapi.gen.ts
 
-bench: setup                     ## benchmarks; each prints its figures as a JSON line
+bench: setup dashboard           ## benchmarks; each prints its figures as a JSON line
 	$(PY) -m bench.edge
 	$(PY) -m bench.ingest
 	$(PY) -m bench.chaos
 	$(PY) -m bench.timecheck
 	$(PY) -m bench.kpis
+	$(PY) -m bench.fleet_table
+	$(PY) -m bench.notify
 
 bundle: setup                    ## offline gateway bundle in dist/ (wheels, current model, keys, manifest)
 	$(PY) ansible/bundle/build-bundle --out dist

@@ -1,4 +1,4 @@
-"""Command line of the cloud: ``python -m cloud {api,ingest,engine,migrate,storage,backup}``.
+"""Command line of the cloud: ``python -m cloud {api,ingest,engine,notify,migrate,storage,backup}``.
 
 Every command reads its configuration from the environment (DATABASE_URL, MQTT_URL, MAINTAINX_*), logs JSON
 lines, and stops gracefully on SIGTERM or SIGINT. A configuration error is one log line naming the variable
@@ -86,6 +86,21 @@ def run_storage(settings: Settings, argv: Sequence[str] = ()) -> None:
     run_maintenance(settings, _stop_on_signals(), once=_parse("storage", argv).once)
 
 
+def run_notify(settings: Settings, argv: Sequence[str] = ()) -> None:
+    """Deliver notifications (e-mail, webhooks) from ticket events until stopped."""
+    from cloud.db import make_engine, session_factory
+    from cloud.notifications.settings import load_notify_settings
+    from cloud.notifications.worker import run_worker
+
+    notify_settings = load_notify_settings()
+    url = settings.resolved_database_url()
+    engine = make_engine(url, pool_size=notify_settings.notify_workers + 2)
+    try:
+        run_worker(session_factory(engine), url, notify_settings, _stop_on_signals())
+    finally:
+        engine.dispose()
+
+
 def run_migrate(settings: Settings, argv: Sequence[str] = ()) -> None:
     """Bring the database schema up to date, to a given revision, or say where it stands."""
     from cloud.db import downgrade_database, upgrade_database
@@ -131,6 +146,7 @@ COMMANDS = {
     "api": run_api,
     "ingest": run_ingest,
     "engine": run_engine,
+    "notify": run_notify,
     "migrate": run_migrate,
     "storage": run_storage,
     "backup": run_backup,

@@ -22,9 +22,10 @@ from cloud.engine.router import router as policy_router
 from cloud.gateways.router import router as gateways_router
 from cloud.health.router import router as health_router
 from cloud.kpis.router import router as kpis_router
-from cloud.machines.router import lines_router, sites_router
+from cloud.machines.router import areas_router, lines_router, sites_router
 from cloud.machines.router import router as machines_router
 from cloud.metrics import RequestMetrics, metrics_response
+from cloud.notifications.router import router as notifications_router
 from cloud.notify import MqttCommandPublisher
 from cloud.pm.router import router as pm_router
 from cloud.predictions.router import router as predictions_router
@@ -60,6 +61,7 @@ def _api_router() -> APIRouter:
         users_router,
         sites_router,
         lines_router,
+        areas_router,
         machines_router,
         telemetry_router,
         predictions_router,
@@ -72,6 +74,7 @@ def _api_router() -> APIRouter:
         registry_router,
         policy_router,
         kpis_router,
+        notifications_router,
     ):
         protected.include_router(router)
     api.include_router(protected)

@@ -30,6 +30,7 @@ MODEL_MODULES = (
     "cloud.ingestion.models",
     "cloud.users.models",
     "cloud.auth.models",
+    "cloud.notifications.models",
     "cloud.registry.models",
 )
 

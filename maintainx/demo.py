@@ -157,6 +157,9 @@ def run_demo(
             login = credentials.service_env(role) if credentials else {}
             role_env = ingest_env if role is Role.INGEST else env
             supervisor.add(role.value, [py, "-m", "cloud", role.value], {**role_env, **login})
+        # Notifications need no broker; links in messages point at this demo's dashboard.
+        notify_env = {**env, "MAINTAINX_PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}"}
+        supervisor.add("notify", [py, "-m", "cloud", "notify"], notify_env)
         configs = write_agent_configs(
             data_dir / "agents",
             mqtt_url=mqtt_url,
@@ -170,7 +173,8 @@ def run_demo(
         for gateway_id, config in configs.items():
             login = credentials.gateway_env(gateway_id) if credentials else {}
             supervisor.add(f"agent-{gateway_id}", [py, "-m", "edge_agent", "--config", str(config)], login)
-        step(f"Started api, ingest, engine and {len(configs)} edge agents (logs in {data_dir / 'logs'})")
+        services = f"api, ingest, engine, notify and {len(configs)} edge agents"
+        step(f"Started {services} (logs in {data_dir / 'logs'})")
         wait_for_port(api_port, timeout=60)
         api = f"http://127.0.0.1:{api_port}"
         fleet_text = f"{gateways} gateways x {machines_per_gateway} machines at {sample_hz:g} Hz"

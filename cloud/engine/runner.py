@@ -147,7 +147,7 @@ class TicketEngine:
         machines = {
             row.id: row
             for row in session.execute(
-                sa.select(Machine.id, Machine.name, Machine.type, Machine.location).where(
+                sa.select(Machine.id, Machine.name, Machine.type, Machine.location, Machine.line_id).where(
                     Machine.id.in_(machine_ids)
                 )
             )
@@ -266,7 +266,7 @@ class TicketEngine:
             # The model answers "failure within the horizon?": the failure is expected by now + horizon.
             "horizon_s": self.policy.config.horizon.total_seconds(),
         }
-        technician = choose_technician(session, machine.location)
+        technician = choose_technician(session, machine.location, machine.line_id)
         title = decision.title(machine.name)
         ticket_id = system.open_predictive(
             db_session=session,

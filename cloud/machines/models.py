@@ -74,3 +74,26 @@ class MachineEvent(Base):
     kind: Mapped[str]
     # What changed, e.g. {"from": "gw-a", "to": "gw-b"}.
     data: Mapped[JSON] = mapped_column(server_default=sa.text("'{}'::jsonb"))
+
+
+class TechnicianSite(Base):
+    """A person who works at a whole site: new tickets anywhere on it may go to them."""
+
+    __tablename__ = "technician_sites"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), primary_key=True)
+    # Deleting an (empty) site ends its crew's membership rather than blocking the delete.
+    site_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey(Site.id, ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class TechnicianLine(Base):
+    """A person who works on one line: new tickets on its machines go to them first."""
+
+    __tablename__ = "technician_lines"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), primary_key=True)
+    line_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey(Line.id, ondelete="CASCADE"), primary_key=True, index=True
+    )

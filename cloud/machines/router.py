@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from cloud.api.deps import CurrentUser, EngineerUser, SessionDep
-from cloud.machines import binding, hierarchy, service
+from cloud.machines import areas, binding, hierarchy, service
 from cloud.machines.schemas import (
     LineCreate,
     LineRead,
@@ -20,11 +20,15 @@ from cloud.machines.schemas import (
     SiteCreate,
     SiteRead,
     SiteUpdate,
+    UserAreas,
+    UserAreasUpdate,
 )
 
 router = APIRouter(prefix="/machines", tags=["machines"])
 sites_router = APIRouter(prefix="/sites", tags=["sites"])
 lines_router = APIRouter(prefix="/lines", tags=["lines"])
+# No prefix: "/users/areas" would collide with "/users/{user_id}" of the users router.
+areas_router = APIRouter(tags=["users"])
 NO_CONTENT = status.HTTP_204_NO_CONTENT
 
 
@@ -146,3 +150,23 @@ def update_line(line_id: uuid.UUID, body: LineUpdate, db_session: SessionDep, us
 def delete_line(line_id: uuid.UUID, db_session: SessionDep, user: EngineerUser) -> None:
     """Remove a line without machines."""
     hierarchy.delete_line(db_session=db_session, line_id=line_id)
+
+
+@areas_router.get("/user-areas", response_model=list[UserAreas])
+def list_user_areas(db_session: SessionDep, user: CurrentUser) -> list[UserAreas]:
+    """Every person who belongs to a site or line, with those sites and lines (one call for a page)."""
+    return areas.get_all(db_session=db_session)
+
+
+@areas_router.get("/users/{user_id}/areas", response_model=UserAreas)
+def get_user_areas(user_id: uuid.UUID, db_session: SessionDep, user: CurrentUser) -> UserAreas:
+    """The sites and lines one person works at."""
+    return areas.get(db_session=db_session, user_id=user_id)
+
+
+@areas_router.put("/users/{user_id}/areas", response_model=UserAreas)
+def replace_user_areas(
+    user_id: uuid.UUID, body: UserAreasUpdate, db_session: SessionDep, user: EngineerUser
+) -> UserAreas:
+    """Set the sites and lines a person works at; new tickets there go to them first."""
+    return areas.replace(db_session=db_session, user_id=user_id, areas_in=body)

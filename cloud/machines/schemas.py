@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cloud.text import Text
 from cloud.timerange import UtcDatetime
@@ -61,6 +62,20 @@ class MachineRead(BaseModel):
 MAX_NAME = 200
 
 
+def _trimmed_name(value: str) -> str:
+    """``value`` without surrounding spaces; ValueError (a 422) when nothing is left."""
+    value = value.strip()
+    if not value:
+        raise ValueError("a name must contain something other than spaces")
+    return value
+
+
+# Site and line names are unique per parent: surrounding spaces would make "L1" and "L1 " two lines.
+PlaceName = Annotated[Text, Field(max_length=MAX_NAME), AfterValidator(_trimmed_name)]
+# More sites or lines than any one person works at; bounds the request the assignment check reads.
+MAX_AREAS = 200
+
+
 class MachineCreate(BaseModel):
     """A machine registered by hand (gateways also register theirs from their status)."""
 
@@ -99,7 +114,7 @@ class SiteCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text = Field(min_length=1, max_length=MAX_NAME)
+    name: PlaceName
     description: Text | None = Field(default=None, max_length=2000)
 
 
@@ -108,7 +123,7 @@ class SiteUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    name: PlaceName | None = None
     description: Text | None = Field(default=None, max_length=2000)
 
 
@@ -129,7 +144,7 @@ class LineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site_id: uuid.UUID
-    name: Text = Field(min_length=1, max_length=MAX_NAME)
+    name: PlaceName
 
 
 class LineUpdate(BaseModel):
@@ -138,7 +153,7 @@ class LineUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site_id: uuid.UUID | None = None
-    name: Text | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    name: PlaceName | None = None
 
 
 class MachineRehome(BaseModel):
@@ -157,3 +172,30 @@ class MachineEventRead(BaseModel):
     actor_id: uuid.UUID | None
     kind: str
     data: dict[str, str | None]
+
+
+class AreaRef(BaseModel):
+    """A site or line a person belongs to, named so a page can show it without another request."""
+
+    id: uuid.UUID
+    name: str
+    # The line's site; None for a site.
+    site_id: uuid.UUID | None = None
+    site_name: str | None = None
+
+
+class UserAreas(BaseModel):
+    """The sites and lines a person works at: automatic assignment prefers them (docs/ai-engine.md)."""
+
+    user_id: uuid.UUID
+    sites: list[AreaRef]
+    lines: list[AreaRef]
+
+
+class UserAreasUpdate(BaseModel):
+    """The full set of sites and lines a person works at (replaces what was there; empty lists clear it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_ids: list[uuid.UUID] = Field(default=[], max_length=MAX_AREAS)
+    line_ids: list[uuid.UUID] = Field(default=[], max_length=MAX_AREAS)

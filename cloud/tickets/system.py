@@ -155,7 +155,7 @@ def open_preventive(
 ) -> uuid.UUID | None:
     """Open the schedule's work order for ``machine`` with its checklist; None when one is open already (the
     partial unique index decides between two schedulers). The caller commits."""
-    technician = choose_technician(db_session, machine.location)
+    technician = choose_technician(db_session, machine.location, machine.line_id)
     title = f"{schedule.name}: {machine.name}, due {due_at:%Y-%m-%d}"
     statement = (
         insert(MaintenanceTicket)

@@ -7,7 +7,10 @@ export const paths = {
   ticket: { path: "/tickets/:ticketId", href: (id: string) => `/tickets/${encodeURIComponent(id)}` },
   gateways: { path: "/gateways", href: () => "/gateways" },
   models: { path: "/models", href: () => "/models" },
+  plant: { path: "/plant", href: () => "/plant" },
+  users: { path: "/users", href: () => "/users" },
   pm: { path: "/pm", href: () => "/pm" },
   parts: { path: "/parts", href: () => "/parts" },
   reliability: { path: "/reliability", href: () => "/reliability" },
+  notifications: { path: "/notifications", href: () => "/notifications" },
 } as const;

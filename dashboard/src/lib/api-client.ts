@@ -154,7 +154,7 @@ export const api = {
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PATCH", body }),
   post: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "POST", body }),
   put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PUT", body }),
-  delete: <T>(path: string) => apiRequest<T>(path, { method: "DELETE" }),
+  delete: <T = void>(path: string) => apiRequest<T>(path, { method: "DELETE" }),
   /** POST a file's bytes, with query parameters (e.g. its name). */
   upload: <T>(path: string, params: QueryParams, file: Blob) =>
     apiRequest<T>(path, { method: "POST", params, rawBody: file }),

@@ -47,4 +47,11 @@ export const queryKeys = {
   kpis: (params: KpiParams) => ["kpis", params] as const,
   sites: () => ["sites"] as const,
   lines: () => ["lines"] as const,
+  users: () => ["users", "all"] as const,
+  userAreas: () => ["user-areas"] as const,
+  notifications: () => ["notifications"] as const,
+  notificationChannels: () => ["notifications", "channels"] as const,
+  notificationRules: () => ["notifications", "rules"] as const,
+  notificationDeliveries: () => ["notifications", "deliveries"] as const,
+  notificationPreferences: () => ["notifications", "preferences"] as const,
 };

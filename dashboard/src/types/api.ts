@@ -21,6 +21,12 @@ export type ReadingSeries = Schemas["ReadingSeries"];
 export type PredictionSeries = Schemas["PredictionSeries"];
 
 export type Machine = Schemas["MachineRead"];
+/** A site or line a person works at; ``site_id``/``site_name`` name a line's site (null for a site). */
+export type AreaRef = Schemas["AreaRef"];
+/** The sites and lines a person works at (GET /api/users/{id}/areas, GET /api/user-areas). */
+export type UserAreas = Schemas["UserAreas"];
+/** PUT /api/users/{id}/areas: the full set, replacing what was there. */
+export type UserAreasUpdate = Schemas["UserAreasUpdate"];
 
 export type TicketStatus = Schemas["TicketStatus"];
 /** The statuses in the order the board shows them. */
@@ -147,3 +153,21 @@ export type KpiReport = Schemas["KpiReport"];
 export type Site = Schemas["SiteRead"];
 /** GET /api/lines (one row). */
 export type Line = Schemas["LineRead"];
+
+/** Notifications (cloud/notifications/schemas.py): aliases of the generated schema. */
+export type NotificationChannel = Schemas["ChannelRead"];
+export type NotificationChannelCreate = Schemas["ChannelCreate"];
+/** ``secret: null`` removes the channel's own secret. */
+export type NotificationChannelUpdate = Schemas["ChannelUpdate"];
+export type ChannelKind = NotificationChannel["kind"];
+export type WebhookFormat = NotificationChannel["format"];
+/** Quiet hours are "HH:MM" wall-clock times in quiet_tz. */
+export type NotificationRuleCreate = Schemas["RuleCreate"];
+export type NotificationRule = Schemas["RuleRead"];
+export type DeliveryAttempt = Schemas["AttemptRead"];
+/** GET /api/notifications/deliveries: the outbox, newest first, with every try. */
+export type NotificationDelivery = Schemas["DeliveryRead"];
+export type NotificationEvent = NotificationDelivery["event"];
+export type DeliveryStatus = NotificationDelivery["status"];
+/** GET /api/notifications/preferences: a channel that reaches the caller, on or off. */
+export type NotificationPreference = Schemas["PreferenceRead"];

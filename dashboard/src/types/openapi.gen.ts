@@ -514,6 +514,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Channels
+         * @description Every channel (secrets are never shown).
+         */
+        get: operations["list_channels_api_notifications_channels_get"];
+        put?: never;
+        /**
+         * Create Channel
+         * @description Add an e-mail or webhook channel.
+         */
+        post: operations["create_channel_api_notifications_channels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Channel
+         * @description Remove a channel with its rules and deliveries.
+         */
+        delete: operations["delete_channel_api_notifications_channels__channel_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Channel
+         * @description Rename, re-point, re-sign, switch on or off.
+         */
+        patch: operations["update_channel_api_notifications_channels__channel_id__patch"];
+        trace?: never;
+    };
+    "/api/notifications/channels/{channel_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Test
+         * @description Enqueue a test message (e-mail goes to the caller); follow it in the deliveries.
+         */
+        post: operations["send_test_api_notifications_channels__channel_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description The newest deliveries with every try, for troubleshooting.
+         */
+        get: operations["list_deliveries_api_notifications_deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Preferences
+         * @description The channels that reach the caller personally, on or off.
+         */
+        get: operations["my_preferences_api_notifications_preferences_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Preference
+         * @description Switch a channel on or off for oneself.
+         */
+        put: operations["set_preference_api_notifications_preferences__channel_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description Every rule.
+         */
+        get: operations["list_rules_api_notifications_rules_get"];
+        put?: never;
+        /**
+         * Create Rule
+         * @description Add a rule.
+         */
+        post: operations["create_rule_api_notifications_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace Rule
+         * @description Replace a rule.
+         */
+        put: operations["replace_rule_api_notifications_rules__rule_id__put"];
+        post?: never;
+        /**
+         * Delete Rule
+         * @description Remove a rule.
+         */
+        delete: operations["delete_rule_api_notifications_rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/parts": {
         parameters: {
             query?: never;
@@ -1159,6 +1335,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/user-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List User Areas
+         * @description Every person who belongs to a site or line, with those sites and lines (one call for a page).
+         */
+        get: operations["list_user_areas_api_user_areas_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1207,6 +1403,30 @@ export interface paths {
         patch: operations["update_user_api_users__user_id__patch"];
         trace?: never;
     };
+    "/api/users/{user_id}/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User Areas
+         * @description The sites and lines one person works at.
+         */
+        get: operations["get_user_areas_api_users__user_id__areas_get"];
+        /**
+         * Replace User Areas
+         * @description Set the sites and lines a person works at; new tickets there go to them first.
+         */
+        put: operations["replace_user_areas_api_users__user_id__areas_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1253,6 +1473,23 @@ export interface components {
             version: string;
         };
         /**
+         * AreaRef
+         * @description A site or line a person belongs to, named so a page can show it without another request.
+         */
+        AreaRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Site Id */
+            site_id?: string | null;
+            /** Site Name */
+            site_name?: string | null;
+        };
+        /**
          * AttachmentRead
          * @description A file attached to a ticket; download it from ``/api/tickets/{ticket_id}/attachments/{id}``.
          */
@@ -1289,6 +1526,25 @@ export interface components {
             user_name: string | null;
         };
         /**
+         * AttemptRead
+         * @description One try of a delivery.
+         */
+        AttemptRead: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Error */
+            error: string | null;
+            /** Ok */
+            ok: boolean;
+            /** Status Code */
+            status_code: number | null;
+        };
+        /**
          * BaselineRef
          * @description What the drivers were compared with: recent low-risk predictions of machines of this type.
          */
@@ -1313,6 +1569,73 @@ export interface components {
         CancelRequest: {
             /** Reason */
             reason: string;
+        };
+        /**
+         * ChannelCreate
+         * @description A new channel: e-mail (the worker's SMTP server) or a webhook URL with its format and secret.
+         */
+        ChannelCreate: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** @default generic */
+            format: components["schemas"]["WebhookFormat"];
+            kind: components["schemas"]["ChannelKind"];
+            /** Name */
+            name: string;
+            /** Secret */
+            secret?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /**
+         * ChannelKind
+         * @description How a channel delivers: e-mail to people a rule names, or one HTTP POST to a configured URL.
+         * @enum {string}
+         */
+        ChannelKind: "email" | "webhook";
+        /**
+         * ChannelRead
+         * @description A channel as the API shows it: never its secret.
+         */
+        ChannelRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            format: components["schemas"]["WebhookFormat"];
+            /** Has Secret */
+            has_secret: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["ChannelKind"];
+            /** Name */
+            name: string;
+            /** Url */
+            url: string | null;
+        };
+        /**
+         * ChannelUpdate
+         * @description Changes to a channel; ``secret: null`` removes its own secret (the worker's default signs then).
+         */
+        ChannelUpdate: {
+            /** Enabled */
+            enabled?: boolean | null;
+            format?: components["schemas"]["WebhookFormat"] | null;
+            /** Name */
+            name?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /** Url */
+            url?: string | null;
         };
         /**
          * ChecklistItemRead
@@ -1388,6 +1711,73 @@ export interface components {
          * @enum {string}
          */
         Dataset: "tickets" | "readings" | "predictions";
+        /**
+         * DeliveryRead
+         * @description A delivery in the outbox, with its tries (newest deliveries first in lists).
+         */
+        DeliveryRead: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Channel Name */
+            channel_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            event: components["schemas"]["NotificationEvent"];
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Held */
+            held: boolean;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Recipient */
+            recipient: string | null;
+            /** Rule Id */
+            rule_id: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            summary: components["schemas"]["DeliverySummary"];
+            /** Ticket Id */
+            ticket_id: string | null;
+            /** Tries */
+            tries: components["schemas"]["AttemptRead"][];
+        };
+        /**
+         * DeliveryStatus
+         * @description PENDING until the channel accepted it (DELIVERED) or it can never succeed (FAILED).
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "delivered" | "failed";
+        /**
+         * DeliverySummary
+         * @description What the delivery is about, for a person scanning the outbox (null when the event had none).
+         */
+        DeliverySummary: {
+            /** Machine */
+            machine?: string | null;
+            /** Priority */
+            priority?: string | null;
+            /** Title */
+            title?: string | null;
+        };
         /**
          * DemoInfo
          * @description Whether this API is the demo's, and then the logins and their password.
@@ -2055,6 +2445,12 @@ export interface components {
             ticket_id: string | null;
         };
         /**
+         * NotificationEvent
+         * @description What a rule can subscribe to.
+         * @enum {string}
+         */
+        NotificationEvent: "opened" | "escalated" | "assigned" | "unacknowledged" | "resolved" | "test";
+        /**
          * PartIn
          * @description A part of the catalogue as an engineer defines it (stock set by counting the shelf).
          */
@@ -2444,6 +2840,30 @@ export interface components {
             start: string;
         };
         /**
+         * PreferenceRead
+         * @description A channel that can reach the caller personally (e-mail), and whether they have it on.
+         */
+        PreferenceRead: {
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Channel Name */
+            channel_name: string;
+            /** Enabled */
+            enabled: boolean;
+            kind: components["schemas"]["ChannelKind"];
+        };
+        /**
+         * PreferenceUpdate
+         * @description Switch a channel on or off for oneself.
+         */
+        PreferenceUpdate: {
+            /** Enabled */
+            enabled: boolean;
+        };
+        /**
          * PreventiveInfo
          * @description What a preventive work order is for.
          */
@@ -2661,6 +3081,120 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * RuleCreate
+         * @description A new rule.
+         */
+        RuleCreate: {
+            /**
+             * Assignee
+             * @default false
+             */
+            assignee: boolean;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Events */
+            events: components["schemas"]["NotificationEvent"][];
+            /** Line Id */
+            line_id?: string | null;
+            /** @default LOW */
+            min_priority: components["schemas"]["TicketPriority"];
+            /** Name */
+            name: string;
+            /** Quiet End */
+            quiet_end?: string | null;
+            /** Quiet Start */
+            quiet_start?: string | null;
+            /**
+             * Quiet Tz
+             * @default UTC
+             */
+            quiet_tz: string;
+            /**
+             * Roles
+             * @default []
+             */
+            roles: components["schemas"]["UserRole"][];
+            /** Site Id */
+            site_id?: string | null;
+            /** Unack Minutes */
+            unack_minutes?: number | null;
+            /**
+             * User Ids
+             * @default []
+             */
+            user_ids: string[];
+        };
+        /**
+         * RuleRead
+         * @description A rule as stored.
+         */
+        RuleRead: {
+            /**
+             * Assignee
+             * @default false
+             */
+            assignee: boolean;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Events */
+            events: components["schemas"]["NotificationEvent"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Line Id */
+            line_id?: string | null;
+            /** @default LOW */
+            min_priority: components["schemas"]["TicketPriority"];
+            /** Name */
+            name: string;
+            /** Quiet End */
+            quiet_end?: string | null;
+            /** Quiet Start */
+            quiet_start?: string | null;
+            /**
+             * Quiet Tz
+             * @default UTC
+             */
+            quiet_tz: string;
+            /**
+             * Roles
+             * @default []
+             */
+            roles: components["schemas"]["UserRole"][];
+            /** Site Id */
+            site_id?: string | null;
+            /** Unack Minutes */
+            unack_minutes?: number | null;
+            /**
+             * User Ids
+             * @default []
+             */
+            user_ids: string[];
         };
         /**
          * RunningHoursRule
@@ -2883,6 +3417,14 @@ export interface components {
             key: "group" | "tag" | "all";
             /** Value */
             value?: string | null;
+        };
+        /**
+         * TestSent
+         * @description The delivery a "send test" enqueued: follow it in the deliveries list.
+         */
+        TestSent: {
+            /** Delivery Id */
+            delivery_id: number;
         };
         /**
          * TicketCreate
@@ -3139,6 +3681,37 @@ export interface components {
             user_name: string | null;
         };
         /**
+         * UserAreas
+         * @description The sites and lines a person works at: automatic assignment prefers them (docs/ai-engine.md).
+         */
+        UserAreas: {
+            /** Lines */
+            lines: components["schemas"]["AreaRef"][];
+            /** Sites */
+            sites: components["schemas"]["AreaRef"][];
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * UserAreasUpdate
+         * @description The full set of sites and lines a person works at (replaces what was there; empty lists clear it).
+         */
+        UserAreasUpdate: {
+            /**
+             * Line Ids
+             * @default []
+             */
+            line_ids: string[];
+            /**
+             * Site Ids
+             * @default []
+             */
+            site_ids: string[];
+        };
+        /**
          * UserCreate
          * @description A new person (admins only).
          */
@@ -3212,6 +3785,12 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /**
+         * WebhookFormat
+         * @description The body a webhook sends: our documented schema, or what Slack / Teams incoming webhooks accept.
+         * @enum {string}
+         */
+        WebhookFormat: "generic" | "slack" | "teams";
         /**
          * WorkDone
          * @description Everything recorded as work on one ticket (notes are the ticket's comments).
@@ -4177,6 +4756,360 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["NoticeRead"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_channels_api_notifications_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"][];
+                };
+            };
+        };
+    };
+    create_channel_api_notifications_channels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_channel_api_notifications_channels__channel_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_channel_api_notifications_channels__channel_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    send_test_api_notifications_channels__channel_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSent"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_deliveries_api_notifications_deliveries_get: {
+        parameters: {
+            query?: {
+                channel_id?: string | null;
+                ticket_id?: string | null;
+                status?: components["schemas"]["DeliveryStatus"] | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_preferences_api_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceRead"][];
+                };
+            };
+        };
+    };
+    set_preference_api_notifications_preferences__channel_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferenceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_rules_api_notifications_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"][];
+                };
+            };
+        };
+    };
+    create_rule_api_notifications_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_rule_api_notifications_rules__rule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_rule_api_notifications_rules__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -5488,6 +6421,26 @@ export interface operations {
             };
         };
     };
+    list_user_areas_api_user_areas_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAreas"][];
+                };
+            };
+        };
+    };
     list_users_api_users_get: {
         parameters: {
             query?: {
@@ -5606,6 +6559,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_user_areas_api_users__user_id__areas_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAreas"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_user_areas_api_users__user_id__areas_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserAreasUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAreas"];
                 };
             };
             /** @description Validation Error */

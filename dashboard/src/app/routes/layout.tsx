@@ -19,7 +19,10 @@ const NAV = [
   { to: paths.parts.href(), label: "Parts", end: false },
   { to: paths.gateways.href(), label: "Gateways", end: false },
   { to: paths.models.href(), label: "Models", end: false },
+  { to: paths.plant.href(), label: "Plant", end: false },
+  { to: paths.users.href(), label: "People", end: false },
   { to: paths.reliability.href(), label: "Reliability", end: false },
+  { to: paths.notifications.href(), label: "Notifications", end: false },
 ];
 
 const ROLE_LABELS = { admin: "Admin", engineer: "Engineer", technician: "Technician" } as const;

@@ -7,25 +7,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.integration.cloud.machines.kit import make
+
 pytestmark = pytest.mark.integration
-
-
-def _make(client: TestClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(path, json=body)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 def test_a_machine_is_placed_on_a_line_of_a_site_and_filtered_by_either(
     client: TestClient, seed: Any
 ) -> None:
-    lyon = _make(client, "/api/sites", {"name": "Lyon", "description": "main plant"})
-    porto = _make(client, "/api/sites", {"name": "Porto"})
-    l1 = _make(client, "/api/lines", {"site_id": lyon["id"], "name": "L1"})
-    p1 = _make(client, "/api/lines", {"site_id": porto["id"], "name": "P1"})
+    lyon = make(client, "/api/sites", {"name": "Lyon", "description": "main plant"})
+    porto = make(client, "/api/sites", {"name": "Porto"})
+    l1 = make(client, "/api/lines", {"site_id": lyon["id"], "name": "L1"})
+    p1 = make(client, "/api/lines", {"site_id": porto["id"], "name": "P1"})
     pump = seed.machine("Pump 03")
-    fan = _make(client, "/api/machines", {"name": "Fan 01", "type": "fan", "line_id": p1["id"]})
+    fan = make(client, "/api/machines", {"name": "Fan 01", "type": "fan", "line_id": p1["id"]})
 
     placed = client.patch(f"/api/machines/{pump}", json={"line_id": l1["id"]})
 
@@ -43,10 +38,10 @@ def test_a_machine_is_placed_on_a_line_of_a_site_and_filtered_by_either(
 
 
 def test_names_are_unique_per_level_as_409_problems(client: TestClient, expect_problem: Any) -> None:
-    site = _make(client, "/api/sites", {"name": "Lyon"})
-    other = _make(client, "/api/sites", {"name": "Porto"})
-    _make(client, "/api/lines", {"site_id": site["id"], "name": "L1"})
-    _make(client, "/api/lines", {"site_id": other["id"], "name": "L1"})  # fine on another site
+    site = make(client, "/api/sites", {"name": "Lyon"})
+    other = make(client, "/api/sites", {"name": "Porto"})
+    make(client, "/api/lines", {"site_id": site["id"], "name": "L1"})
+    make(client, "/api/lines", {"site_id": other["id"], "name": "L1"})  # fine on another site
     expect_problem(client.post("/api/sites", json={"name": "Lyon"}), 409, "exists")
     expect_problem(client.patch(f"/api/sites/{other['id']}", json={"name": "Lyon"}), 409, "exists")
     expect_problem(client.post("/api/lines", json={"site_id": site["id"], "name": "L1"}), 409, "already has")
@@ -55,9 +50,9 @@ def test_names_are_unique_per_level_as_409_problems(client: TestClient, expect_p
 def test_nothing_in_use_can_be_deleted_and_empty_things_can(
     client: TestClient, seed: Any, expect_problem: Any
 ) -> None:
-    site = _make(client, "/api/sites", {"name": "Lyon"})
-    line = _make(client, "/api/lines", {"site_id": site["id"], "name": "L1"})
-    machine = _make(client, "/api/machines", {"name": "Pump 09", "type": "pump", "line_id": line["id"]})
+    site = make(client, "/api/sites", {"name": "Lyon"})
+    line = make(client, "/api/lines", {"site_id": site["id"], "name": "L1"})
+    machine = make(client, "/api/machines", {"name": "Pump 09", "type": "pump", "line_id": line["id"]})
     seed.ticket(seed.machine("Pump 03"))
     with_history = seed.machine("Fan 02")
     seed.ticket(with_history)
@@ -87,10 +82,10 @@ def test_references_to_missing_sites_lines_and_gateways_are_422_naming_the_field
 
 
 def test_a_line_moves_to_another_site_and_a_machine_leaves_its_line(client: TestClient) -> None:
-    lyon = _make(client, "/api/sites", {"name": "Lyon"})
-    porto = _make(client, "/api/sites", {"name": "Porto"})
-    line = _make(client, "/api/lines", {"site_id": lyon["id"], "name": "L1"})
-    machine = _make(client, "/api/machines", {"name": "Pump", "type": "pump", "line_id": line["id"]})
+    lyon = make(client, "/api/sites", {"name": "Lyon"})
+    porto = make(client, "/api/sites", {"name": "Porto"})
+    line = make(client, "/api/lines", {"site_id": lyon["id"], "name": "L1"})
+    machine = make(client, "/api/machines", {"name": "Pump", "type": "pump", "line_id": line["id"]})
     moved = client.patch(f"/api/lines/{line['id']}", json={"site_id": porto["id"], "name": "P9"})
     assert moved.json()["site_name"] == "Porto" and moved.json()["name"] == "P9"
     assert client.get(f"/api/machines/{machine['id']}").json()["site_name"] == "Porto"

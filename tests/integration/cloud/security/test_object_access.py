@@ -140,6 +140,7 @@ TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ),
     ("DELETE", "/api/pm-schedules/{schedule_id}"): (None, 403),
     ("PATCH", "/api/users/{user_id}"): ({"full_name": "Hijacked"}, 403),
+    ("PUT", "/api/users/{user_id}/areas"): ({"site_ids": [], "line_ids": []}, 403),
     ("DELETE", "/api/auth/service-tokens/{token_id}"): (None, 403),
     ("PATCH", "/api/machines/{machine_id}"): ({"name": "Renamed"}, 403),
     ("DELETE", "/api/machines/{machine_id}"): (None, 403),
