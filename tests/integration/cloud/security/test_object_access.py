@@ -101,8 +101,18 @@ def world(
     attachment = anonymous.post(
         f"/api/tickets/{tickets['of_b']}/attachments", content=b"belt worn\n", headers=headers
     ).json()["id"]
+    channel = anonymous.post(
+        "/api/notifications/channels", json={"name": "Shift mail", "kind": "email"}, headers=headers
+    ).json()["id"]
+    rule = anonymous.post(
+        "/api/notifications/rules",
+        json={"name": "Critical", "channel_id": channel, "events": ["opened"], "roles": ["engineer"]},
+        headers=headers,
+    ).json()["id"]
     ids = {
         "ticket_id": tickets["of_b"],
+        "channel_id": channel,
+        "rule_id": rule,
         "schedule_id": schedule,
         "part_id": part["id"],
         "attachment_id": attachment,
@@ -139,6 +149,14 @@ TECHNICIAN_CHANGES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
         403,
     ),
     ("DELETE", "/api/pm-schedules/{schedule_id}"): (None, 403),
+    ("PATCH", "/api/notifications/channels/{channel_id}"): ({"name": "Renamed"}, 403),
+    ("DELETE", "/api/notifications/channels/{channel_id}"): (None, 403),
+    ("POST", "/api/notifications/channels/{channel_id}/test"): (None, 403),
+    ("PUT", "/api/notifications/rules/{rule_id}"): (
+        {"name": "Mine", "channel_id": str(uuid.uuid4()), "events": ["opened"], "roles": ["technician"]},
+        403,
+    ),
+    ("DELETE", "/api/notifications/rules/{rule_id}"): (None, 403),
     ("PATCH", "/api/users/{user_id}"): ({"full_name": "Hijacked"}, 403),
     ("PUT", "/api/users/{user_id}/areas"): ({"site_ids": [], "line_ids": []}, 403),
     ("DELETE", "/api/auth/service-tokens/{token_id}"): (None, 403),
@@ -161,10 +179,27 @@ def _id_routes() -> list[tuple[str, str]]:
     return [(method, path) for method, path in api_routes() if "{" in path]
 
 
+# Routes whose id names a thing but whose change is the caller's own (a person's switch for a channel):
+# nobody can reach another person's row through them (checked below).
+OWN_CHANGES = {("PUT", "/api/notifications/preferences/{channel_id}")}
+
+
 def test_every_route_with_an_object_id_is_in_the_matrix() -> None:
     # A new route that takes an id must get a row here (or be a read, checked below).
     changes = {route for route in _id_routes() if route[0] != "GET"}
-    assert changes == set(TECHNICIAN_CHANGES)
+    assert changes == set(TECHNICIAN_CHANGES) | OWN_CHANGES
+
+
+def test_a_persons_channel_switch_changes_only_their_own(anonymous: TestClient, world: World) -> None:
+    channel = world.ids["channel_id"]
+    off = anonymous.put(
+        f"/api/notifications/preferences/{channel}", json={"enabled": False}, headers=world.a.headers
+    )
+    assert off.status_code == 200 and off.json()["enabled"] is False
+    mine = anonymous.get("/api/notifications/preferences", headers=world.a.headers).json()
+    theirs = anonymous.get("/api/notifications/preferences", headers=world.b.headers).json()
+    assert [p["enabled"] for p in mine if p["channel_id"] == channel] == [False]
+    assert [p["enabled"] for p in theirs if p["channel_id"] == channel] == [True]
 
 
 def test_a_technician_cannot_change_anyone_elses_objects(
