@@ -32,7 +32,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, sync_playwright
 
 from bench.host import machine_info
-from maintainx.services import Broker, embedded_postgres, free_port
+from cloud.embedded_postgres import embedded_postgres
+from maintainx.services import Broker, free_port
 from tests.conftest import reachable_tmpdir
 from tests.e2e.browser import launch_chromium
 from tests.e2e.conftest import AUTH_SECRET, DASHBOARD_DIST, REPO_ROOT, _wait_until_healthy
