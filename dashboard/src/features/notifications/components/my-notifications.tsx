@@ -1,4 +1,6 @@
 // The signed-in person's own switches: each e-mail channel that can reach them, on or off.
+import { useState } from "react";
+
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
 
 import { usePreferences, useSetPreference } from "../api/notifications";
@@ -6,6 +8,20 @@ import { usePreferences, useSetPreference } from "../api/notifications";
 export function MyNotifications() {
   const preferences = usePreferences();
   const set = useSetPreference();
+  // A switch shows what was asked for from the click on, until the save settles: React re-renders in the
+  // click itself, while the query cache's optimistic update lands a tick later (and a controlled checkbox
+  // would flip back meanwhile).
+  const [asked, setAsked] = useState<Record<string, boolean>>({});
+  const flip = (channelId: string, enabled: boolean) => {
+    setAsked((now) => ({ ...now, [channelId]: enabled }));
+    set.mutate(
+      { channelId, enabled },
+      {
+        onSettled: () =>
+          setAsked((now) => Object.fromEntries(Object.entries(now).filter(([id]) => id !== channelId))),
+      },
+    );
+  };
   return (
     <section className="card" aria-labelledby="mine-title">
       <h2 className="card-title" id="mine-title">
@@ -20,8 +36,8 @@ export function MyNotifications() {
             <input
               type="checkbox"
               aria-label={`E-mail me from ${p.channel_name}`}
-              checked={p.enabled}
-              onChange={(e) => set.mutate({ channelId: p.channel_id, enabled: e.target.checked })}
+              checked={asked[p.channel_id] ?? p.enabled}
+              onChange={(e) => flip(p.channel_id, e.target.checked)}
             />{" "}
             E-mail me from <strong>{p.channel_name}</strong>
           </span>
