@@ -93,6 +93,14 @@ def test_an_engineer_sets_up_channels_sends_a_test_and_adds_a_rule_and_a_technic
         "E-mail"
     )
 
+    # An e-mail rule names a person beside (or instead of) roles, and says so in its line.
+    rule.get_by_label("Name").fill("Tess on call")
+    rule.get_by_label("Channel").select_option(label="Shift mail")
+    rule.get_by_label("the ticket's technician").uncheck()
+    rule.get_by_label("People").select_option(label="Tess Tech (technician)")
+    rule.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_test_id("rule-row").filter(has_text="Tess on call")).to_contain_text("to Tess Tech")
+
     # A technician sees only their own switch, and it stays off once turned off.
     tech_page = new_page(browser)
     sign_in(tech_page, cloud_api, seeded_fleet.users["tech"], "/notifications")

@@ -1,42 +1,13 @@
 // GET/POST/PATCH/DELETE /api/sites and /api/lines, and PATCH /api/machines/{id} {line_id}: the plant's
 // site -> line -> machine hierarchy. Every change refetches sites, lines and machines (counts and the
 // fleet's site/line names all move together).
-import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
 import type { Line, Machine, Site } from "@/types/api";
 
-/** Sites and lines change rarely; half a minute old is fine for pickers and filters. */
-const HIERARCHY_STALE_MS = 30_000;
-
-export function getSites(signal?: AbortSignal): Promise<Site[]> {
-  return api.get<Site[]>("/sites", undefined, signal);
-}
-
-export function getLines(signal?: AbortSignal): Promise<Line[]> {
-  return api.get<Line[]>("/lines", undefined, signal);
-}
-
-export function useSites() {
-  return useQuery(
-    queryOptions({
-      queryKey: queryKeys.sites(),
-      queryFn: ({ signal }) => getSites(signal),
-      staleTime: HIERARCHY_STALE_MS,
-    }),
-  );
-}
-
-export function useLines() {
-  return useQuery(
-    queryOptions({
-      queryKey: queryKeys.lines(),
-      queryFn: ({ signal }) => getLines(signal),
-      staleTime: HIERARCHY_STALE_MS,
-    }),
-  );
-}
+export { getLines, getSites, useLines, useSites } from "@/lib/directory";
 
 export type HierarchyChange =
   | { kind: "create-site"; name: string; description: string | null }

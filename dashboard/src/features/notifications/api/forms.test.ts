@@ -10,7 +10,10 @@ const draft: RuleDraft = {
   channelId: "c-1",
   events: ["opened"],
   minPriority: "HIGH",
+  siteId: "",
+  lineId: "",
   roles: ["engineer"],
+  userIds: [],
   assignee: false,
   unackMinutes: "",
   quietStart: "",
@@ -99,6 +102,23 @@ describe("parseRule", () => {
     expect(parseRule({ ...draft, roles: [] }, "email").errors.roles).toBeTruthy();
     expect(parseRule({ ...draft, roles: [] }, "webhook").errors).toEqual({});
   });
+
+  it("scopes a rule to a site or, more narrowly, a line, and names people beside roles", () => {
+    expect(parseRule({ ...draft, siteId: "s-1" }, "email").body).toMatchObject({
+      site_id: "s-1",
+      line_id: null,
+    });
+    // A line is on one site: the line alone says where.
+    expect(parseRule({ ...draft, siteId: "s-1", lineId: "l-2" }, "email").body).toMatchObject({
+      site_id: null,
+      line_id: "l-2",
+    });
+    const named = parseRule({ ...draft, roles: [], userIds: ["u-7"] }, "email");
+    expect(named.errors).toEqual({});
+    expect(named.body).toMatchObject({ roles: [], user_ids: ["u-7"] });
+    // A webhook goes to its URL: people are for e-mail only.
+    expect(parseRule({ ...draft, userIds: ["u-7"] }, "webhook").body?.user_ids).toEqual([]);
+  });
 });
 
 describe("describeRule and lastTry", () => {
@@ -123,6 +143,16 @@ describe("describeRule and lastTry", () => {
     };
     expect(describeRule(rule)).toBe(
       "opened, unacknowledged 30 min · HIGH and above · to engineers · quiet 22:00–06:00 UTC (except CRITICAL)",
+    );
+  });
+
+  it("names the line and the people a rule reaches", () => {
+    const parsed = parseRule({ ...draft, lineId: "l-2", userIds: ["u-7"], assignee: true }, "email");
+    if (!parsed.body) throw new Error("the draft should parse");
+    const rule: NotificationRule = { ...parsed.body, id: "r-2", created_at: "2026-12-07T10:00:00Z" };
+    const names = { lines: new Map([["l-2", "Lyon / L2"]]), people: new Map([["u-7", "Ana Ops"]]) };
+    expect(describeRule(rule, names)).toBe(
+      "opened · HIGH and above · on line Lyon / L2 · to engineers, Ana Ops, the assignee",
     );
   });
 

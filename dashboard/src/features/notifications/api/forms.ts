@@ -32,7 +32,12 @@ export interface RuleDraft {
   channelId: string;
   events: RuleEvent[];
   minPriority: TicketPriority;
+  /** Only tickets of machines at this site / on this line ("" = anywhere). */
+  siteId: string;
+  lineId: string;
   roles: Role[];
+  /** Named people, beside the roles (e-mail rules). */
+  userIds: string[];
   assignee: boolean;
   unackMinutes: string;
   quietStart: string;
@@ -106,8 +111,8 @@ export function parseRule(
     else if (start === end) errors.quiet = "Quiet hours must start and end at different times";
   }
   if (!isTimeZone(draft.quietTz.trim())) errors.quietTz = "Unknown time zone (e.g. Europe/Berlin)";
-  if (channelKind === "email" && draft.roles.length === 0 && !draft.assignee)
-    errors.roles = "An e-mail rule needs roles or the assignee";
+  if (channelKind === "email" && draft.roles.length === 0 && draft.userIds.length === 0 && !draft.assignee)
+    errors.roles = "An e-mail rule needs roles, people or the assignee";
   if (Object.keys(errors).length > 0) return { errors };
   return {
     errors,
@@ -116,10 +121,11 @@ export function parseRule(
       channel_id: draft.channelId,
       events: [...draft.events],
       min_priority: draft.minPriority,
-      site_id: null,
-      line_id: null,
+      // A line belongs to one site: naming the line is enough.
+      site_id: draft.lineId ? null : draft.siteId || null,
+      line_id: draft.lineId || null,
       roles: channelKind === "email" ? [...draft.roles] : [],
-      user_ids: [],
+      user_ids: channelKind === "email" ? [...draft.userIds] : [],
       assignee: channelKind === "email" && draft.assignee,
       unack_minutes: unack,
       quiet_start: start || null,
@@ -139,13 +145,26 @@ const EVENT_LABELS: Record<NotificationEvent, string> = {
   test: "test",
 };
 
-/** One line: which events, from which priority, to whom, and when it keeps quiet. */
-export function describeRule(rule: NotificationRule): string {
+/** Names of the sites, lines and people a rule refers to by id. */
+export interface RuleNames {
+  sites?: Map<string, string>;
+  lines?: Map<string, string>;
+  people?: Map<string, string>;
+}
+
+/** One line: which events, from which priority, where, to whom, and when it keeps quiet. */
+export function describeRule(rule: NotificationRule, names: RuleNames = {}): string {
   const events = rule.events
     .map((e) => (e === "unacknowledged" ? `unacknowledged ${rule.unack_minutes} min` : EVENT_LABELS[e]))
     .join(", ");
   const parts = [events, `${rule.min_priority} and above`];
-  const people = [...rule.roles.map((r) => `${r}s`), ...(rule.assignee ? ["the assignee"] : [])];
+  if (rule.line_id) parts.push(`on line ${names.lines?.get(rule.line_id) ?? "?"}`);
+  else if (rule.site_id) parts.push(`at site ${names.sites?.get(rule.site_id) ?? "?"}`);
+  const people = [
+    ...rule.roles.map((r) => `${r}s`),
+    ...rule.user_ids.map((id) => names.people?.get(id) ?? "?"),
+    ...(rule.assignee ? ["the assignee"] : []),
+  ];
   if (people.length > 0) parts.push(`to ${people.join(", ")}`);
   if (rule.quiet_start && rule.quiet_end)
     parts.push(

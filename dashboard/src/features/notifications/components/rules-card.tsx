@@ -2,6 +2,8 @@
 import { type FormEvent, useState } from "react";
 
 import { Empty, ErrorBanner, Loading } from "@/components/feedback";
+import { useLines, useSites } from "@/lib/directory";
+import { useUsers } from "@/lib/directory";
 import type { NotificationChannel, Role, TicketPriority } from "@/types/api";
 
 import { useChannels, useCreateRule, useDeleteRule, useRules } from "../api/notifications";
@@ -23,7 +25,10 @@ function emptyDraft(): RuleDraft {
     channelId: "",
     events: ["opened", "escalated"],
     minPriority: "HIGH",
+    siteId: "",
+    lineId: "",
     roles: [],
+    userIds: [],
     assignee: true,
     unackMinutes: "30",
     quietStart: "",
@@ -39,6 +44,9 @@ function toggle<T>(list: T[], item: T, on: boolean): T[] {
 function AddRule({ channels }: { channels: NotificationChannel[] }) {
   const create = useCreateRule();
   const [draft, setDraft] = useState(emptyDraft);
+  const sites = useSites().data ?? [];
+  const lines = (useLines().data ?? []).filter((l) => !draft.siteId || l.site_id === draft.siteId);
+  const people = (useUsers().data ?? []).filter((u) => u.is_active);
   const [errors, setErrors] = useState<Errors>({});
   const kind = channels.find((c) => c.id === draft.channelId)?.kind;
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -93,6 +101,36 @@ function AddRule({ channels }: { channels: NotificationChannel[] }) {
             ))}
           </select>
         </label>
+        <label className="field">
+          <span>Site</span>
+          <select
+            name="site"
+            value={draft.siteId}
+            onChange={(e) => setDraft({ ...draft, siteId: e.target.value, lineId: "" })}
+          >
+            <option value="">Any site</option>
+            {sites.map((site) => (
+              <option key={site.id} value={site.id}>
+                {site.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Line</span>
+          <select
+            name="line"
+            value={draft.lineId}
+            onChange={(e) => setDraft({ ...draft, lineId: e.target.value })}
+          >
+            <option value="">Any line</option>
+            {lines.map((line) => (
+              <option key={line.id} value={line.id}>
+                {line.site_name} / {line.name}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <fieldset className="filters">
         <legend>Events</legend>
@@ -144,6 +182,23 @@ function AddRule({ channels }: { channels: NotificationChannel[] }) {
             />{" "}
             the ticket&apos;s technician
           </label>
+          <label className="field">
+            <span>People</span>
+            <select
+              name="people"
+              multiple
+              value={draft.userIds}
+              onChange={(e) =>
+                setDraft({ ...draft, userIds: Array.from(e.target.selectedOptions, (o) => o.value) })
+              }
+            >
+              {people.map((person) => (
+                <option key={person.id} value={person.id}>
+                  {person.full_name} ({person.role})
+                </option>
+              ))}
+            </select>
+          </label>
           {error("roles")}
         </fieldset>
       )}
@@ -193,6 +248,14 @@ export function RulesCard() {
   const channels = useChannels();
   const remove = useDeleteRule();
   const names = new Map((channels.data ?? []).map((c) => [c.id, c.name]));
+  const sites = useSites().data;
+  const lines = useLines().data;
+  const users = useUsers().data;
+  const refs = {
+    sites: new Map((sites ?? []).map((x) => [x.id, x.name])),
+    lines: new Map((lines ?? []).map((x) => [x.id, `${x.site_name} / ${x.name}`])),
+    people: new Map((users ?? []).map((x) => [x.id, x.full_name])),
+  };
   return (
     <section className="card" aria-labelledby="rules-title">
       <h2 className="card-title" id="rules-title">
@@ -207,7 +270,7 @@ export function RulesCard() {
         {rules.data?.map((r) => (
           <li key={r.id} data-testid="rule-row">
             <strong>{r.name}</strong> → {names.get(r.channel_id) ?? "?"}{" "}
-            <span className="small muted">{describeRule(r)}</span>{" "}
+            <span className="small muted">{describeRule(r, refs)}</span>{" "}
             <button type="button" className="button button--ghost" onClick={() => remove.mutate(r.id)}>
               Remove
             </button>

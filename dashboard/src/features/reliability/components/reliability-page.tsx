@@ -8,7 +8,7 @@ import type { KpiParams } from "@/lib/query-keys";
 import type { KpiFigures, KpiGrouping } from "@/types/api";
 
 import { downloadCsv, type ExportDataset } from "../api/export-csv";
-import { useLines, useSites } from "../api/get-hierarchy";
+import { useLines, useSites } from "@/lib/directory";
 import { useKpis } from "../api/get-kpis";
 import {
   type DayRange,

@@ -4,27 +4,15 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 
 import { api } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
-import type { User, UserAreas, UserAreasUpdate } from "@/types/api";
+import type { UserAreas, UserAreasUpdate } from "@/types/api";
 
-/** The roster changes rarely. */
+export { getUsers, useUsers } from "@/lib/directory";
+
+/** Where people work changes rarely. */
 const ROSTER_STALE_MS = 30_000;
-
-export function getUsers(signal?: AbortSignal): Promise<User[]> {
-  return api.get<User[]>("/users", undefined, signal);
-}
 
 export function getUserAreas(signal?: AbortSignal): Promise<UserAreas[]> {
   return api.get<UserAreas[]>("/user-areas", undefined, signal);
-}
-
-export function useUsers() {
-  return useQuery(
-    queryOptions({
-      queryKey: queryKeys.users(),
-      queryFn: ({ signal }) => getUsers(signal),
-      staleTime: ROSTER_STALE_MS,
-    }),
-  );
 }
 
 export function useUserAreas() {
