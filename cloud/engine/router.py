@@ -7,7 +7,8 @@ import logging
 from fastapi import APIRouter
 
 from cloud.api.deps import CurrentUser, EngineerUser, SessionDep, SettingsDep
-from cloud.engine.schemas import PolicyRead, PolicyValues
+from cloud.engine import knobs
+from cloud.engine.schemas import KnobRead, PolicyRead, PolicyValues
 from cloud.engine.settings import policy_config
 from cloud.engine.store import read_policy, save_policy
 
@@ -20,6 +21,12 @@ router = APIRouter(prefix="/policy", tags=["policy"])
 def get_policy(db_session: SessionDep, settings: SettingsDep, user: CurrentUser) -> PolicyRead:
     """The ticket policy the engine applies, and whether it comes from the settings or the database."""
     return read_policy(db_session, policy_config(settings))
+
+
+@router.get("/knobs", response_model=list[KnobRead])
+def get_knobs(user: CurrentUser) -> list[KnobRead]:
+    """Every knob with its unit and bounds, as the server declares them once (``cloud/engine/knobs.py``)."""
+    return [KnobRead.of(knob) for knob in knobs.KNOBS]
 
 
 @router.put("", response_model=PolicyRead)

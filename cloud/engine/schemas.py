@@ -50,6 +50,36 @@ class PolicyValues(BaseModel):
         return cls.model_validate(knobs.wire_values(config))
 
 
+class KnobRead(BaseModel):
+    """One knob as ``cloud.engine.knobs`` declares it, so a form can check a value before it is sent."""
+
+    name: str
+    unit: str
+    description: str
+    integer: bool
+    # The lower bound is exclusive unless ``low_inclusive``; the upper bound is inclusive.
+    low: float
+    low_inclusive: bool
+    high: float
+    default: float
+    env: str
+
+    @classmethod
+    def of(cls, knob: knobs.Knob) -> KnobRead:
+        """The wire form of a declared knob."""
+        return cls(
+            name=knob.name,
+            unit=knob.unit.value,
+            description=knob.description,
+            integer=knob.kind is int,
+            low=knob.low,
+            low_inclusive=knob.low_inclusive,
+            high=knob.high,
+            default=knob.default,
+            env=knob.env,
+        )
+
+
 class PolicyRead(PolicyValues):
     """The effective policy: its values, where they come from, and who set them when."""
 

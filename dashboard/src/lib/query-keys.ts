@@ -39,6 +39,7 @@ export const queryKeys = {
   technicians: () => ["users", "technicians"] as const,
   gateways: () => ["gateways"] as const,
   policy: () => ["policy"] as const,
+  policyKnobs: () => ["policy-knobs"] as const,
   pendingMachines: () => ["machines", "pending"] as const,
   pmSchedules: () => ["pm-schedules"] as const,
   workDone: (ticketId: string) => ["tickets", "work", ticketId] as const,

@@ -171,3 +171,6 @@ export type NotificationEvent = NotificationDelivery["event"];
 export type DeliveryStatus = NotificationDelivery["status"];
 /** GET /api/notifications/preferences: a channel that reaches the caller, on or off. */
 export type NotificationPreference = Schemas["PreferenceRead"];
+
+/** A ticket-policy knob with its unit and bounds, as the server declares it (GET /api/policy/knobs). */
+export type PolicyKnob = Schemas["KnobRead"];

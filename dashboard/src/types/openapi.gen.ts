@@ -810,6 +810,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/policy/knobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Knobs
+         * @description Every knob with its unit and bounds, as the server declares them once (``cloud/engine/knobs.py``).
+         */
+        get: operations["get_knobs_api_policy_knobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registry/aliases/{alias}": {
         parameters: {
             query?: never;
@@ -1981,6 +2001,30 @@ export interface components {
             kind: string;
             /** Outcome */
             outcome: string | null;
+        };
+        /**
+         * KnobRead
+         * @description One knob as ``cloud.engine.knobs`` declares it, so a form can check a value before it is sent.
+         */
+        KnobRead: {
+            /** Default */
+            default: number;
+            /** Description */
+            description: string;
+            /** Env */
+            env: string;
+            /** High */
+            high: number;
+            /** Integer */
+            integer: boolean;
+            /** Low */
+            low: number;
+            /** Low Inclusive */
+            low_inclusive: boolean;
+            /** Name */
+            name: string;
+            /** Unit */
+            unit: string;
         };
         /**
          * KpiFigures
@@ -5418,6 +5462,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_knobs_api_policy_knobs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnobRead"][];
                 };
             };
         };

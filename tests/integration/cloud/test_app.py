@@ -142,6 +142,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/registry/gateways/{gateway_id}/runs",
         "/api/registry/gateways/{gateway_id}/deployments",
         "/api/policy",
+        "/api/policy/knobs",
         "/api/kpis",
         "/api/exports/{dataset}.csv",
         "/api/notifications/channels",

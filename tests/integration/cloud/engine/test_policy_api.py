@@ -120,3 +120,21 @@ def test_the_engine_applies_a_stored_policy_without_a_restart(
         (ticket,) = s.scalars(sa.select(MaintenanceTicket)).all()
     assert ticket.machine_id == machine
     assert ticket.reason["policy"]["enter"] == 0.7
+
+
+def test_the_knobs_are_served_as_declared_and_bound_the_policy_the_api_accepts(
+    anonymous: TestClient, login: Any
+) -> None:
+    from cloud.engine import knobs
+
+    technician = login(UserRole.TECHNICIAN)
+    served = anonymous.get("/api/policy/knobs", headers=technician.headers).json()
+    assert [k["name"] for k in served] == [k.name for k in knobs.KNOBS]
+    schema = anonymous.get("/openapi.json").json()["components"]["schemas"]["PolicyValues"]["properties"]
+    for knob in served:
+        # The form checks against what the API will check: the same bounds as PolicyValues' fields.
+        field = schema[knob["name"]]
+        low_key = "minimum" if knob["low_inclusive"] else "exclusiveMinimum"
+        assert field[low_key] == knob["low"] and field["maximum"] == knob["high"], knob["name"]
+        assert knob["env"] == f"MAINTAINX_ENGINE_{knob['name'].upper()}"
+    assert anonymous.get("/api/policy/knobs").status_code == 401

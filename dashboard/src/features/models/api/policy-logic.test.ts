@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import { ApiError } from "@/lib/api-client";
-import type { PolicyValues } from "@/types/api";
+import type { PolicyKnob, PolicyValues } from "@/types/api";
 
 import {
   fromDisplay,
@@ -75,6 +75,35 @@ describe("ticket policy form", () => {
   ])("refuses %o on the field the API names (%s)", (change, field) => {
     const errors = validatePolicy({ ...DEFAULTS, ...change });
     expect(Object.keys(errors)).toContain(field);
+  });
+
+  it("checks each knob against the bounds the server declares, in the card's units", () => {
+    const knob = (name: string, low: number, high: number, lowInclusive = false): PolicyKnob => ({
+      name,
+      unit: "",
+      description: "",
+      integer: false,
+      low,
+      low_inclusive: lowInclusive,
+      high,
+      default: low,
+      env: "",
+    });
+    const knobs = [knob("exit_threshold", 0, 0.99), knob("cooldown_s", 1, 2_592_000, true)];
+    // An exit level of 99.5% passes the coarse "at most 100%" but not the declared 99%.
+    const high = {
+      ...DEFAULTS,
+      exit_threshold: 0.995,
+      enter_threshold: 0.999,
+      high_threshold: 0.9992,
+      critical_threshold: 0.9995,
+    };
+    expect(validatePolicy(high)).toEqual({});
+    expect(validatePolicy(high, knobs).exit_threshold).toBe("must be above 0% and at most 99%");
+    expect(validatePolicy({ ...DEFAULTS, cooldown_s: 0.5 }, knobs).cooldown_s).toBe(
+      "must be at least 1 s and at most 2592000 s",
+    );
+    expect(validatePolicy({ ...DEFAULTS, cooldown_s: 1 }, knobs)).toEqual({});
   });
 
   it("flags text that is not a (whole) number before checking the rules", () => {

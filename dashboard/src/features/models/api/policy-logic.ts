@@ -1,7 +1,7 @@
 // The ticket policy's knobs as the Policy card shows and edits them, and the same consistency rules the
 // API applies (PUT /api/policy), so an engineer sees what is wrong before saving.
 import { ApiError } from "@/lib/api-client";
-import type { PolicyValues } from "@/types/api";
+import type { PolicyKnob, PolicyValues } from "@/types/api";
 
 export type PolicyField = keyof PolicyValues;
 export type FieldKind = "probability" | "count" | "duration";
@@ -45,7 +45,10 @@ export function fromDisplay(spec: FieldSpec, text: string): number | null {
 export type FieldErrors = Partial<Record<PolicyField, string>>;
 
 /** Parse the form's texts; the values, or the message of every field that is not a usable number. */
-export function parsePolicy(texts: Record<PolicyField, string>): {
+export function parsePolicy(
+  texts: Record<PolicyField, string>,
+  knobs?: readonly PolicyKnob[],
+): {
   values: PolicyValues;
   errors: FieldErrors;
 } {
@@ -57,17 +60,36 @@ export function parsePolicy(texts: Record<PolicyField, string>): {
     else if (spec.kind === "count" && !Number.isInteger(value)) errors[spec.key] = "must be a whole number";
     else values[spec.key] = value;
   }
-  return { values, errors: { ...errors, ...(Object.keys(errors).length ? {} : validatePolicy(values)) } };
+  return {
+    values,
+    errors: { ...errors, ...(Object.keys(errors).length ? {} : validatePolicy(values, knobs)) },
+  };
 }
 
-/** The API's rules: each broken one reported on the field the API names. */
-export function validatePolicy(v: PolicyValues): FieldErrors {
+/** "must be above 0% and at most 99%": a knob's declared bounds in the units the card shows. */
+function boundsMessage(spec: FieldSpec, knob: PolicyKnob): string {
+  const show = (n: number) =>
+    `${toDisplay(spec, n)}${spec.unit === "%" ? "%" : spec.unit ? ` ${spec.unit}` : ""}`;
+  return `must be ${knob.low_inclusive ? "at least" : "above"} ${show(knob.low)} and at most ${show(knob.high)}`;
+}
+
+/** The API's rules: each broken one reported on the field the API names. Each knob's own bounds come from
+ * the server's declaration (``knobs``, GET /api/policy/knobs) when it has loaded; until then, the coarse
+ * bounds of its kind. */
+export function validatePolicy(v: PolicyValues, knobs?: readonly PolicyKnob[]): FieldErrors {
   const errors: FieldErrors = {};
   const set = (field: PolicyField, message: string) => {
     errors[field] ??= message;
   };
+  const declared = new Map((knobs ?? []).map((k) => [k.name, k]));
   for (const spec of POLICY_FIELDS) {
     const value = v[spec.key];
+    const knob = declared.get(spec.key);
+    if (knob) {
+      const above = knob.low_inclusive ? value >= knob.low : value > knob.low;
+      if (!(above && value <= knob.high)) set(spec.key, boundsMessage(spec, knob));
+      continue;
+    }
     if (spec.kind === "probability" && !(value > 0 && value <= 1))
       set(spec.key, "must be above 0% and at most 100%");
     if (spec.kind === "count" && value < 1) set(spec.key, "must be at least 1");

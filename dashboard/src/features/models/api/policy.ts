@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
-import type { Policy, PolicyValues } from "@/types/api";
+import type { Policy, PolicyKnob, PolicyValues } from "@/types/api";
 
 // Shared with the likely-fault level (lib/likely-fault.ts): one fetch, and a saved policy updates both.
 export const policyKeys = { all: queryKeys.policy };
@@ -12,6 +12,15 @@ export function usePolicy() {
   return useQuery({
     queryKey: policyKeys.all(),
     queryFn: ({ signal }) => api.get<Policy>("/policy", undefined, signal),
+  });
+}
+
+/** The knobs' bounds as the server declares them: the form checks a value against these before saving. */
+export function usePolicyKnobs() {
+  return useQuery({
+    queryKey: queryKeys.policyKnobs(),
+    queryFn: ({ signal }) => api.get<PolicyKnob[]>("/policy/knobs", undefined, signal),
+    staleTime: Infinity,
   });
 }
 

@@ -6,7 +6,7 @@ import { ErrorBanner, Loading } from "@/components/feedback";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import type { Policy } from "@/types/api";
 
-import { usePolicy, useSavePolicy } from "../api/policy";
+import { usePolicy, usePolicyKnobs, useSavePolicy } from "../api/policy";
 import {
   type FieldErrors,
   parsePolicy,
@@ -25,12 +25,13 @@ function texts(policy: Policy): Record<PolicyField, string> {
 
 function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) {
   const save = useSavePolicy();
+  const knobs = usePolicyKnobs().data;
   const [values, setValues] = useState(() => texts(policy));
   const [errors, setErrors] = useState<FieldErrors>({});
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const parsed = parsePolicy(values);
+    const parsed = parsePolicy(values, knobs);
     setErrors(parsed.errors);
     if (Object.keys(parsed.errors).length > 0) return;
     save.mutate(parsed.values, {
